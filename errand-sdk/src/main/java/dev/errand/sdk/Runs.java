@@ -1,0 +1,126 @@
+package dev.errand.sdk;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.errand.sdk.internal.HttpTransport;
+import dev.errand.sdk.internal.Json;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.StringJoiner;
+import java.util.concurrent.locks.LockSupport;
+
+/** The runs part of the API; get it from {@link ErrandClient#runs()}. Thread-safe. */
+public final class Runs {
+  private static final Duration AWAIT_POLL_INTERVAL = Duration.ofMillis(50);
+
+  private final HttpTransport transport;
+  private final ObjectMapper mapper = Json.mapper();
+  private final JavaType runType = mapper.getTypeFactory().constructType(new TypeReference<Run<JsonNode>>() {});
+
+  Runs(HttpTransport transport) {
+    this.transport = transport;
+  }
+
+  /** The run with this id, its output as JSON. */
+  public Run<JsonNode> get(String runId) {
+    return transport.get("/api/v1/runs/" + encode(runId), runType);
+  }
+
+  /** The run a trigger returned, its output typed. */
+  public <O> Run<O> get(RunHandle<O> handle) {
+    return typed(get(handle.id()), handle.outputType());
+  }
+
+  /** Runs matching the query, newest first. */
+  public RunPage list(RunQuery query) {
+    StringJoiner q = new StringJoiner("&", "?", "").setEmptyValue("");
+    add(q, "status", query.status());
+    add(q, "taskIdentifier", query.taskIdentifier());
+    add(q, "tag", query.tag());
+    add(q, "from", query.from());
+    add(q, "to", query.to());
+    add(q, "limit", query.limit());
+    add(q, "cursor", query.cursor());
+    return transport.get("/api/v1/runs" + q, mapper.constructType(RunPage.class));
+  }
+
+  /** Cancels a run that has not finished; returns it as it is after the cancel. */
+  public Run<JsonNode> cancel(String runId) {
+    return transport.post(
+        "/api/v1/runs/" + encode(runId) + "/cancel", mapper.createObjectNode(), runType, Duration.ofSeconds(30));
+  }
+
+  /** Triggers a new run of the same task with the same payload; returns the new run's id. */
+  public String replay(String runId) {
+    return transport
+        .post("/api/v1/runs/" + encode(runId) + "/replay", mapper.createObjectNode(), JsonNode.class)
+        .path("id")
+        .asText();
+  }
+
+  /**
+   * Waits until the run is final and returns it.
+   *
+   * @throws ErrandException when {@code timeout} passes first
+   */
+  public <O> Run<O> awaitCompletion(RunHandle<O> handle, Duration timeout) {
+    Instant deadline = Instant.now().plus(timeout);
+    while (true) {
+      Run<JsonNode> run = get(handle.id());
+      if (run.isFinal()) {
+        return typed(run, handle.outputType());
+      }
+      if (Instant.now().isAfter(deadline)) {
+        throw new ErrandException(
+            "run " + handle.id() + " still " + run.status() + " after " + timeout);
+      }
+      LockSupport.parkNanos(AWAIT_POLL_INTERVAL.toNanos());
+      if (Thread.interrupted()) {
+        Thread.currentThread().interrupt();
+        throw new ErrandException("interrupted while awaiting run " + handle.id());
+      }
+    }
+  }
+
+  private <O> Run<O> typed(Run<JsonNode> run, Class<O> outputType) {
+    O output;
+    try {
+      output =
+          run.output() == null || run.output().isNull()
+              ? null
+              : mapper.treeToValue(run.output(), outputType);
+    } catch (Exception e) {
+      throw new ErrandException(
+          "output of run " + run.id() + " does not read as " + outputType.getName(), e);
+    }
+    return new Run<>(
+        run.id(),
+        run.taskIdentifier(),
+        run.status(),
+        run.payload(),
+        output,
+        run.error(),
+        run.attemptCount(),
+        run.attempts(),
+        run.tags(),
+        run.idempotencyKey(),
+        run.createdAt(),
+        run.startedAt(),
+        run.finishedAt(),
+        run.delayUntil());
+  }
+
+  private static void add(StringJoiner q, String name, Object value) {
+    if (value != null) {
+      q.add(name + "=" + encode(value.toString()));
+    }
+  }
+
+  private static String encode(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+}

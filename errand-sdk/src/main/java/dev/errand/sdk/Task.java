@@ -1,0 +1,120 @@
+package dev.errand.sdk;
+
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * A task definition: an id, typed payload and output, a retry policy, a queue and the function to
+ * run. Define it once, as a constant, and use it both to register with a worker and to trigger.
+ *
+ * <pre>{@code
+ * static final Task<Order, Receipt> PROCESS_ORDER =
+ *     Task.define("process-order", Order.class, Receipt.class)
+ *         .retry(RetryPolicy.exponential().maxAttempts(5).build())
+ *         .run((order, ctx) -> new Receipt(order.orderId(), charge(order)));
+ * }</pre>
+ *
+ * <p>Immutable and thread-safe.
+ *
+ * @param <P> the payload type (usually a record)
+ * @param <O> the output type (usually a record; {@code Void} for none)
+ */
+public final class Task<P, O> {
+  /** Task ids: 1 to 128 characters, letters, digits, and {@code - _ . :}, starting alphanumeric. */
+  public static final Pattern ID_PATTERN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
+
+  /** The queue a task runs on unless it names one: {@value}. */
+  public static final String DEFAULT_QUEUE = "default";
+
+  private final String id;
+  private final Class<P> payloadType;
+  private final Class<O> outputType;
+  private final RetryPolicy retry;
+  private final String queue;
+  private final TaskFunction<P, O> function;
+
+  private Task(Builder<P, O> b, TaskFunction<P, O> function) {
+    this.id = b.id;
+    this.payloadType = b.payloadType;
+    this.outputType = b.outputType;
+    this.retry = b.retry;
+    this.queue = b.queue;
+    this.function = function;
+  }
+
+  /** Starts the definition of a task. */
+  public static <P, O> Builder<P, O> define(String id, Class<P> payloadType, Class<O> outputType) {
+    return new Builder<>(id, payloadType, outputType);
+  }
+
+  public String id() {
+    return id;
+  }
+
+  public Class<P> payloadType() {
+    return payloadType;
+  }
+
+  public Class<O> outputType() {
+    return outputType;
+  }
+
+  public RetryPolicy retry() {
+    return retry;
+  }
+
+  public String queue() {
+    return queue;
+  }
+
+  public TaskFunction<P, O> function() {
+    return function;
+  }
+
+  @Override
+  public String toString() {
+    return "Task[" + id + "]";
+  }
+
+  /** Builds a {@link Task}; {@link #run} finishes it. Not thread-safe. */
+  public static final class Builder<P, O> {
+    private final String id;
+    private final Class<P> payloadType;
+    private final Class<O> outputType;
+    private RetryPolicy retry = RetryPolicy.DEFAULT;
+    private String queue = DEFAULT_QUEUE;
+
+    private Builder(String id, Class<P> payloadType, Class<O> outputType) {
+      Objects.requireNonNull(id, "task id");
+      if (!ID_PATTERN.matcher(id).matches()) {
+        throw new IllegalArgumentException(
+            "task id must match " + ID_PATTERN.pattern() + ", was '" + id + "'");
+      }
+      this.id = id;
+      this.payloadType = Objects.requireNonNull(payloadType, "payloadType");
+      this.outputType = Objects.requireNonNull(outputType, "outputType");
+    }
+
+    /** The retry policy. Default {@link RetryPolicy#DEFAULT}. */
+    public Builder<P, O> retry(RetryPolicy retry) {
+      this.retry = Objects.requireNonNull(retry, "retry");
+      return this;
+    }
+
+    /** The queue this task's runs go to. Default {@value Task#DEFAULT_QUEUE}. */
+    public Builder<P, O> queue(String queue) {
+      Objects.requireNonNull(queue, "queue");
+      if (!ID_PATTERN.matcher(queue).matches()) {
+        throw new IllegalArgumentException(
+            "queue must match " + ID_PATTERN.pattern() + ", was '" + queue + "'");
+      }
+      this.queue = queue;
+      return this;
+    }
+
+    /** Sets the function to run and returns the finished task. */
+    public Task<P, O> run(TaskFunction<P, O> function) {
+      return new Task<>(this, Objects.requireNonNull(function, "function"));
+    }
+  }
+}

@@ -1,0 +1,45 @@
+package dev.errand.sdk;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Options of one trigger. Every field is optional; {@code null} means the task's default.
+ *
+ * @param idempotencyKey a trigger with a key already used for the same task returns the existing
+ *     run instead of creating one
+ * @param tags up to {@value #MAX_TAGS} labels to filter runs by, each at most {@value
+ *     #MAX_TAG_LENGTH} characters
+ * @param delay how long to wait before the run may start; the run is {@code DELAYED} until then
+ * @param maxAttempts overrides the task's retry policy's attempts for this run
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record TriggerOptions(
+    String idempotencyKey, List<String> tags, Duration delay, Integer maxAttempts) {
+  public static final int MAX_TAGS = 10;
+  public static final int MAX_TAG_LENGTH = 128;
+
+  /** No options: the task's defaults. */
+  public static final TriggerOptions NONE = new TriggerOptions(null, null, null, null);
+
+  public TriggerOptions {
+    tags = tags == null ? null : List.copyOf(tags);
+  }
+
+  public TriggerOptions withIdempotencyKey(String key) {
+    return new TriggerOptions(key, tags, delay, maxAttempts);
+  }
+
+  public TriggerOptions withTags(String... newTags) {
+    return new TriggerOptions(idempotencyKey, List.of(newTags), delay, maxAttempts);
+  }
+
+  public TriggerOptions withDelay(Duration newDelay) {
+    return new TriggerOptions(idempotencyKey, tags, newDelay, maxAttempts);
+  }
+
+  public TriggerOptions withMaxAttempts(int attempts) {
+    return new TriggerOptions(idempotencyKey, tags, delay, attempts);
+  }
+}

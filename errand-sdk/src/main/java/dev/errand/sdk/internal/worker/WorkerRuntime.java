@@ -1,0 +1,185 @@
+package dev.errand.sdk.internal.worker;
+
+import com.fasterxml.jackson.databind.JavaType;
+import dev.errand.sdk.ErrandException;
+import dev.errand.sdk.Task;
+import dev.errand.sdk.internal.HttpTransport;
+import dev.errand.sdk.internal.Json;
+import dev.errand.sdk.internal.PayloadSchema;
+import dev.errand.sdk.internal.protocol.WorkerProtocol.ClaimRequest;
+import dev.errand.sdk.internal.protocol.WorkerProtocol.ClaimResponse;
+import dev.errand.sdk.internal.protocol.WorkerProtocol.ClaimedRun;
+import dev.errand.sdk.internal.protocol.WorkerProtocol.RegisterRequest;
+import dev.errand.sdk.internal.protocol.WorkerProtocol.RegisterResponse;
+import dev.errand.sdk.internal.protocol.WorkerProtocol.TaskRegistration;
+import dev.errand.sdk.internal.protocol.WorkerProtocol;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The worker's moving parts: a claim loop that long-polls for as many runs as there are free
+ * slots, one virtual thread per attempt, a {@link Heartbeater} and a {@link ResultReporter}.
+ */
+public final class WorkerRuntime {
+  private static final Logger log = LoggerFactory.getLogger(WorkerRuntime.class);
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
+  private static final Duration CLAIM_TIMEOUT_MARGIN = Duration.ofSeconds(15);
+
+  private final HttpTransport transport;
+  private final String workerId;
+  private final Map<String, Task<?, ?>> tasks = new LinkedHashMap<>();
+  private final int maxConcurrency;
+  private final Duration pollWait;
+  private final Duration shutdownTimeout;
+  private final Semaphore slots;
+  private final ActiveAttempts active = new ActiveAttempts();
+  private final ResultReporter reporter;
+  private final Heartbeater heartbeater;
+  private final AtomicBoolean running = new AtomicBoolean();
+  private final JavaType claimResponseType = Json.mapper().constructType(ClaimResponse.class);
+  private Thread claimThread;
+
+  public WorkerRuntime(
+      HttpTransport transport,
+      String workerId,
+      List<Task<?, ?>> taskList,
+      int maxConcurrency,
+      Duration pollWait,
+      Duration shutdownTimeout) {
+    this.transport = transport;
+    this.workerId = workerId;
+    taskList.forEach(t -> tasks.put(t.id(), t));
+    this.maxConcurrency = maxConcurrency;
+    this.pollWait = pollWait;
+    this.shutdownTimeout = shutdownTimeout;
+    this.slots = new Semaphore(maxConcurrency);
+    this.reporter = new ResultReporter(transport, workerId, active);
+    this.heartbeater = new Heartbeater(transport, workerId, active);
+  }
+
+  public String workerId() {
+    return workerId;
+  }
+
+  public int activeRuns() {
+    return active.size();
+  }
+
+  public void start() {
+    if (!running.compareAndSet(false, true)) {
+      throw new IllegalStateException("worker " + workerId + " already started");
+    }
+    register();
+    reporter.start();
+    heartbeater.start();
+    claimThread = Thread.ofVirtual().name("errand-claim-" + workerId).start(this::claimLoop);
+    log.info("Errand worker {} started: tasks {}, max concurrency {}", workerId, tasks.keySet(), maxConcurrency);
+  }
+
+  private void register() {
+    List<TaskRegistration> registrations = new ArrayList<>();
+    for (Task<?, ?> task : tasks.values()) {
+      registrations.add(
+          new TaskRegistration(
+              task.id(), task.queue(), task.retry(), PayloadSchema.of(task.payloadType())));
+    }
+    transport.post(
+        WorkerProtocol.REGISTER_PATH,
+        new RegisterRequest(workerId, registrations),
+        RegisterResponse.class);
+  }
+
+  private void claimLoop() {
+    List<String> taskIds = List.copyOf(tasks.keySet());
+    Duration backoff = Duration.ofMillis(100);
+    while (running.get()) {
+      int permits = 0;
+      try {
+        slots.acquire();
+        permits = 1 + slots.drainPermits();
+        ClaimResponse response =
+            transport.post(
+                WorkerProtocol.CLAIM_PATH,
+                new ClaimRequest(workerId, taskIds, permits, pollWait.toMillis()),
+                claimResponseType,
+                pollWait.plus(CLAIM_TIMEOUT_MARGIN));
+        heartbeater.setInterval(Duration.ofMillis(response.heartbeatMillis()));
+        for (ClaimedRun run : response.runs()) {
+          permits--;
+          launch(run);
+        }
+        backoff = Duration.ofMillis(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      } catch (ErrandException e) {
+        if (!running.get()) {
+          break;
+        }
+        log.warn("claim failed, retrying in {} ms: {}", backoff.toMillis(), e.getMessage());
+        sleepQuietly(backoff);
+        backoff = min(backoff.multipliedBy(2), MAX_BACKOFF);
+      } catch (Throwable t) {
+        log.error("claim loop error, continuing", t);
+        sleepQuietly(backoff);
+      } finally {
+        if (permits > 0) {
+          slots.release(permits);
+        }
+      }
+    }
+  }
+
+  private void launch(ClaimedRun run) {
+    Task<?, ?> task = tasks.get(run.taskIdentifier());
+    AttemptExecution execution = new AttemptExecution(task, run, reporter, slots);
+    active.add(run, execution);
+    Thread.ofVirtual().name("errand-run-" + run.runId()).start(execution);
+  }
+
+  @Override
+  public String toString() {
+    return "WorkerRuntime[" + workerId + "]";
+  }
+
+  public void close() {
+    if (!running.compareAndSet(true, false)) {
+      return;
+    }
+    if (claimThread != null) {
+      claimThread.interrupt();
+    }
+    try {
+      if (!slots.tryAcquire(maxConcurrency, shutdownTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        log.warn("{} attempts still running after {}; interrupting them", active.size(), shutdownTimeout);
+        active.interruptAll();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      active.interruptAll();
+    }
+    heartbeater.close();
+    reporter.close();
+    log.info("Errand worker {} stopped", workerId);
+  }
+
+  static void sleepQuietly(Duration d) {
+    try {
+      Thread.sleep(d);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+}

@@ -1,0 +1,30 @@
+package dev.errand.server.store;
+
+import dev.errand.sdk.RunStatus;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** A stored run. JSON fields are text as stored; null when absent. */
+public record RunRecord(
+    UUID id,
+    UUID environmentId,
+    String taskId,
+    String queue,
+    RunStatus status,
+    String payloadJson,
+    String outputJson,
+    String errorJson,
+    int attemptCount,
+    int maxAttempts,
+    List<String> tags,
+    String idempotencyKey,
+    UUID replayOf,
+    Instant createdAt,
+    Instant availableAt,
+    Instant startedAt,
+    Instant finishedAt,
+    String leaseWorkerId,
+    long leaseToken,
+    Instant leaseExpiresAt,
+    long version) {}

@@ -1,0 +1,126 @@
+package dev.errand.server.store;
+
+import dev.errand.sdk.RunStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Durable state of Errand: environments and keys, task definitions, runs and attempts. One
+ * interface, two implementations (PostgreSQL and the embedded H2 store) that pass one contract test
+ * suite. All time that decides ownership (lease expiry, due times) is the database's clock.
+ *
+ * <p>Every status write is guarded by {@link RunStatus#canMoveTo(RunStatus)}: statements only match
+ * rows whose current status may move to the target, and worker writes also present the lease token.
+ *
+ * <p>Implementations are thread-safe.
+ */
+public interface Store extends AutoCloseable {
+
+  /** Whether the database answers a trivial query now. */
+  boolean isReachable();
+
+  /** The database's current time. */
+  Instant now();
+
+  // --- environments and keys ------------------------------------------------------------
+
+  /** Finds or creates project {@code projectSlug} and its environment {@code environmentSlug}. */
+  Environment ensureEnvironment(String projectSlug, String environmentSlug);
+
+  /** Stores a secret key's hash for an environment; a hash already stored is left as it is. */
+  void ensureApiKey(UUID environmentId, String keyHash, String keyPrefix);
+
+  /** The environment a secret key's hash belongs to, unless the key is unknown or revoked. */
+  Optional<Environment> findEnvironmentByKeyHash(String keyHash);
+
+  // --- tasks ----------------------------------------------------------------------------
+
+  /** Creates or replaces task definitions, as registered by a worker. */
+  void upsertTasks(UUID environmentId, List<TaskRecord> tasks);
+
+  Optional<TaskRecord> findTask(UUID environmentId, String taskId);
+
+  // --- runs -----------------------------------------------------------------------------
+
+  /**
+   * Inserts runs in one transaction, all or none. A run whose idempotency key is already used by a
+   * run of the same task in the same environment is not inserted: its result names the existing
+   * run. Results are in the order of {@code runs}.
+   */
+  List<InsertResult> insertRuns(List<NewRun> runs);
+
+  Optional<RunRecord> findRun(UUID environmentId, UUID runId);
+
+  /** The attempts of a run, oldest first. */
+  List<AttemptRecord> findAttempts(UUID runId);
+
+  /** Runs matching the filter, newest (highest id) first, at most {@code limit}. */
+  List<RunRecord> listRuns(UUID environmentId, RunFilter filter, int limit);
+
+  /**
+   * Claims up to {@code max} due runs ({@code QUEUED} or {@code DELAYED} with {@code availableAt <=
+   * now}) of the given tasks, oldest due first, in one short statement: each becomes {@code
+   * EXECUTING} with a new attempt, {@code attemptCount + 1}, a new lease token and a lease of
+   * {@code lease} for {@code workerId}. Concurrent claims never return the same run.
+   */
+  List<ClaimedRun> claim(
+      UUID environmentId, Collection<String> taskIds, String workerId, int max, Duration lease);
+
+  /** The earliest {@code availableAt} among not yet claimed runs of these tasks, if any. */
+  Optional<Instant> nextDueAt(UUID environmentId, Collection<String> taskIds);
+
+  /**
+   * Extends the given leases to {@code now + lease}. Returns the run ids whose lease was NOT
+   * extended because the run is no longer {@code EXECUTING} under that token (canceled, expired
+   * and reclaimed, finished).
+   */
+  Set<UUID> heartbeat(List<LeaseRef> leases, Duration lease);
+
+  /**
+   * Records the outcome of attempts and moves their runs on, in one transaction. An outcome whose
+   * lease token is stale, or whose run is no longer {@code EXECUTING}, changes nothing. Results are
+   * in the order of {@code outcomes}.
+   */
+  List<OutcomeResult> finishAttempts(List<AttemptOutcome> outcomes);
+
+  /**
+   * Cancels a run that is not final: {@code CANCELED}, lease cleared, an executing attempt marked
+   * {@code CANCELED}.
+   *
+   * @throws RunNotFoundException when no such run is in the environment
+   * @throws RunStateConflictException when the run is already final
+   */
+  RunRecord cancel(UUID environmentId, UUID runId);
+
+  /** Runs whose lease expired before now, at most {@code limit}. */
+  List<LeaseRef> findExpiredLeases(int limit);
+
+  @Override
+  void close();
+
+  /** A project's environment; the unit every stored object belongs to. */
+  record Environment(UUID id, UUID projectId, String projectSlug, String slug) {}
+
+  /** A lease a worker holds on an executing run. */
+  record LeaseRef(UUID runId, long leaseToken) {}
+
+  /** Result of inserting one run: its id, and whether it is new or an idempotent duplicate. */
+  record InsertResult(UUID runId, boolean created) {}
+
+  /** Result of one attempt outcome: the run's status after it, or {@code accepted=false}. */
+  record OutcomeResult(UUID runId, boolean accepted, RunStatus status, Instant availableAt) {}
+
+  /** Filters of {@link #listRuns}; null fields do not filter. */
+  record RunFilter(
+      RunStatus status,
+      String taskId,
+      String tag,
+      Instant createdFrom,
+      Instant createdTo,
+      UUID beforeId) {}
+}
