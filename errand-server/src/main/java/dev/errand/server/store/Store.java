@@ -97,8 +97,11 @@ public interface Store extends AutoCloseable {
    */
   RunRecord cancel(UUID environmentId, UUID runId);
 
-  /** Runs whose lease expired before now, at most {@code limit}. */
-  List<LeaseRef> findExpiredLeases(int limit);
+  /**
+   * {@code EXECUTING} runs whose lease expired before now (database clock), at most {@code limit},
+   * with what {@link #finishAttempts} needs to fence them ({@code LEASE_EXPIRED} outcome).
+   */
+  List<ExpiredLease> findExpiredLeases(int limit);
 
   @Override
   void close();
@@ -108,6 +111,10 @@ public interface Store extends AutoCloseable {
 
   /** A lease a worker holds on an executing run. */
   record LeaseRef(UUID runId, long leaseToken) {}
+
+  /** An executing run whose lease expired: its environment, lease, attempt and last worker. */
+  record ExpiredLease(
+      UUID runId, UUID environmentId, long leaseToken, int attempt, String workerId) {}
 
   /** Result of inserting one run: its id, and whether it is new or an idempotent duplicate. */
   record InsertResult(UUID runId, boolean created) {}

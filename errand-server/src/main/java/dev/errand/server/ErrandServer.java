@@ -1,0 +1,146 @@
+package dev.errand.server;
+
+import dev.errand.server.api.HttpApi;
+import dev.errand.server.auth.SecretKeys;
+import dev.errand.server.engine.Engine;
+import dev.errand.server.engine.EngineConfig;
+import dev.errand.server.store.Store;
+import dev.errand.server.store.Store.Environment;
+import io.javalin.Javalin;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Errand server node: the HTTP API on Jetty, the run engine and its background duties, over
+ * one {@link Store}. Several nodes may share a PostgreSQL store.
+ *
+ * <pre>{@code
+ * try (ErrandServer server = ErrandServer.builder().store(Stores.embedded(dir)).port(3030).build()) {
+ *   server.start();
+ *   server.bootstrap("default", "dev", secretKey);
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe. {@link #close()} stops the HTTP server and the engine, and closes the store.
+ */
+public final class ErrandServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ErrandServer.class);
+
+  /** The port unless set: {@value}. */
+  public static final int DEFAULT_PORT = 3030;
+
+  /** The interface listened on unless set: {@value} (all). */
+  public static final String DEFAULT_HOST = "0.0.0.0";
+
+  private final Store store;
+  private final Engine engine;
+  private final Javalin http;
+  private final boolean closeStore;
+
+  private ErrandServer(Builder b) {
+    this.store = b.store;
+    this.closeStore = b.closeStore;
+    this.engine = new Engine(store, b.engineConfig);
+    this.http = HttpApi.create(store, engine, b.host, b.port);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Starts the engine and the HTTP server; returns once it accepts requests. */
+  public ErrandServer start() {
+    engine.start();
+    http.start();
+    log.info("Errand server listening on port {}", port());
+    return this;
+  }
+
+  /** The port the HTTP server listens on (the real one when built with port 0). */
+  public int port() {
+    return http.port();
+  }
+
+  /** {@code http://localhost:<port>}. */
+  public String localUrl() {
+    return "http://localhost:" + port();
+  }
+
+  public Store store() {
+    return store;
+  }
+
+  /**
+   * Makes sure project {@code projectSlug} and its environment exist and that {@code secretKey}
+   * authenticates as that environment. Idempotent.
+   */
+  public Environment bootstrap(String projectSlug, String environmentSlug, String secretKey) {
+    Environment env = store.ensureEnvironment(projectSlug, environmentSlug);
+    store.ensureApiKey(env.id(), SecretKeys.hash(secretKey), SecretKeys.prefix(secretKey));
+    return env;
+  }
+
+  @Override
+  public void close() {
+    try {
+      http.stop();
+    } finally {
+      engine.close();
+      if (closeStore) {
+        store.close();
+      }
+    }
+  }
+
+  /** Builds an {@link ErrandServer}. Not thread-safe. */
+  public static final class Builder {
+    private Store store;
+    private boolean closeStore = true;
+    private String host = DEFAULT_HOST;
+    private int port = DEFAULT_PORT;
+    private EngineConfig engineConfig = EngineConfig.DEFAULTS;
+
+    private Builder() {}
+
+    /** The store. Required. The server closes it on {@link #close()}. */
+    public Builder store(Store store) {
+      this.store = Objects.requireNonNull(store, "store");
+      return this;
+    }
+
+    /** Whether {@link ErrandServer#close()} closes the store. Default true. */
+    public Builder closeStore(boolean closeStore) {
+      this.closeStore = closeStore;
+      return this;
+    }
+
+    /** The interface to listen on. Default {@value ErrandServer#DEFAULT_HOST}. */
+    public Builder host(String host) {
+      this.host = Objects.requireNonNull(host, "host");
+      return this;
+    }
+
+    /** The port; 0 picks a free one. Default {@value ErrandServer#DEFAULT_PORT}. */
+    public Builder port(int port) {
+      if (port < 0 || port > 65_535) {
+        throw new IllegalArgumentException("port must be between 0 and 65535, was " + port);
+      }
+      this.port = port;
+      return this;
+    }
+
+    /** Engine timing. Default {@link EngineConfig#DEFAULTS}. */
+    public Builder engineConfig(EngineConfig engineConfig) {
+      this.engineConfig = Objects.requireNonNull(engineConfig, "engineConfig");
+      return this;
+    }
+
+    public ErrandServer build() {
+      if (store == null) {
+        throw new IllegalArgumentException("store must be set");
+      }
+      return new ErrandServer(this);
+    }
+  }
+}

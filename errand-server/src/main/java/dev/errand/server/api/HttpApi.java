@@ -1,0 +1,109 @@
+package dev.errand.server.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.errand.sdk.internal.Json;
+import dev.errand.server.auth.Authenticator;
+import dev.errand.server.engine.Engine;
+import dev.errand.server.engine.EngineException;
+import dev.errand.server.store.Store;
+import dev.errand.server.store.StoreException;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import java.io.IOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ingestion layer: Javalin on Jetty 12 with virtual threads, the public REST API ({@code
+ * /api/v1/tasks}, {@code /api/v1/runs}), the worker protocol ({@code /api/v1/workers}) and
+ * {@code /healthz}. Every error is {@code {"error":{"code":"...","message":"..."}}}.
+ */
+public final class HttpApi {
+  private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
+  static final String ENVIRONMENT = "errand.environment";
+  private static final String ERROR_WRITTEN = "errand.error";
+  /** Largest request body: 32 MiB (a batch of 1,000 payloads). */
+  public static final long MAX_REQUEST_BYTES = 32L * 1024 * 1024;
+
+  private HttpApi() {}
+
+  /** Creates (does not start) the HTTP server. */
+  public static Javalin create(Store store, Engine engine, String host, int port) {
+    Authenticator auth = new Authenticator(store);
+    RunRoutes runs = new RunRoutes(engine.runs());
+    WorkerRoutes workers = new WorkerRoutes(engine.dispatcher());
+    return Javalin.create(
+        config -> {
+          config.concurrency.useVirtualThreads = true;
+          config.startup.showJavalinBanner = false;
+          config.http.maxRequestSize = MAX_REQUEST_BYTES;
+          config.jetty.host = host;
+          config.jetty.port = port;
+          config.routes.get("/healthz", ctx -> health(ctx, store));
+          config.routes.before("/api/*", ctx -> authenticate(ctx, auth));
+          runs.addTo(config.routes);
+          workers.addTo(config.routes);
+          config.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));
+          config.routes.exception(EngineException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));
+          config.routes.exception(
+              HttpResponseException.class,
+              (e, ctx) -> error(ctx, e.getStatus(), "http_" + e.getStatus(), e.getMessage()));
+          config.routes.exception(
+              StoreException.class,
+              (e, ctx) -> {
+                log.error("store failure on {} {}", ctx.method(), ctx.path(), e);
+                error(ctx, 503, "store_unavailable", "the store failed: " + e.getMessage());
+              });
+          config.routes.exception(
+              Exception.class,
+              (e, ctx) -> {
+                log.error("unexpected failure on {} {}", ctx.method(), ctx.path(), e);
+                error(ctx, 500, "internal_error", "unexpected " + e.getClass().getSimpleName());
+              });
+          config.routes.error(404, "*", ctx -> errorIfEmpty(ctx, 404, "not_found", "no route " + ctx.method() + " " + ctx.path()));
+          config.routes.error(405, "*", ctx -> errorIfEmpty(ctx, 405, "method_not_allowed", ctx.method() + " is not allowed on " + ctx.path()));
+        });
+  }
+
+  private static void authenticate(Context ctx, Authenticator auth) {
+    String header = ctx.header("Authorization");
+    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      throw new ApiException(401, "unauthorized", "missing Authorization: Bearer <secret key>");
+    }
+    var env =
+        auth.authenticate(header.substring(7).trim())
+            .orElseThrow(() -> new ApiException(401, "unauthorized", "unknown or revoked secret key"));
+    ctx.attribute(ENVIRONMENT, env);
+  }
+
+  private static void health(Context ctx, Store store) {
+    boolean up = store.isReachable();
+    ctx.status(up ? 200 : 503);
+    json(ctx, Json.mapper().createObjectNode().put("status", up ? "ok" : "store_unreachable"));
+  }
+
+  static void json(Context ctx, Object body) {
+    try {
+      ctx.contentType("application/json").result(MAPPER.writeValueAsBytes(body));
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static final ObjectMapper MAPPER = Json.mapper();
+
+  static void error(Context ctx, int status, String code, String message) {
+    ctx.attribute(ERROR_WRITTEN, Boolean.TRUE);
+    ctx.status(status);
+    var body = MAPPER.createObjectNode();
+    body.putObject("error").put("code", code).put("message", message);
+    json(ctx, body);
+  }
+
+  private static void errorIfEmpty(Context ctx, int status, String code, String message) {
+    if (ctx.attribute(ERROR_WRITTEN) == null) {
+      error(ctx, status, code, message);
+    }
+  }
+}

@@ -1,0 +1,163 @@
+package dev.errand.server.api;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.errand.sdk.RunStatus;
+import dev.errand.sdk.Task;
+import dev.errand.sdk.internal.Json;
+import dev.errand.server.engine.RunEngine;
+import dev.errand.server.engine.RunEngine.RunDetails;
+import dev.errand.server.engine.RunIds;
+import dev.errand.server.store.RunRecord;
+import dev.errand.server.store.Store.InsertResult;
+import dev.errand.server.store.Store.RunFilter;
+import io.javalin.http.Context;
+import io.javalin.router.JavalinDefaultRoutingApi;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.UUID;
+
+/** {@code /api/v1/tasks/{taskId}/trigger|batch} and {@code /api/v1/runs...}. */
+final class RunRoutes {
+  static final int DEFAULT_PAGE = 25;
+  static final int MAX_PAGE = 100;
+
+  private final RunEngine engine;
+
+  RunRoutes(RunEngine engine) {
+    this.engine = engine;
+  }
+
+  void addTo(JavalinDefaultRoutingApi routes) {
+    routes.post("/api/v1/tasks/{taskId}/trigger", this::trigger);
+    routes.post("/api/v1/tasks/{taskId}/batch", this::batch);
+    routes.get("/api/v1/runs", this::list);
+    routes.get("/api/v1/runs/{runId}", this::get);
+    routes.post("/api/v1/runs/{runId}/cancel", this::cancel);
+    routes.post("/api/v1/runs/{runId}/replay", this::replay);
+  }
+
+  private void trigger(Context ctx) {
+    String taskId = taskId(ctx);
+    var request = TriggerParser.single(Bodies.tree(ctx));
+    InsertResult result = engine.trigger(Bodies.environment(ctx), taskId, List.of(request)).getFirst();
+    ObjectNode body = Json.mapper().createObjectNode().put("id", RunIds.format(result.runId()));
+    body.put("isCached", !result.created());
+    HttpApi.json(ctx, body);
+  }
+
+  private void batch(Context ctx) {
+    String taskId = taskId(ctx);
+    var requests = TriggerParser.batch(Bodies.tree(ctx));
+    List<InsertResult> results = engine.trigger(Bodies.environment(ctx), taskId, requests);
+    ObjectNode body = Json.mapper().createObjectNode();
+    ArrayNode runs = body.putArray("runs");
+    for (InsertResult r : results) {
+      runs.addObject().put("id", RunIds.format(r.runId())).put("isCached", !r.created());
+    }
+    HttpApi.json(ctx, body);
+  }
+
+  private void get(Context ctx) {
+    RunDetails d = engine.get(Bodies.environment(ctx), runId(ctx));
+    HttpApi.json(ctx, RunJson.run(d.run(), d.attempts()));
+  }
+
+  private void cancel(Context ctx) {
+    RunDetails d = engine.cancel(Bodies.environment(ctx), runId(ctx));
+    HttpApi.json(ctx, RunJson.run(d.run(), d.attempts()));
+  }
+
+  private void replay(Context ctx) {
+    UUID id = engine.replay(Bodies.environment(ctx), runId(ctx));
+    HttpApi.json(ctx, Json.mapper().createObjectNode().put("id", RunIds.format(id)));
+  }
+
+  private void list(Context ctx) {
+    int limit = limit(ctx.queryParam("limit"));
+    String cursor = ctx.queryParam("cursor");
+    RunFilter filter =
+        new RunFilter(
+            status(ctx.queryParam("status")),
+            ctx.queryParam("taskIdentifier"),
+            ctx.queryParam("tag"),
+            instant("from", ctx.queryParam("from")),
+            instant("to", ctx.queryParam("to")),
+            cursor == null || cursor.isEmpty() ? null : parseRunId(cursor, "cursor"));
+    List<RunRecord> page = engine.list(Bodies.environment(ctx), filter, limit + 1);
+    boolean more = page.size() > limit;
+    List<RunRecord> shown = more ? page.subList(0, limit) : page;
+    ObjectNode body = Json.mapper().createObjectNode();
+    ArrayNode data = body.putArray("data");
+    shown.forEach(r -> data.add(RunJson.run(r, null)));
+    body.put("nextCursor", more ? RunIds.format(shown.getLast().id()) : null);
+    HttpApi.json(ctx, body);
+  }
+
+  private static String taskId(Context ctx) {
+    String taskId = ctx.pathParam("taskId");
+    if (!Task.ID_PATTERN.matcher(taskId).matches()) {
+      throw new ApiException(404, "task_not_found", "no task '" + taskId + "'");
+    }
+    return taskId;
+  }
+
+  private static UUID runId(Context ctx) {
+    String id = ctx.pathParam("runId");
+    try {
+      return RunIds.parse(id);
+    } catch (IllegalArgumentException e) {
+      throw new ApiException(404, "run_not_found", "no run " + id);
+    }
+  }
+
+  private static UUID parseRunId(String id, String param) {
+    try {
+      return RunIds.parse(id);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest("invalid_query", param + " must be a run id, was '" + id + "'");
+    }
+  }
+
+  private static int limit(String s) {
+    if (s == null || s.isEmpty()) {
+      return DEFAULT_PAGE;
+    }
+    try {
+      int n = Integer.parseInt(s);
+      if (n >= 1 && n <= MAX_PAGE) {
+        return n;
+      }
+    } catch (NumberFormatException ignored) {
+      // answered below
+    }
+    throw ApiException.badRequest(
+        "invalid_query", "limit must be an integer from 1 to " + MAX_PAGE + ", was '" + s + "'");
+  }
+
+  private static RunStatus status(String s) {
+    if (s == null || s.isEmpty()) {
+      return null;
+    }
+    try {
+      return RunStatus.valueOf(s.toUpperCase(java.util.Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest(
+          "invalid_query",
+          "status must be one of " + java.util.Arrays.toString(RunStatus.values()) + ", was '" + s + "'");
+    }
+  }
+
+  private static Instant instant(String name, String s) {
+    if (s == null || s.isEmpty()) {
+      return null;
+    }
+    try {
+      return Instant.parse(s);
+    } catch (DateTimeParseException e) {
+      throw ApiException.badRequest(
+          "invalid_query", name + " must be an ISO-8601 instant such as 2026-01-31T12:00:00Z, was '" + s + "'");
+    }
+  }
+}

@@ -1,0 +1,176 @@
+package dev.errand.server.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.errand.sdk.RetryPolicy;
+import dev.errand.sdk.TriggerOptions;
+import dev.errand.server.engine.RunEngine;
+import dev.errand.server.engine.TriggerRequest;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Reads trigger and batch bodies: {@code {"payload": ..., "options": {...}}}. */
+final class TriggerParser {
+  private static final Set<String> OPTIONS =
+      Set.of("idempotencyKey", "tags", "delay", "maxAttempts");
+  private static final Pattern SHORT_DURATION =
+      Pattern.compile("(\\d{1,9})\\s*(ms|s|m|h|d|w)");
+  /** Longest delay a trigger may ask for: 365 days. */
+  static final Duration MAX_DELAY = Duration.ofDays(365);
+  static final int MAX_IDEMPOTENCY_KEY_LENGTH = 256;
+
+  private TriggerParser() {}
+
+  static TriggerRequest single(JsonNode body) {
+    requireObject(body, "request body");
+    return item(body, "");
+  }
+
+  static List<TriggerRequest> batch(JsonNode body) {
+    requireObject(body, "request body");
+    JsonNode items = body.get("items");
+    if (items == null || !items.isArray()) {
+      throw ApiException.badRequest("invalid_request", "items must be an array");
+    }
+    if (items.isEmpty()) {
+      throw ApiException.badRequest("invalid_request", "items must not be empty");
+    }
+    if (items.size() > RunEngine.MAX_BATCH_SIZE) {
+      throw ApiException.badRequest(
+          "batch_too_large",
+          "a batch holds at most " + RunEngine.MAX_BATCH_SIZE + " items, got " + items.size());
+    }
+    List<TriggerRequest> requests = new ArrayList<>(items.size());
+    for (int i = 0; i < items.size(); i++) {
+      requireObject(items.get(i), "items[" + i + "]");
+      requests.add(item(items.get(i), "items[" + i + "]."));
+    }
+    return requests;
+  }
+
+  private static TriggerRequest item(JsonNode node, String at) {
+    JsonNode options = node.get("options");
+    if (options == null || options.isNull()) {
+      return new TriggerRequest(node.get("payload"), null, null, null, null);
+    }
+    requireObject(options, at + "options");
+    for (Iterator<String> it = options.fieldNames(); it.hasNext(); ) {
+      String name = it.next();
+      if (!OPTIONS.contains(name)) {
+        throw ApiException.badRequest(
+            "invalid_options", at + "options." + name + " is not an option; known: " + OPTIONS);
+      }
+    }
+    return new TriggerRequest(
+        node.get("payload"),
+        idempotencyKey(options.get("idempotencyKey"), at),
+        tags(options.get("tags"), at),
+        delay(options.get("delay"), at),
+        maxAttempts(options.get("maxAttempts"), at));
+  }
+
+  private static String idempotencyKey(JsonNode n, String at) {
+    if (n == null || n.isNull()) {
+      return null;
+    }
+    if (!n.isTextual() || n.asText().isEmpty() || n.asText().length() > MAX_IDEMPOTENCY_KEY_LENGTH) {
+      throw ApiException.badRequest(
+          "invalid_options",
+          at + "options.idempotencyKey must be a string of 1 to "
+              + MAX_IDEMPOTENCY_KEY_LENGTH + " characters");
+    }
+    return n.asText();
+  }
+
+  private static List<String> tags(JsonNode n, String at) {
+    if (n == null || n.isNull()) {
+      return null;
+    }
+    List<String> tags = new ArrayList<>();
+    if (n.isTextual()) {
+      tags.add(n.asText());
+    } else if (n.isArray()) {
+      for (JsonNode t : n) {
+        if (!t.isTextual()) {
+          throw ApiException.badRequest("invalid_options", at + "options.tags must be strings");
+        }
+        tags.add(t.asText());
+      }
+    } else {
+      throw ApiException.badRequest(
+          "invalid_options", at + "options.tags must be a string or an array of strings");
+    }
+    if (tags.size() > TriggerOptions.MAX_TAGS) {
+      throw ApiException.badRequest(
+          "invalid_options",
+          at + "options.tags holds at most " + TriggerOptions.MAX_TAGS + ", got " + tags.size());
+    }
+    for (String t : tags) {
+      if (t.isEmpty() || t.length() > TriggerOptions.MAX_TAG_LENGTH) {
+        throw ApiException.badRequest(
+            "invalid_options",
+            at + "options.tags: each tag is 1 to " + TriggerOptions.MAX_TAG_LENGTH + " characters");
+      }
+    }
+    return List.copyOf(new java.util.LinkedHashSet<>(tags));
+  }
+
+  private static Integer maxAttempts(JsonNode n, String at) {
+    if (n == null || n.isNull()) {
+      return null;
+    }
+    if (!n.canConvertToInt() || !n.isIntegralNumber()
+        || n.asInt() < 1 || n.asInt() > RetryPolicy.MAX_ATTEMPTS_LIMIT) {
+      throw ApiException.badRequest(
+          "invalid_options",
+          at + "options.maxAttempts must be an integer from 1 to " + RetryPolicy.MAX_ATTEMPTS_LIMIT);
+    }
+    return n.asInt();
+  }
+
+  /** A delay: {@code "500ms"}, {@code "10s"}, {@code "5m"}, {@code "2h"}, {@code "1d"}, or ISO-8601. */
+  static Duration delay(JsonNode n, String at) {
+    if (n == null || n.isNull()) {
+      return null;
+    }
+    Duration d = n.isTextual() ? parseDuration(n.asText().trim()) : null;
+    if (d == null || d.isNegative() || d.compareTo(MAX_DELAY) > 0) {
+      throw ApiException.badRequest(
+          "invalid_options",
+          at + "options.delay must be a duration such as \"30s\", \"5m\", \"2h\" or \"PT10S\", "
+              + "at most 365 days; was " + n);
+    }
+    return d;
+  }
+
+  private static Duration parseDuration(String s) {
+    Matcher m = SHORT_DURATION.matcher(s);
+    if (m.matches()) {
+      long v = Long.parseLong(m.group(1));
+      return switch (m.group(2)) {
+        case "ms" -> Duration.ofMillis(v);
+        case "s" -> Duration.ofSeconds(v);
+        case "m" -> Duration.ofMinutes(v);
+        case "h" -> Duration.ofHours(v);
+        case "d" -> Duration.ofDays(v);
+        default -> Duration.ofDays(7 * v);
+      };
+    }
+    try {
+      return Duration.parse(s);
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+
+  private static void requireObject(JsonNode n, String what) {
+    if (n == null || !n.isObject()) {
+      throw ApiException.badRequest("invalid_request", what + " must be a JSON object");
+    }
+  }
+}

@@ -1,0 +1,171 @@
+package dev.errand.server.engine;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.errand.sdk.RunError;
+import dev.errand.sdk.RunStatus;
+import dev.errand.sdk.Task;
+import dev.errand.sdk.internal.Json;
+import dev.errand.sdk.internal.protocol.WorkerProtocol.AttemptResult;
+import dev.errand.sdk.internal.protocol.WorkerProtocol.TaskRegistration;
+import dev.errand.server.store.AttemptOutcome;
+import dev.errand.server.store.ClaimedRun;
+import dev.errand.server.store.Store;
+import dev.errand.server.store.Store.Environment;
+import dev.errand.server.store.Store.LeaseRef;
+import dev.errand.server.store.Store.OutcomeResult;
+import dev.errand.server.store.TaskRecord;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The worker side of the engine: task registration, long-polled claims, attempt outcomes and
+ * heartbeats. Every write a worker makes presents its lease token; stale ones change nothing.
+ * Thread-safe.
+ */
+public final class Dispatcher {
+  /** Most runs one claim hands out: {@value}. */
+  public static final int MAX_CLAIM = 500;
+
+  private final Store store;
+  private final TaskCatalog catalog;
+  private final Wakeups wakeups;
+  private final EngineConfig config;
+  private final ObjectMapper mapper = Json.mapper();
+
+  Dispatcher(Store store, TaskCatalog catalog, Wakeups wakeups, EngineConfig config) {
+    this.store = store;
+    this.catalog = catalog;
+    this.wakeups = wakeups;
+    this.config = config;
+  }
+
+  public EngineConfig config() {
+    return config;
+  }
+
+  public void register(Environment env, List<TaskRegistration> registrations) {
+    if (registrations == null || registrations.isEmpty()) {
+      throw EngineException.badRequest("invalid_request", "tasks must not be empty");
+    }
+    List<TaskRecord> records = new ArrayList<>();
+    for (TaskRegistration r : registrations) {
+      if (r.id() == null || !Task.ID_PATTERN.matcher(r.id()).matches()) {
+        throw EngineException.badRequest(
+            "invalid_task", "task id must match " + Task.ID_PATTERN + ", was '" + r.id() + "'");
+      }
+      String queue = r.queue() == null ? Task.DEFAULT_QUEUE : r.queue();
+      if (!Task.ID_PATTERN.matcher(queue).matches() || r.retry() == null) {
+        throw EngineException.badRequest(
+            "invalid_task", "task '" + r.id() + "' needs a valid queue and retry policy");
+      }
+      records.add(
+          new TaskRecord(
+              r.id(),
+              queue,
+              r.retry().maxAttempts(),
+              toJson(r.retry()),
+              r.payloadSchema() == null ? null : toJson(r.payloadSchema()),
+              null));
+    }
+    catalog.register(env.id(), records);
+  }
+
+  /**
+   * Claims up to {@code max} due runs of {@code taskIds}; when none is due, waits up to {@code
+   * wait} for one (long polling) and returns an empty list if none came.
+   */
+  public List<ClaimedRun> claim(
+      Environment env, String workerId, List<String> taskIds, int max, Duration wait)
+      throws InterruptedException {
+    if (taskIds == null || taskIds.isEmpty()) {
+      throw EngineException.badRequest("invalid_request", "tasks must not be empty");
+    }
+    int n = Math.clamp(max, 1, MAX_CLAIM);
+    Duration capped = wait.compareTo(config.maxClaimWait()) > 0 ? config.maxClaimWait() : wait;
+    long deadline = System.nanoTime() + capped.toNanos();
+    while (true) {
+      long generation = wakeups.generation(env.id());
+      List<ClaimedRun> claimed =
+          store.claim(env.id(), taskIds, workerId, n, config.leaseDuration());
+      long left = deadline - System.nanoTime();
+      if (!claimed.isEmpty() || left <= 0) {
+        return claimed;
+      }
+      Duration pause = Duration.ofNanos(Math.min(left, config.pollInterval().toNanos()));
+      wakeups.await(env.id(), generation, pause);
+    }
+  }
+
+  /** Records attempt results; returns the run ids whose result was refused (stale lease). */
+  public List<String> complete(Environment env, List<AttemptResult> results) {
+    List<AttemptOutcome> outcomes = new ArrayList<>(results.size());
+    for (AttemptResult r : results) {
+      outcomes.add(toOutcome(env, r));
+    }
+    List<OutcomeResult> applied = store.finishAttempts(outcomes);
+    List<String> rejected = new ArrayList<>();
+    Instant dbNow = null;
+    for (OutcomeResult o : applied) {
+      if (!o.accepted()) {
+        rejected.add(RunIds.format(o.runId()));
+      } else if (o.status() == RunStatus.QUEUED && o.availableAt() != null) {
+        dbNow = dbNow == null ? store.now() : dbNow;
+        wakeups.signalAt(env.id(), o.availableAt(), dbNow);
+      }
+    }
+    return rejected;
+  }
+
+  private AttemptOutcome toOutcome(Environment env, AttemptResult r) {
+    UUID runId = RunIdsParam.parse(r.runId());
+    if (r.success()) {
+      return new AttemptOutcome(
+          runId, r.leaseToken(), r.attempt(), AttemptOutcome.Kind.SUCCEEDED,
+          toJson(r.output() == null ? mapper.nullNode() : r.output()), null, false, 0, null);
+    }
+    RunError error =
+        r.error() != null
+            ? r.error()
+            : new RunError("dev.errand.UnknownError", "the worker reported no error", "", false);
+    long delay =
+        catalog
+            .find(env.id(), r.taskIdentifier())
+            .map(t -> t.retry().delayAfter(r.attempt(), ThreadLocalRandom.current()::nextDouble))
+            .orElse(Duration.ZERO)
+            .toMillis();
+    return new AttemptOutcome(
+        runId, r.leaseToken(), r.attempt(), AttemptOutcome.Kind.FAILED, null, toJson(error),
+        !error.nonRetryable(), delay, RunStatus.FAILED);
+  }
+
+  /** Extends leases; returns the run ids whose lease is lost. */
+  public List<String> heartbeat(List<LeaseRef> leases) {
+    Set<UUID> lost = store.heartbeat(leases, config.leaseDuration());
+    return lost.stream().map(RunIds::format).toList();
+  }
+
+  private String toJson(Object value) {
+    try {
+      return mapper.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Parses run ids in worker messages, answering 400 for a malformed one. */
+  static final class RunIdsParam {
+    static UUID parse(String id) {
+      try {
+        return RunIds.parse(id);
+      } catch (IllegalArgumentException e) {
+        throw EngineException.badRequest("invalid_run_id", e.getMessage());
+      }
+    }
+  }
+}

@@ -1,0 +1,43 @@
+package dev.errand.server.engine;
+
+import dev.errand.server.store.Store;
+
+/**
+ * The orchestration layer: owns the run lifecycle ({@link RunEngine}), the worker side ({@link
+ * Dispatcher}), wake-ups and the background duties. Start it once per server node; several nodes
+ * may share one PostgreSQL database. Thread-safe.
+ */
+public final class Engine implements AutoCloseable {
+  private final Wakeups wakeups = new Wakeups();
+  private final RunEngine runs;
+  private final Dispatcher dispatcher;
+  private final SupervisedLoop reaper;
+
+  public Engine(Store store, EngineConfig config) {
+    TaskCatalog catalog = new TaskCatalog(store);
+    this.runs = new RunEngine(store, catalog, wakeups);
+    this.dispatcher = new Dispatcher(store, catalog, wakeups, config);
+    this.reaper =
+        new SupervisedLoop(
+            "lease-reaper", config.reaperInterval(), new LeaseReaper(store, wakeups));
+  }
+
+  public Engine start() {
+    reaper.start();
+    return this;
+  }
+
+  public RunEngine runs() {
+    return runs;
+  }
+
+  public Dispatcher dispatcher() {
+    return dispatcher;
+  }
+
+  @Override
+  public void close() {
+    reaper.close();
+    wakeups.close();
+  }
+}

@@ -1,0 +1,180 @@
+package dev.errand.server.engine;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.errand.sdk.internal.Json;
+import dev.errand.sdk.internal.PayloadSchema;
+import dev.errand.server.store.AttemptRecord;
+import dev.errand.server.store.NewRun;
+import dev.errand.server.store.RunNotFoundException;
+import dev.errand.server.store.RunRecord;
+import dev.errand.server.store.RunStateConflictException;
+import dev.errand.server.store.Store;
+import dev.errand.server.store.Store.Environment;
+import dev.errand.server.store.Store.InsertResult;
+import dev.errand.server.store.Store.RunFilter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Creating and changing runs on behalf of API callers: trigger, batch trigger, cancel, replay,
+ * read and list. The worker side lives in {@link Dispatcher}. Thread-safe.
+ */
+public final class RunEngine {
+  /** Most runs one batch trigger creates: {@value}. */
+  public static final int MAX_BATCH_SIZE = 1_000;
+
+  private final Store store;
+  private final TaskCatalog catalog;
+  private final Wakeups wakeups;
+  private final ObjectMapper mapper = Json.mapper();
+
+  RunEngine(Store store, TaskCatalog catalog, Wakeups wakeups) {
+    this.store = store;
+    this.catalog = catalog;
+    this.wakeups = wakeups;
+  }
+
+  /**
+   * Stores one run per request, all in one transaction, and wakes waiting workers. Returns the
+   * run ids in request order; a reused idempotency key returns the existing run.
+   *
+   * @throws EngineException 404 for an unknown task, 400 for a payload its schema refuses
+   */
+  public List<InsertResult> trigger(Environment env, String taskId, List<TriggerRequest> items) {
+    if (items.isEmpty()) {
+      throw EngineException.badRequest("invalid_request", "items must not be empty");
+    }
+    if (items.size() > MAX_BATCH_SIZE) {
+      throw EngineException.badRequest(
+          "batch_too_large",
+          "a batch holds at most " + MAX_BATCH_SIZE + " items, got " + items.size());
+    }
+    TaskCatalog.Definition task =
+        catalog
+            .find(env.id(), taskId)
+            .orElseThrow(
+                () ->
+                    EngineException.notFound(
+                        "task_not_found",
+                        "no task '" + taskId + "' is registered in environment " + env.slug()
+                            + " (a worker registers its tasks when it starts)"));
+    List<NewRun> runs = new ArrayList<>(items.size());
+    boolean delayed = false;
+    for (int i = 0; i < items.size(); i++) {
+      TriggerRequest item = items.get(i);
+      validatePayload(task, item.payload(), items.size() == 1 ? "" : "items[" + i + "].");
+      long delayMillis = item.delay() == null ? 0 : item.delay().toMillis();
+      delayed |= delayMillis > 0;
+      int maxAttempts =
+          item.maxAttempts() != null ? item.maxAttempts() : task.record().maxAttempts();
+      runs.add(
+          new NewRun(
+              RunIds.next(),
+              env.id(),
+              taskId,
+              task.record().queue(),
+              toJson(item.payload()),
+              maxAttempts,
+              item.tags() == null ? List.of() : item.tags(),
+              item.idempotencyKey(),
+              delayMillis,
+              null));
+    }
+    List<InsertResult> results = store.insertRuns(runs);
+    wakeups.signal(env.id());
+    if (delayed) {
+      var now = java.time.Instant.now();
+      for (NewRun run : runs) {
+        if (run.delayMillis() > 0) {
+          wakeups.signalAt(env.id(), now.plusMillis(run.delayMillis()), now);
+        }
+      }
+    }
+    return results;
+  }
+
+  private void validatePayload(TaskCatalog.Definition task, JsonNode payload, String prefix) {
+    if (task.payloadSchema() == null) {
+      return;
+    }
+    List<String> problems = PayloadSchema.validate(task.payloadSchema(), payload);
+    if (!problems.isEmpty()) {
+      throw EngineException.badRequest(
+          "invalid_payload",
+          prefix
+              + "payload does not match task '"
+              + task.record().taskId()
+              + "': "
+              + String.join("; ", problems));
+    }
+  }
+
+  /** A run with its attempts. */
+  public record RunDetails(RunRecord run, List<AttemptRecord> attempts) {}
+
+  public RunDetails get(Environment env, UUID runId) {
+    RunRecord run = store.findRun(env.id(), runId).orElseThrow(() -> runNotFound(runId));
+    return new RunDetails(run, store.findAttempts(runId));
+  }
+
+  public List<RunRecord> list(Environment env, RunFilter filter, int limit) {
+    return store.listRuns(env.id(), filter, limit);
+  }
+
+  /**
+   * Cancels a run that has not finished. An executing attempt learns it at its next heartbeat.
+   *
+   * @throws EngineException 404 for an unknown run, 409 for a finished one
+   */
+  public RunDetails cancel(Environment env, UUID runId) {
+    try {
+      RunRecord run = store.cancel(env.id(), runId);
+      return new RunDetails(run, store.findAttempts(runId));
+    } catch (RunNotFoundException e) {
+      throw runNotFound(runId);
+    } catch (RunStateConflictException e) {
+      throw EngineException.conflict(
+          "run_not_cancelable",
+          "run " + RunIds.format(runId) + " is " + e.current() + " and can no longer be canceled");
+    }
+  }
+
+  /** Triggers a new run of the same task with the same payload and tags. */
+  public UUID replay(Environment env, UUID runId) {
+    RunRecord original = store.findRun(env.id(), runId).orElseThrow(() -> runNotFound(runId));
+    if (catalog.find(env.id(), original.taskId()).isEmpty()) {
+      throw EngineException.notFound(
+          "task_not_found", "task '" + original.taskId() + "' is no longer registered");
+    }
+    NewRun copy =
+        new NewRun(
+            RunIds.next(),
+            env.id(),
+            original.taskId(),
+            original.queue(),
+            original.payloadJson(),
+            original.maxAttempts(),
+            original.tags(),
+            null,
+            0,
+            original.id());
+    UUID id = store.insertRuns(List.of(copy)).getFirst().runId();
+    wakeups.signal(env.id());
+    return id;
+  }
+
+  private static EngineException runNotFound(UUID runId) {
+    return EngineException.notFound("run_not_found", "no run " + RunIds.format(runId));
+  }
+
+  private String toJson(JsonNode node) {
+    try {
+      return mapper.writeValueAsString(node == null ? mapper.nullNode() : node);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

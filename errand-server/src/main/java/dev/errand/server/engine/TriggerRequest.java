@@ -1,0 +1,13 @@
+package dev.errand.server.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.List;
+
+/** One run to trigger, as parsed and validated from the API. */
+public record TriggerRequest(
+    JsonNode payload,
+    String idempotencyKey,
+    List<String> tags,
+    Duration delay,
+    Integer maxAttempts) {}
