@@ -34,6 +34,7 @@ final class WorkerRoutes {
     routes.post(WorkerProtocol.CLAIM_PATH, this::claim);
     routes.post(WorkerProtocol.COMPLETE_PATH, this::complete);
     routes.post(WorkerProtocol.HEARTBEAT_PATH, this::heartbeat);
+    routes.post(WorkerProtocol.STOP_PATH, this::stop);
   }
 
   private void register(Context ctx) {
@@ -79,6 +80,15 @@ final class WorkerRoutes {
     }
     List<String> rejected = dispatcher.complete(Bodies.environment(ctx), req.results());
     HttpApi.json(ctx, new CompleteResponse(rejected));
+  }
+
+  private void stop(Context ctx) {
+    WorkerProtocol.StopRequest req = Bodies.read(ctx, WorkerProtocol.StopRequest.class);
+    if (req.workerId() == null || req.workerId().isBlank()) {
+      throw ApiException.badRequest("invalid_request", "workerId is required");
+    }
+    dispatcher.stop(Bodies.environment(ctx), req.workerId());
+    HttpApi.json(ctx, new WorkerProtocol.StopResponse(true));
   }
 
   private void heartbeat(Context ctx) {

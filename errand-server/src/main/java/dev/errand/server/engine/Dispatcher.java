@@ -37,6 +37,7 @@ public final class Dispatcher {
   private final Wakeups wakeups;
   private final EngineConfig config;
   private final ObjectMapper mapper = Json.mapper();
+  private final StoppedWorkers stopped = new StoppedWorkers();
 
   Dispatcher(Store store, TaskCatalog catalog, Wakeups wakeups, EngineConfig config) {
     this.store = store;
@@ -91,6 +92,9 @@ public final class Dispatcher {
     long deadline = System.nanoTime() + capped.toNanos();
     while (true) {
       long generation = wakeups.generation(env.id());
+      if (stopped.contains(workerId)) {
+        return List.of();
+      }
       List<ClaimedRun> claimed =
           store.claim(env.id(), taskIds, workerId, n, config.leaseDuration());
       long left = deadline - System.nanoTime();
@@ -142,6 +146,15 @@ public final class Dispatcher {
     return new AttemptOutcome(
         runId, r.leaseToken(), r.attempt(), AttemptOutcome.Kind.FAILED, null, toJson(error),
         !error.nonRetryable(), delay, RunStatus.FAILED);
+  }
+
+  /**
+   * A worker is shutting down: its claims waiting on this node return empty, and later ones too
+   * for {@link StoppedWorkers#MEMORY}.
+   */
+  public void stop(Environment env, String workerId) {
+    stopped.add(workerId);
+    wakeups.signal(env.id());
   }
 
   /** Extends leases; returns the run ids whose lease is lost. */

@@ -14,6 +14,7 @@ public final class WorkerProtocol {
   public static final String CLAIM_PATH = "/api/v1/workers/claim";
   public static final String COMPLETE_PATH = "/api/v1/workers/complete";
   public static final String HEARTBEAT_PATH = "/api/v1/workers/heartbeat";
+  public static final String STOP_PATH = "/api/v1/workers/stop";
 
   private WorkerProtocol() {}
 
@@ -67,4 +68,12 @@ public final class WorkerProtocol {
 
   /** Run ids whose lease the worker lost (canceled, expired, finished): stop working on them. */
   public record HeartbeatResponse(List<String> lost) {}
+
+  /**
+   * A worker is shutting down: its waiting claims return empty at once instead of taking runs
+   * nobody would execute.
+   */
+  public record StopRequest(String workerId) {}
+
+  public record StopResponse(boolean stopped) {}
 }

@@ -154,6 +154,14 @@ public final class WorkerRuntime {
     if (!running.compareAndSet(true, false)) {
       return;
     }
+    try {
+      transport.post(
+          WorkerProtocol.STOP_PATH,
+          new WorkerProtocol.StopRequest(workerId),
+          WorkerProtocol.StopResponse.class);
+    } catch (ErrandException e) {
+      log.debug("could not tell the server worker {} stops: {}", workerId, e.getMessage());
+    }
     if (claimThread != null) {
       claimThread.interrupt();
     }

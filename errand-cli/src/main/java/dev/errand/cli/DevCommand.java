@@ -1,0 +1,120 @@
+package dev.errand.cli;
+
+import dev.errand.examples.ExampleTasks;
+import dev.errand.sdk.ErrandClient;
+import dev.errand.sdk.ErrandWorker;
+import dev.errand.server.ErrandServer;
+import dev.errand.server.auth.SecretKeys;
+import dev.errand.server.store.Stores;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code errand dev}: server, embedded store and a worker with the examples, in one process. */
+@Command(
+    name = "dev",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs a server on the embedded store and a worker with the example tasks.",
+      "Uses $ERRAND_SECRET_KEY as the development key when set."
+    })
+final class DevCommand implements Callable<Integer> {
+  static final String KEY_FILE = "dev-secret-key";
+
+  @Option(names = "--port", description = "HTTP port (default: ${DEFAULT-VALUE}).", defaultValue = "3030")
+  int port;
+
+  @Option(names = "--host", description = "Interface to listen on (default: ${DEFAULT-VALUE}).", defaultValue = "127.0.0.1")
+  String host;
+
+  @Option(names = "--data-dir", description = "Where the embedded store keeps its data (default: ${DEFAULT-VALUE}).", defaultValue = ".errand")
+  Path dataDir;
+
+  @Option(names = "--no-worker", negatable = true, defaultValue = "true", description = "Run the example worker (default: on).")
+  boolean worker;
+
+  @Override
+  public Integer call() throws Exception {
+    Files.createDirectories(dataDir);
+    String key = secretKey(dataDir);
+    ErrandServer server =
+        ErrandServer.builder().store(Stores.embedded(dataDir)).host(host).port(port).build();
+    CountDownLatch stopped = new CountDownLatch(1);
+    ErrandWorker exampleWorker = null;
+    try {
+      server.start();
+      server.bootstrap("default", "dev", key);
+      String url = "http://localhost:" + server.port();
+      if (worker) {
+        ErrandClient client = ErrandClient.builder().apiUrl(url).secretKey(key).build();
+        exampleWorker =
+            ErrandWorker.builder()
+                .client(client)
+                .register(ExampleTasks.all().toArray(dev.errand.sdk.Task<?, ?>[]::new))
+                .build();
+        exampleWorker.start();
+      }
+      banner(url, key);
+      ErrandWorker w = exampleWorker;
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    if (w != null) {
+                      w.close();
+                    }
+                    server.close();
+                    stopped.countDown();
+                  }));
+      stopped.await();
+      return 0;
+    } catch (RuntimeException e) {
+      if (exampleWorker != null) {
+        exampleWorker.close();
+      }
+      server.close();
+      throw e;
+    }
+  }
+
+  private void banner(String url, String key) {
+    PrintWriter out = new PrintWriter(System.out, true);
+    out.println();
+    out.println("  Errand dev server is running");
+    out.println("  API URL:     " + url);
+    out.println("  Secret key:  " + key);
+    out.println("  Data:        " + dataDir.toAbsolutePath());
+    out.println();
+    out.println("  export ERRAND_API_URL=" + url + " ERRAND_SECRET_KEY=" + key);
+    out.println("  curl -s -X POST " + url + "/api/v1/tasks/process-order/trigger \\");
+    out.println("    -H \"Authorization: Bearer $ERRAND_SECRET_KEY\" -H 'Content-Type: application/json' \\");
+    out.println("    -d '{\"payload\":{\"orderId\":\"o1\",\"amountCents\":1299}}'");
+    out.println();
+  }
+
+  /** $ERRAND_SECRET_KEY, else the key kept in the data dir, else a new one kept there. */
+  static String secretKey(Path dataDir) throws IOException {
+    String fromEnv = System.getenv(ErrandClient.SECRET_KEY_ENV);
+    if (fromEnv != null && !fromEnv.isBlank()) {
+      return fromEnv.trim();
+    }
+    Path file = dataDir.resolve(KEY_FILE);
+    if (Files.exists(file)) {
+      return Files.readString(file).trim();
+    }
+    String key = SecretKeys.generate("dev");
+    Files.writeString(file, key + "\n");
+    try {
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    } catch (UnsupportedOperationException ignored) {
+      // not a POSIX file system: permissions stay as created
+    }
+    return key;
+  }
+}

@@ -1,0 +1,79 @@
+package dev.errand.cli;
+
+import dev.errand.sdk.ErrandClient;
+import dev.errand.server.ErrandServer;
+import dev.errand.server.auth.SecretKeys;
+import dev.errand.server.store.Store;
+import dev.errand.server.store.Stores;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code errand server}: the server alone, on PostgreSQL or the embedded store. */
+@Command(
+    name = "server",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs the Errand server alone.",
+      "On PostgreSQL with --database-url (or $ERRAND_DATABASE_URL), else on the embedded store in --data-dir."
+    })
+final class ServerCommand implements Callable<Integer> {
+  static final String DATABASE_URL_ENV = "ERRAND_DATABASE_URL";
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--database-url", description = "postgresql://user:password@host:5432/database")
+  String databaseUrl;
+
+  @Option(names = "--data-dir", description = "Embedded store directory when no database URL is given.")
+  Path dataDir;
+
+  @Option(names = "--port", defaultValue = "3030", description = "HTTP port (default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--host", defaultValue = "0.0.0.0", description = "Interface to listen on (default: ${DEFAULT-VALUE}).")
+  String host;
+
+  @Option(names = "--project", defaultValue = "default", description = "Project of the bootstrap key (default: ${DEFAULT-VALUE}).")
+  String project;
+
+  @Option(names = "--environment", defaultValue = "dev", description = "Environment of the bootstrap key (default: ${DEFAULT-VALUE}).")
+  String environment;
+
+  @Override
+  public Integer call() throws Exception {
+    String url = databaseUrl != null ? databaseUrl : System.getenv(DATABASE_URL_ENV);
+    Store store;
+    if (url != null && !url.isBlank()) {
+      store = Stores.postgres(url);
+    } else if (dataDir != null) {
+      store = Stores.embedded(dataDir);
+    } else {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "give --database-url (or set " + DATABASE_URL_ENV + ") for PostgreSQL, or --data-dir for the embedded store");
+    }
+    ErrandServer server = ErrandServer.builder().store(store).host(host).port(port).build();
+    server.start();
+    String key = System.getenv(ErrandClient.SECRET_KEY_ENV);
+    boolean generated = key == null || key.isBlank();
+    if (generated) {
+      key = SecretKeys.generate(environment);
+    }
+    server.bootstrap(project, environment, key.trim());
+    System.out.println("Errand server listening on port " + server.port() + " (project " + project + ", environment " + environment + ")");
+    if (generated) {
+      System.out.println("New secret key (shown once; set " + ErrandClient.SECRET_KEY_ENV + " to reuse one): " + key);
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      server.close();
+      stopped.countDown();
+    }));
+    stopped.await();
+    return 0;
+  }
+}

@@ -1,0 +1,420 @@
+package dev.errand.server.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.errand.sdk.Attempt;
+import dev.errand.sdk.ErrandApiException;
+import dev.errand.sdk.ErrandClient;
+import dev.errand.sdk.ErrandWorker;
+import dev.errand.sdk.Run;
+import dev.errand.sdk.RunHandle;
+import dev.errand.sdk.RunQuery;
+import dev.errand.sdk.RunStatus;
+import dev.errand.sdk.Task;
+import dev.errand.sdk.TriggerOptions;
+import dev.errand.sdk.internal.Json;
+import dev.errand.server.ErrandServer;
+import dev.errand.server.auth.SecretKeys;
+import dev.errand.server.e2e.TestTasks.Key;
+import dev.errand.server.e2e.TestTasks.Order;
+import dev.errand.server.e2e.TestTasks.Receipt;
+import dev.errand.server.engine.EngineConfig;
+import dev.errand.server.store.Store;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole path: a real server on a random port, real workers, HTTP between them. Runs once per
+ * store (PostgreSQL and embedded) through its subclasses.
+ */
+abstract class EndToEndTest {
+  static final Duration LEASE = Duration.ofSeconds(2);
+  static final EngineConfig FAST =
+      new EngineConfig(LEASE, Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofSeconds(25));
+  static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+  @TempDir Path tempDir;
+
+  final String secretKey = SecretKeys.generate("test");
+  ErrandServer server;
+  ErrandClient client;
+  final List<ErrandWorker> workers = new ArrayList<>();
+  final HttpClient http = HttpClient.newHttpClient();
+
+  /** Points the test at fresh, empty storage. */
+  abstract void newStorage() throws Exception;
+
+  /** Opens the current storage (again, after a restart). */
+  abstract Store openStore();
+
+  @BeforeEach
+  void startServer() throws Exception {
+    newStorage();
+    server = startServerOn(0);
+    client = ErrandClient.builder().apiUrl(server.localUrl()).secretKey(secretKey).build();
+  }
+
+  ErrandServer startServerOn(int port) {
+    ErrandServer s =
+        ErrandServer.builder().store(openStore()).host("127.0.0.1").port(port).engineConfig(FAST).build();
+    s.start();
+    s.bootstrap("default", "test", secretKey);
+    return s;
+  }
+
+  @AfterEach
+  void stopAll() {
+    workers.forEach(ErrandWorker::close);
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  ErrandWorker startWorker(Task<?, ?>... tasks) {
+    ErrandWorker worker =
+        ErrandWorker.builder()
+            .client(client)
+            .register(tasks)
+            .pollWait(Duration.ofSeconds(5))
+            .shutdownTimeout(Duration.ofSeconds(2))
+            .build();
+    worker.start();
+    workers.add(worker);
+    return worker;
+  }
+
+  static String unique(String prefix) {
+    return prefix + "-" + UUID.randomUUID();
+  }
+
+  @Test
+  void runCompletesWithItsTypedOutput() {
+    startWorker(TestTasks.PROCESS_ORDER);
+    String orderId = unique("o");
+    RunHandle<Receipt> handle = client.trigger(TestTasks.PROCESS_ORDER, new Order(orderId, 1299));
+    assertThat(handle.id()).startsWith("run_").hasSize(30);
+
+    Run<Receipt> run = client.runs().awaitCompletion(handle, TIMEOUT);
+
+    assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
+    assertThat(run.output()).isEqualTo(new Receipt(orderId, "ch_" + orderId + "_1"));
+    assertThat(run.taskIdentifier()).isEqualTo("process-order");
+    assertThat(run.payload().path("orderId").asText()).isEqualTo(orderId);
+    assertThat(run.attemptCount()).isEqualTo(1);
+    assertThat(run.attempts()).singleElement().satisfies(a -> {
+      assertThat(a.status()).isEqualTo("COMPLETED");
+      assertThat(a.workerId()).isEqualTo(workers.getFirst().workerId());
+      assertThat(a.startedAt()).isNotNull();
+      assertThat(a.finishedAt()).isAfterOrEqualTo(a.startedAt());
+    });
+    assertThat(run.createdAt()).isBeforeOrEqualTo(run.startedAt());
+    assertThat(run.finishedAt()).isAfterOrEqualTo(run.startedAt());
+    assertThat(run.error()).isNull();
+    assertThat(client.runs().get(handle).output().chargeId()).isEqualTo("ch_" + orderId + "_1");
+    assertThat(TestTasks.executions(orderId)).isEqualTo(1);
+  }
+
+  @Test
+  void failingTaskRunsMaxAttemptsWithBackoffThenFails() {
+    startWorker(TestTasks.ALWAYS_FAILS);
+    String key = unique("fail");
+    RunHandle<Void> handle = client.trigger(TestTasks.ALWAYS_FAILS, new Key(key));
+
+    Run<Void> run = client.runs().awaitCompletion(handle, TIMEOUT);
+
+    assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+    int maxAttempts = TestTasks.ALWAYS_FAILS_POLICY.maxAttempts();
+    assertThat(run.attemptCount()).isEqualTo(maxAttempts);
+    assertThat(TestTasks.executions(key)).isEqualTo(maxAttempts);
+    assertThat(run.attempts()).hasSize(maxAttempts).allSatisfy(a -> {
+      assertThat(a.status()).isEqualTo("FAILED");
+      assertThat(a.error().type()).isEqualTo("java.io.IOException");
+      assertThat(a.error().stackTrace()).contains("TestTasks");
+    });
+    assertThat(run.error().type()).isEqualTo("java.io.IOException");
+    assertThat(run.error().message()).isEqualTo("boom on attempt " + maxAttempts);
+    assertThat(run.error().stackTrace()).contains("java.io.IOException: boom on attempt").contains("\tat ");
+    for (int i = 1; i < maxAttempts; i++) {
+      Attempt failed = run.attempts().get(i - 1);
+      Attempt next = run.attempts().get(i);
+      long gap = Duration.between(failed.finishedAt(), next.startedAt()).toMillis();
+      long base = Math.min(600, 200L << (i - 1));
+      long ceiling = Math.min(600, 2 * (200L << (i - 1)));
+      assertThat(gap).as("delay before attempt %d", i + 1).isBetween(base, ceiling + 1_000);
+    }
+  }
+
+  @Test
+  void nonRetryableExceptionFailsAfterOneAttempt() {
+    startWorker(TestTasks.NON_RETRYABLE);
+    String key = unique("nr");
+    Run<Void> run =
+        client.runs().awaitCompletion(client.trigger(TestTasks.NON_RETRYABLE, new Key(key)), TIMEOUT);
+
+    assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+    assertThat(run.attemptCount()).isEqualTo(1);
+    assertThat(run.error().nonRetryable()).isTrue();
+    assertThat(run.error().type()).isEqualTo("dev.errand.sdk.NonRetryableException");
+    assertThat(run.error().message()).isEqualTo("card declined");
+    assertThat(TestTasks.executions(key)).isEqualTo(1);
+  }
+
+  @Test
+  void serverRestartWhileRunWaitsForRetryLosesNothing() {
+    ErrandWorker first = startWorker(TestTasks.FAILS_ONCE);
+    String key = unique("restart");
+    RunHandle<String> handle = client.trigger(TestTasks.FAILS_ONCE, new Key(key));
+    await().atMost(TIMEOUT).until(() -> {
+      Run<JsonNode> r = client.runs().get(handle.id());
+      return r.status() == RunStatus.QUEUED && r.attemptCount() == 1;
+    });
+
+    first.close();
+    workers.remove(first);
+    server.close();
+    server = startServerOn(0);
+    client = ErrandClient.builder().apiUrl(server.localUrl()).secretKey(secretKey).build();
+    Run<JsonNode> waiting = client.runs().get(handle.id());
+    assertThat(waiting.status()).isEqualTo(RunStatus.QUEUED);
+    assertThat(waiting.attempts()).singleElement().satisfies(a -> assertThat(a.status()).isEqualTo("FAILED"));
+    startWorker(TestTasks.FAILS_ONCE);
+
+    Run<String> run = client.runs().awaitCompletion(handle, TIMEOUT);
+    assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
+    assertThat(run.output()).isEqualTo("done on attempt 2");
+    assertThat(run.attemptCount()).isEqualTo(2);
+    assertThat(Duration.between(run.attempts().get(0).finishedAt(), run.attempts().get(1).startedAt()))
+        .isGreaterThanOrEqualTo(Duration.ofSeconds(3));
+    assertThat(TestTasks.executions(key)).isEqualTo(2);
+  }
+
+  @Test
+  void runOfKilledWorkerIsRetriedByAnotherAfterItsLeaseExpires() throws Exception {
+    Path marker = tempDir.resolve("started-" + UUID.randomUUID());
+    String deadWorkerId = unique("doomed-worker");
+    Process process =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                BlockingWorkerMain.class.getName(),
+                server.localUrl(),
+                secretKey,
+                marker.toString(),
+                deadWorkerId)
+            .redirectErrorStream(true)
+            .redirectOutput(tempDir.resolve("worker.log").toFile())
+            .start();
+    try {
+      String key = unique("killed");
+      // the child registers "slow"; trigger once it has
+      RunHandle<String> handle = await().atMost(TIMEOUT).ignoreExceptions()
+          .until(() -> client.trigger(TestTasks.SLOW, new Key(key)), h -> h != null);
+      await().atMost(TIMEOUT).until(() -> Files.exists(marker) && Files.size(marker) > 0);
+      assertThat(client.runs().get(handle.id()).status()).isEqualTo(RunStatus.EXECUTING);
+
+      process.destroyForcibly(); // SIGKILL
+      assertThat(process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      ErrandWorker survivor = startWorker(TestTasks.SLOW);
+
+      Run<String> run = client.runs().awaitCompletion(handle, TIMEOUT);
+      assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
+      assertThat(run.output()).isEqualTo("finished by attempt 2");
+      assertThat(run.attempts()).hasSize(2);
+      assertThat(run.attempts().get(0).status()).isEqualTo("CRASHED");
+      assertThat(run.attempts().get(0).workerId()).isEqualTo(deadWorkerId);
+      assertThat(run.attempts().get(0).error().type()).isEqualTo("dev.errand.WorkerLost");
+      assertThat(run.attempts().get(1).workerId()).isEqualTo(survivor.workerId());
+      assertThat(Duration.between(run.attempts().get(0).startedAt(), run.attempts().get(1).startedAt()))
+          .isGreaterThanOrEqualTo(LEASE);
+    } finally {
+      process.destroyForcibly();
+    }
+  }
+
+  @Test
+  void canceledQueuedRunNeverStarts() {
+    ErrandWorker registrar = startWorker(TestTasks.PROCESS_ORDER);
+    registrar.close();
+    workers.remove(registrar);
+    String canceledId = unique("canceled");
+    RunHandle<Receipt> queued = client.trigger(TestTasks.PROCESS_ORDER, new Order(canceledId, 1));
+    RunHandle<Receipt> delayed =
+        client.trigger(
+            TestTasks.PROCESS_ORDER,
+            new Order(canceledId, 2),
+            TriggerOptions.NONE.withDelay(Duration.ofMillis(300)));
+    assertThat(client.runs().get(delayed.id()).status()).isEqualTo(RunStatus.DELAYED);
+
+    assertThat(client.runs().cancel(queued.id()).status()).isEqualTo(RunStatus.CANCELED);
+    assertThat(client.runs().cancel(delayed.id()).status()).isEqualTo(RunStatus.CANCELED);
+    assertThatThrownBy(() -> client.runs().cancel(queued.id()))
+        .isInstanceOfSatisfying(ErrandApiException.class, e -> {
+          assertThat(e.status()).isEqualTo(409);
+          assertThat(e.code()).isEqualTo("run_not_cancelable");
+        });
+
+    startWorker(TestTasks.PROCESS_ORDER);
+    String laterId = unique("later");
+    RunHandle<Receipt> later = client.trigger(
+        TestTasks.PROCESS_ORDER, new Order(laterId, 3), TriggerOptions.NONE.withDelay(Duration.ofMillis(600)));
+    assertThat(client.runs().awaitCompletion(later, TIMEOUT).status()).isEqualTo(RunStatus.COMPLETED);
+
+    for (RunHandle<Receipt> h : List.of(queued, delayed)) {
+      Run<Receipt> run = client.runs().get(h);
+      assertThat(run.status()).isEqualTo(RunStatus.CANCELED);
+      assertThat(run.attemptCount()).isZero();
+      assertThat(run.attempts()).isEmpty();
+      assertThat(run.finishedAt()).isNotNull();
+    }
+    assertThat(TestTasks.executions(canceledId)).isZero();
+  }
+
+  @Test
+  void batchTriggerStoresAllRunsAndTheyAllComplete() {
+    startWorker(TestTasks.PROCESS_ORDER);
+    List<Order> orders = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      orders.add(new Order(unique("batch" + i), i + 1));
+    }
+    List<RunHandle<Receipt>> handles = client.batchTrigger(TestTasks.PROCESS_ORDER, orders);
+    assertThat(handles).hasSize(50).extracting(RunHandle::id).doesNotHaveDuplicates();
+    for (int i = 0; i < handles.size(); i++) {
+      Run<Receipt> run = client.runs().awaitCompletion(handles.get(i), TIMEOUT);
+      assertThat(run.output().orderId()).isEqualTo(orders.get(i).orderId());
+    }
+  }
+
+  @Test
+  void idempotencyKeyReturnsTheExistingRun() {
+    startWorker(TestTasks.PROCESS_ORDER);
+    String orderId = unique("idem");
+    TriggerOptions options = TriggerOptions.NONE.withIdempotencyKey("charge-" + orderId).withTags("idem", "order");
+    RunHandle<Receipt> first = client.trigger(TestTasks.PROCESS_ORDER, new Order(orderId, 5), options);
+    RunHandle<Receipt> second = client.trigger(TestTasks.PROCESS_ORDER, new Order(orderId, 5), options);
+    assertThat(second.id()).isEqualTo(first.id());
+    Run<Receipt> run = client.runs().awaitCompletion(first, TIMEOUT);
+    assertThat(run.tags()).containsExactly("idem", "order");
+    assertThat(run.idempotencyKey()).isEqualTo("charge-" + orderId);
+    assertThat(TestTasks.executions(orderId)).isEqualTo(1);
+  }
+
+  @Test
+  void replayCreatesANewRunWithTheSamePayload() {
+    startWorker(TestTasks.PROCESS_ORDER);
+    String orderId = unique("replay");
+    RunHandle<Receipt> original = client.trigger(TestTasks.PROCESS_ORDER, new Order(orderId, 7));
+    client.runs().awaitCompletion(original, TIMEOUT);
+
+    String replayId = client.runs().replay(original.id());
+
+    assertThat(replayId).isNotEqualTo(original.id());
+    Run<Receipt> replay = client.runs().awaitCompletion(new RunHandle<>(replayId, Receipt.class), TIMEOUT);
+    assertThat(replay.status()).isEqualTo(RunStatus.COMPLETED);
+    assertThat(replay.payload()).isEqualTo(client.runs().get(original.id()).payload());
+    assertThat(TestTasks.executions(orderId)).isEqualTo(2);
+  }
+
+  @Test
+  void listFiltersAndPagesRuns() {
+    ErrandWorker registrar = startWorker(TestTasks.PROCESS_ORDER, TestTasks.NON_RETRYABLE);
+    registrar.close();
+    workers.remove(registrar);
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      ids.add(client.trigger(TestTasks.PROCESS_ORDER, new Order("p" + i, 1), TriggerOptions.NONE.withTags(i % 2 == 0 ? "even" : "odd")).id());
+    }
+    client.trigger(TestTasks.NON_RETRYABLE, new Key("other"));
+
+    List<String> seen = new ArrayList<>();
+    String cursor = null;
+    do {
+      var page = client.runs().list(RunQuery.ALL.withTaskIdentifier("process-order").withLimit(3).withCursor(cursor));
+      page.data().forEach(r -> seen.add(r.id()));
+      cursor = page.nextCursor();
+    } while (cursor != null);
+    assertThat(seen).containsExactlyElementsOf(ids.reversed());
+    assertThat(client.runs().list(RunQuery.ALL.withTag("even")).data()).hasSize(4);
+    assertThat(client.runs().list(RunQuery.ALL.withStatus(RunStatus.QUEUED)).data()).hasSize(8);
+    assertThat(client.runs().list(RunQuery.ALL.withStatus(RunStatus.COMPLETED)).data()).isEmpty();
+  }
+
+  @Test
+  void badInputGetsItsStatusAndErrorBodyAndCreatesNoRun() throws Exception {
+    ErrandWorker registrar = startWorker(TestTasks.PROCESS_ORDER);
+    registrar.close();
+    workers.remove(registrar);
+    String trigger = "/api/v1/tasks/process-order/trigger";
+
+    expectError(post("/api/v1/tasks/no-such-task/trigger", "{\"payload\":{}}", secretKey), 404, "task_not_found");
+    expectError(post(trigger, "{\"payload\": {\"orderId\": ", secretKey), 400, "invalid_json");
+    expectError(post(trigger, "", secretKey), 400, "invalid_json");
+    expectError(post(trigger, "[1,2]", secretKey), 400, "invalid_request");
+    expectError(post(trigger, "{\"payload\":{\"orderId\":42,\"amountCents\":1}}", secretKey), 400, "invalid_payload");
+    expectError(post(trigger, "{\"payload\":{\"orderId\":\"o\",\"amountCents\":\"ten\"}}", secretKey), 400, "invalid_payload");
+    expectError(post(trigger, "{\"payload\":{\"orderId\":\"o\"}}", secretKey), 400, "invalid_payload");
+    expectError(post(trigger, "{\"payload\":{\"orderId\":\"o\",\"amountCents\":1,\"extra\":true}}", secretKey), 400, "invalid_payload");
+    expectError(post(trigger, "{\"payload\":{\"orderId\":\"o\",\"amountCents\":1},\"options\":{\"delay\":\"soon\"}}", secretKey), 400, "invalid_options");
+    expectError(post(trigger, "{\"payload\":{\"orderId\":\"o\",\"amountCents\":1},\"options\":{\"colour\":1}}", secretKey), 400, "invalid_options");
+    expectError(post(trigger, "{\"payload\":{\"orderId\":\"o\",\"amountCents\":1}}", null), 401, "unauthorized");
+    expectError(post(trigger, "{\"payload\":{\"orderId\":\"o\",\"amountCents\":1}}", "sk_test_wrong"), 401, "unauthorized");
+    StringBuilder tooMany = new StringBuilder("{\"items\":[");
+    for (int i = 0; i <= 1_000; i++) {
+      tooMany.append(i == 0 ? "" : ",").append("{\"payload\":{\"orderId\":\"o\",\"amountCents\":1}}");
+    }
+    expectError(post("/api/v1/tasks/process-order/batch", tooMany + "]}", secretKey), 400, "batch_too_large");
+    expectError(post("/api/v1/tasks/process-order/batch",
+        "{\"items\":[{\"payload\":{\"orderId\":\"o\",\"amountCents\":1}},{\"payload\":{\"orderId\":1}}]}", secretKey),
+        400, "invalid_payload");
+    expectError(get("/api/v1/runs/run_00000000000000000000000000", secretKey), 404, "run_not_found");
+    expectError(get("/api/v1/runs/nope", secretKey), 404, "run_not_found");
+    expectError(get("/api/v1/runs?status=DONE", secretKey), 400, "invalid_query");
+    expectError(get("/api/v1/runs?limit=1000", secretKey), 400, "invalid_query");
+    expectError(get("/api/v1/runs", "sk_test_wrong"), 401, "unauthorized");
+
+    assertThat(client.runs().list(RunQuery.ALL).data()).isEmpty();
+    HttpResponse<String> health = get("/healthz", null);
+    assertThat(health.statusCode()).isEqualTo(200);
+  }
+
+  private HttpResponse<String> post(String path, String body, String key) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.localUrl() + path))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (key != null) {
+      b.header("Authorization", "Bearer " + key);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpResponse<String> get(String path, String key) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.localUrl() + path)).GET();
+    if (key != null) {
+      b.header("Authorization", "Bearer " + key);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static void expectError(HttpResponse<String> response, int status, String code) throws Exception {
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+    assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(ct -> assertThat(ct).startsWith("application/json"));
+    JsonNode error = Json.mapper().readTree(response.body()).path("error");
+    assertThat(error.path("code").asText()).as(response.body()).isEqualTo(code);
+    assertThat(error.path("message").asText()).isNotBlank();
+  }
+}
