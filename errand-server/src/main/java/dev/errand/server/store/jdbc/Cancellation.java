@@ -1,0 +1,67 @@
+package dev.errand.server.store.jdbc;
+
+import dev.errand.sdk.RunStatus;
+import dev.errand.server.store.RunNotFoundException;
+import dev.errand.server.store.RunRecord;
+import dev.errand.server.store.RunStateConflictException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.UUID;
+
+/** Cancels a run that is not final, and its executing attempt, in one transaction. */
+final class Cancellation {
+
+  private static final String CANCEL_RUN =
+      "UPDATE runs SET status = "
+          + StatusSql.literal(RunStatus.CANCELED)
+          + ", finished_at = CURRENT_TIMESTAMP, lease_worker_id = NULL, lease_expires_at = NULL,"
+          + " version = version + 1, updated_at = CURRENT_TIMESTAMP"
+          + " WHERE id = ? AND environment_id = ? AND "
+          + StatusSql.mayMoveTo(RunStatus.CANCELED);
+  private static final String FIND_RUN =
+      "SELECT " + RunRows.RUN_COLUMNS + " FROM runs WHERE environment_id = ? AND id = ?";
+
+  private final Database database;
+
+  Cancellation(Database database) {
+    this.database = database;
+  }
+
+  RunRecord cancel(UUID environmentId, UUID runId) {
+    return database.transaction(
+        "cancel run " + runId,
+        connection -> {
+          int updated;
+          try (PreparedStatement ps = connection.prepareStatement(CANCEL_RUN)) {
+            ps.setObject(1, runId);
+            ps.setObject(2, environmentId);
+            updated = ps.executeUpdate();
+          }
+          RunRecord run = find(connection, environmentId, runId);
+          if (run == null) {
+            throw new RunNotFoundException(runId);
+          }
+          if (updated == 0) {
+            throw new RunStateConflictException(runId, run.status(), RunStatus.CANCELED);
+          }
+          try (PreparedStatement ps = connection.prepareStatement(Attempts.CANCEL_EXECUTING)) {
+            ps.setObject(1, runId);
+            ps.executeUpdate();
+          }
+          return run;
+        });
+  }
+
+  private static RunRecord find(Connection connection, UUID environmentId, UUID runId)
+      throws SQLException {
+    try (PreparedStatement ps = connection.prepareStatement(FIND_RUN)) {
+      ps.setObject(1, environmentId);
+      ps.setObject(2, runId);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? RunRows.run(rs) : null;
+      }
+    }
+  }
+}

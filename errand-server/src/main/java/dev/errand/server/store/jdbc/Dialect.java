@@ -1,0 +1,41 @@
+package dev.errand.server.store.jdbc;
+
+/**
+ * Every difference between the SQL Errand sends to PostgreSQL and to H2. All other statements are
+ * shared and use only what both understand ({@code CURRENT_TIMESTAMP}, {@code = ANY(?)} with an
+ * array parameter, {@code LIMIT ?}). Implementations are stateless or thread-safe.
+ */
+interface Dialect {
+
+  /** The database's name, for messages. */
+  String name();
+
+  /** The Flyway location of this dialect's migrations. */
+  String migrationLocation();
+
+  /**
+   * An expression: {@code timestampSql} plus a number of milliseconds bound to the one {@code ?}
+   * the expression contains. All interval arithmetic happens in the database, on its clock.
+   */
+  String plusMillis(String timestampSql);
+
+  /** A predicate on {@code runs}: its tags contain the tag bound to the one {@code ?}. */
+  String tagsContain();
+
+  /**
+   * What follows {@code INSERT INTO runs (...) VALUES (...)} so that a run whose idempotency key is
+   * already taken is skipped rather than failing the transaction; empty when the dialect cannot
+   * (then the insert fails on the unique index and the transaction is retried, see {@link
+   * Database#transaction}).
+   */
+  String skipTakenIdempotencyKey();
+
+  /**
+   * Creates or replaces one task definition, keeping its {@code created_at}. Parameters:
+   * environment id, task id, queue, max attempts, retry policy JSON, payload schema JSON.
+   */
+  String upsertTask();
+
+  /** How this database hands due runs to workers. */
+  Claim claim();
+}

@@ -1,0 +1,121 @@
+package dev.errand.server.store.jdbc;
+
+import dev.errand.sdk.RunStatus;
+import dev.errand.server.store.ClaimedRun;
+import dev.errand.server.store.StoreException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The embedded store's claim: a short transaction that selects due ids, moves them to {@code
+ * EXECUTING} with a guarded {@code UPDATE} (returned through {@code FINAL TABLE}) and batch-inserts
+ * their attempts.
+ *
+ * <p>Not {@code FOR UPDATE SKIP LOCKED}: H2 2.4 accepts the syntax, but it locks every row the
+ * query scans, not only the rows it returns, so a concurrent claimer finds nothing at all. Instead
+ * claims in this JVM take turns on a lock (an embedded database belongs to one JVM), and the {@code
+ * UPDATE} re-checks the status: a run another transaction moved meanwhile (a cancel) is simply not
+ * claimed. Correctness rests on that guard, not on the lock; the lock only keeps concurrent
+ * claimers from picking the same candidates and coming back short.
+ */
+final class H2Claim implements Claim {
+
+  private final ReentrantLock turn = new ReentrantLock();
+  private final String selectDue;
+  private final String update;
+
+  H2Claim(Dialect dialect) {
+    String claimable = StatusSql.mayMoveTo(RunStatus.EXECUTING);
+    this.selectDue =
+        """
+        SELECT id FROM runs
+        WHERE environment_id = ? AND task_id = ANY(?) AND %s
+          AND available_at <= CURRENT_TIMESTAMP
+        ORDER BY available_at, id
+        LIMIT ?
+        """
+            .formatted(claimable);
+    this.update =
+        """
+        SELECT id, task_id, payload, attempt_count, lease_token, tags FROM FINAL TABLE (
+          UPDATE runs SET
+            status = %2$s,
+            attempt_count = attempt_count + 1,
+            lease_token = lease_token + 1,
+            lease_worker_id = ?,
+            lease_expires_at = %3$s,
+            started_at = COALESCE(started_at, CURRENT_TIMESTAMP),
+            version = version + 1,
+            updated_at = CURRENT_TIMESTAMP
+          WHERE id = ANY(?) AND %1$s AND available_at <= CURRENT_TIMESTAMP)
+        """
+            .formatted(
+                claimable,
+                StatusSql.literal(RunStatus.EXECUTING),
+                dialect.plusMillis("CURRENT_TIMESTAMP"));
+  }
+
+  @Override
+  public List<ClaimedRun> claim(Database database, Request request) {
+    try {
+      turn.lockInterruptibly();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StoreException("claim runs interrupted while waiting for its turn", e);
+    }
+    try {
+      return database.transaction("claim runs", connection -> claim(connection, request));
+    } finally {
+      turn.unlock();
+    }
+  }
+
+  private List<ClaimedRun> claim(Connection connection, Request request) throws SQLException {
+    List<UUID> due = selectDue(connection, request);
+    if (due.isEmpty()) {
+      return List.of();
+    }
+    List<ClaimedRun> claimed = new ArrayList<>();
+    try (PreparedStatement ps = connection.prepareStatement(update)) {
+      ps.setString(1, request.workerId());
+      ps.setLong(2, request.leaseMillis());
+      ps.setArray(3, RunRows.uuidArray(connection, due));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          claimed.add(RunRows.claimed(rs));
+        }
+      }
+    }
+    Map<UUID, Integer> position = new HashMap<>();
+    for (int i = 0; i < due.size(); i++) {
+      position.put(due.get(i), i);
+    }
+    claimed.sort(Comparator.comparing(run -> position.get(run.runId())));
+    Attempts.insertExecuting(connection, claimed, request.workerId());
+    return claimed;
+  }
+
+  private List<UUID> selectDue(Connection connection, Request request) throws SQLException {
+    try (PreparedStatement ps = connection.prepareStatement(selectDue)) {
+      ps.setObject(1, request.environmentId());
+      ps.setArray(2, RunRows.textArray(connection, request.taskIds()));
+      ps.setInt(3, request.max());
+      List<UUID> ids = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          ids.add(RunRows.uuid(rs, "id"));
+        }
+      }
+      return ids;
+    }
+  }
+}

@@ -1,0 +1,49 @@
+package dev.errand.server.store.jdbc;
+
+/** H2 2.x in its native mode, for the embedded store. */
+final class H2Dialect implements Dialect {
+
+  private final Claim claim = new H2Claim(this);
+
+  @Override
+  public String name() {
+    return "H2";
+  }
+
+  @Override
+  public String migrationLocation() {
+    return "classpath:db/migration/h2";
+  }
+
+  @Override
+  public String plusMillis(String timestampSql) {
+    return "DATEADD(MILLISECOND, CAST(? AS BIGINT), " + timestampSql + ")";
+  }
+
+  @Override
+  public String tagsContain() {
+    return "ARRAY_CONTAINS(tags, CAST(? AS VARCHAR))";
+  }
+
+  @Override
+  public String skipTakenIdempotencyKey() {
+    // H2 has no ON CONFLICT outside its PostgreSQL mode; taken keys are looked up first.
+    return "";
+  }
+
+  @Override
+  public String upsertTask() {
+    // MERGE ... KEY updates only the listed columns, so created_at keeps its first value.
+    return """
+    MERGE INTO tasks (environment_id, task_id, queue, max_attempts, retry_policy,
+                      payload_schema, updated_at)
+    KEY (environment_id, task_id)
+    VALUES (?, ?, ?, ?, ?, ?, CURRENT_TIMESTAMP)
+    """;
+  }
+
+  @Override
+  public Claim claim() {
+    return claim;
+  }
+}

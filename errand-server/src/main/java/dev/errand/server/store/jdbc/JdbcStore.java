@@ -1,0 +1,255 @@
+package dev.errand.server.store.jdbc;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.errand.server.store.AttemptOutcome;
+import dev.errand.server.store.AttemptRecord;
+import dev.errand.server.store.ClaimedRun;
+import dev.errand.server.store.NewRun;
+import dev.errand.server.store.RunRecord;
+import dev.errand.server.store.Store;
+import dev.errand.server.store.StoreException;
+import dev.errand.server.store.TaskRecord;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link Store} on a JDBC database: PostgreSQL, or H2 for the embedded store. Opening one
+ * creates a HikariCP pool and migrates the schema with Flyway. Each operation is one statement or
+ * one short transaction; the SQL that differs between the databases lives in a {@link Dialect}.
+ * Thread-safe. Create one with {@link dev.errand.server.store.Stores}.
+ */
+public final class JdbcStore implements Store {
+
+  /** How long an operation waits for a pooled connection before it fails. */
+  public static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(10);
+
+  /**
+   * H2 settings of the embedded store. {@code WRITE_DELAY=0} writes each commit to the file before
+   * the commit returns, so a killed process loses no committed work (H2's default, 500 ms, loses
+   * everything since the last flush). {@code LOCK_TIMEOUT} lets a writer wait for a row another
+   * transaction holds. {@code DB_CLOSE_ON_EXIT=FALSE}: the store, not a shutdown hook, closes it.
+   */
+  public static final String H2_SETTINGS =
+      ";DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000;WRITE_DELAY=0";
+
+  private static final Logger LOG = LoggerFactory.getLogger(JdbcStore.class);
+
+  private final Database database;
+  private final Environments environments;
+  private final TaskDefinitions tasks;
+  private final RunInsertion insertion;
+  private final RunQueries queries;
+  private final Leases leases;
+  private final AttemptOutcomes outcomes;
+  private final Cancellation cancellation;
+
+  private JdbcStore(Database database, Dialect dialect) {
+    this.database = database;
+    this.environments = new Environments(database);
+    this.tasks = new TaskDefinitions(database, dialect);
+    this.insertion = new RunInsertion(database, dialect);
+    this.queries = new RunQueries(database, dialect);
+    this.leases = new Leases(database, dialect);
+    this.outcomes = new AttemptOutcomes(database, dialect);
+    this.cancellation = new Cancellation(database);
+  }
+
+  /** Opens a store on PostgreSQL with a pool of {@code poolSize} connections, and migrates it. */
+  public static JdbcStore postgres(PostgresUrl url, int poolSize) {
+    HikariConfig config = poolConfig("errand-postgres", poolSize);
+    config.setJdbcUrl(url.jdbcUrl());
+    config.setUsername(url.user());
+    config.setPassword(url.password());
+    return open(new PostgresDialect(), config, "PostgreSQL " + url);
+  }
+
+  /** Opens (creating if needed) the embedded H2 store in {@code dataDir}, and migrates it. */
+  public static JdbcStore embedded(Path dataDir, int poolSize) {
+    Path dir = dataDir.toAbsolutePath().normalize();
+    if (dir.toString().contains(";")) {
+      throw new IllegalArgumentException(
+          "embedded store directory must not contain ';' but was " + dir);
+    }
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create embedded store directory " + dir, e);
+    }
+    HikariConfig config = poolConfig("errand-embedded", poolSize);
+    config.setJdbcUrl("jdbc:h2:file:" + dir.resolve("errand") + H2_SETTINGS);
+    return open(new H2Dialect(), config, "embedded H2 in " + dir);
+  }
+
+  private static HikariConfig poolConfig(String name, int poolSize) {
+    if (poolSize < 1) {
+      throw new IllegalArgumentException("poolSize must be >= 1 but was " + poolSize);
+    }
+    HikariConfig config = new HikariConfig();
+    config.setPoolName(name);
+    config.setMaximumPoolSize(poolSize);
+    config.setMinimumIdle(Math.min(2, poolSize));
+    config.setConnectionTimeout(CONNECTION_TIMEOUT.toMillis());
+    return config;
+  }
+
+  private static JdbcStore open(Dialect dialect, HikariConfig config, String description) {
+    migrate(dialect, config, description);
+    HikariDataSource pool;
+    try {
+      pool = new HikariDataSource(config);
+    } catch (RuntimeException e) {
+      throw new StoreException("cannot connect to " + description + ": " + rootMessage(e), e);
+    }
+    return new JdbcStore(new Database(pool, description), dialect);
+  }
+
+  /**
+   * Migrates the schema on Flyway's own connections, before the pool opens. Two reasons: Flyway
+   * holds one connection for its lock while it migrates on another, which a pool of one could not
+   * give it; and H2 2.4.240 breaks a {@code CHECK (x IN (...))} constraint once the session that
+   * created it closes, until the database is reopened (h2database issues 4291, 4302, 4308). With no
+   * pool open, closing Flyway's connections closes the embedded database, and the pool then reopens
+   * it with the constraints read afresh.
+   */
+  private static void migrate(Dialect dialect, HikariConfig config, String description) {
+    try {
+      var result =
+          Flyway.configure(JdbcStore.class.getClassLoader())
+              .dataSource(config.getJdbcUrl(), config.getUsername(), config.getPassword())
+              .locations(dialect.migrationLocation())
+              .failOnMissingLocations(true)
+              .load()
+              .migrate();
+      LOG.info(
+          "Opened {}: schema version {} ({} migration(s) applied)",
+          description,
+          result.targetSchemaVersion,
+          result.migrationsExecuted);
+    } catch (RuntimeException e) { // FlywayException included
+      throw new StoreException("migrating " + description + " failed: " + rootMessage(e), e);
+    }
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root == e ? String.valueOf(e.getMessage()) : e.getMessage() + " / " + root.getMessage();
+  }
+
+  @Override
+  public boolean isReachable() {
+    try (Connection connection = database.dataSource().getConnection()) {
+      return connection.isValid((int) CONNECTION_TIMEOUT.toSeconds());
+    } catch (SQLException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public Instant now() {
+    return queries.now();
+  }
+
+  @Override
+  public Environment ensureEnvironment(String projectSlug, String environmentSlug) {
+    return environments.ensure(projectSlug, environmentSlug);
+  }
+
+  @Override
+  public void ensureApiKey(UUID environmentId, String keyHash, String keyPrefix) {
+    environments.ensureApiKey(environmentId, keyHash, keyPrefix);
+  }
+
+  @Override
+  public Optional<Environment> findEnvironmentByKeyHash(String keyHash) {
+    return environments.findByKeyHash(keyHash);
+  }
+
+  @Override
+  public void upsertTasks(UUID environmentId, List<TaskRecord> taskRecords) {
+    tasks.upsert(environmentId, taskRecords);
+  }
+
+  @Override
+  public Optional<TaskRecord> findTask(UUID environmentId, String taskId) {
+    return tasks.find(environmentId, taskId);
+  }
+
+  @Override
+  public List<InsertResult> insertRuns(List<NewRun> runs) {
+    return insertion.insert(runs);
+  }
+
+  @Override
+  public Optional<RunRecord> findRun(UUID environmentId, UUID runId) {
+    return queries.findRun(environmentId, runId);
+  }
+
+  @Override
+  public List<AttemptRecord> findAttempts(UUID runId) {
+    return queries.findAttempts(runId);
+  }
+
+  @Override
+  public List<RunRecord> listRuns(UUID environmentId, RunFilter filter, int limit) {
+    return queries.listRuns(environmentId, filter, limit);
+  }
+
+  @Override
+  public List<ClaimedRun> claim(
+      UUID environmentId, Collection<String> taskIds, String workerId, int max, Duration lease) {
+    return leases.claim(environmentId, taskIds, workerId, max, lease);
+  }
+
+  @Override
+  public Optional<Instant> nextDueAt(UUID environmentId, Collection<String> taskIds) {
+    return queries.nextDueAt(environmentId, taskIds);
+  }
+
+  @Override
+  public Set<UUID> heartbeat(List<LeaseRef> leaseRefs, Duration lease) {
+    return leases.heartbeat(leaseRefs, lease);
+  }
+
+  @Override
+  public List<OutcomeResult> finishAttempts(List<AttemptOutcome> attemptOutcomes) {
+    return outcomes.finish(attemptOutcomes);
+  }
+
+  @Override
+  public RunRecord cancel(UUID environmentId, UUID runId) {
+    return cancellation.cancel(environmentId, runId);
+  }
+
+  @Override
+  public List<ExpiredLease> findExpiredLeases(int limit) {
+    return queries.findExpiredLeases(limit);
+  }
+
+  @Override
+  public void close() {
+    database.close();
+  }
+
+  @Override
+  public String toString() {
+    return "JdbcStore[" + database + "]";
+  }
+}

@@ -1,0 +1,83 @@
+package dev.errand.server.store.jdbc;
+
+import dev.errand.sdk.RunStatus;
+import dev.errand.server.store.ClaimedRun;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One statement: pick due runs with {@code FOR UPDATE SKIP LOCKED} (served by the partial index
+ * {@code runs_claimable_idx}), move them to {@code EXECUTING}, insert their attempts, return them.
+ * The pick is a CTE so that it runs exactly once; concurrent claimers skip each other's rows
+ * instead of waiting for them.
+ */
+final class PostgresClaim implements Claim {
+
+  private final String sql;
+
+  PostgresClaim(Dialect dialect) {
+    this.sql = sql(dialect);
+  }
+
+  static String sql(Dialect dialect) {
+    String claimable = StatusSql.mayMoveTo(RunStatus.EXECUTING);
+    return """
+    WITH picked AS (
+      SELECT id FROM runs
+      WHERE environment_id = ? AND task_id = ANY(?) AND %1$s
+        AND available_at <= CURRENT_TIMESTAMP
+      ORDER BY available_at, id
+      LIMIT ?
+      FOR UPDATE SKIP LOCKED
+    ), claimed AS (
+      UPDATE runs r SET
+        status = %2$s,
+        attempt_count = r.attempt_count + 1,
+        lease_token = r.lease_token + 1,
+        lease_worker_id = ?,
+        lease_expires_at = %3$s,
+        started_at = COALESCE(r.started_at, CURRENT_TIMESTAMP),
+        version = r.version + 1,
+        updated_at = CURRENT_TIMESTAMP
+      FROM picked
+      WHERE r.id = picked.id AND r.%1$s
+      RETURNING r.id, r.task_id, r.payload, r.attempt_count, r.lease_token, r.tags,
+                r.available_at, r.lease_worker_id
+    ), attempt AS (
+      INSERT INTO attempts (run_id, number, status, worker_id, started_at)
+      SELECT id, attempt_count, %2$s, lease_worker_id, CURRENT_TIMESTAMP FROM claimed
+    )
+    SELECT id, task_id, payload, attempt_count, lease_token, tags
+    FROM claimed
+    ORDER BY available_at, id
+    """
+        .formatted(
+            claimable,
+            StatusSql.literal(RunStatus.EXECUTING),
+            dialect.plusMillis("CURRENT_TIMESTAMP"));
+  }
+
+  @Override
+  public List<ClaimedRun> claim(Database database, Request request) {
+    return database.transaction(
+        "claim runs",
+        connection -> {
+          try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            ps.setObject(1, request.environmentId());
+            ps.setArray(2, RunRows.textArray(connection, request.taskIds()));
+            ps.setInt(3, request.max());
+            ps.setString(4, request.workerId());
+            ps.setLong(5, request.leaseMillis());
+            List<ClaimedRun> claimed = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                claimed.add(RunRows.claimed(rs));
+              }
+            }
+            return claimed;
+          }
+        });
+  }
+}

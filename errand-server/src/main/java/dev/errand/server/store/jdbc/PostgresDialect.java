@@ -1,0 +1,54 @@
+package dev.errand.server.store.jdbc;
+
+/** PostgreSQL 13+. */
+final class PostgresDialect implements Dialect {
+
+  private final Claim claim = new PostgresClaim(this);
+
+  @Override
+  public String name() {
+    return "PostgreSQL";
+  }
+
+  @Override
+  public String migrationLocation() {
+    return "classpath:db/migration/postgresql";
+  }
+
+  @Override
+  public String plusMillis(String timestampSql) {
+    return "(" + timestampSql + " + CAST(? AS bigint) * INTERVAL '1 millisecond')";
+  }
+
+  @Override
+  public String tagsContain() {
+    // Containment, not "= ANY(tags)", so that the GIN index on tags can serve it.
+    return "tags @> ARRAY[CAST(? AS text)]";
+  }
+
+  @Override
+  public String skipTakenIdempotencyKey() {
+    return " ON CONFLICT (environment_id, task_id, idempotency_key)"
+        + " WHERE idempotency_key IS NOT NULL DO NOTHING";
+  }
+
+  @Override
+  public String upsertTask() {
+    return """
+    INSERT INTO tasks (environment_id, task_id, queue, max_attempts, retry_policy,
+                       payload_schema, created_at, updated_at)
+    VALUES (?, ?, ?, ?, ?, ?, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)
+    ON CONFLICT (environment_id, task_id) DO UPDATE SET
+      queue = EXCLUDED.queue,
+      max_attempts = EXCLUDED.max_attempts,
+      retry_policy = EXCLUDED.retry_policy,
+      payload_schema = EXCLUDED.payload_schema,
+      updated_at = EXCLUDED.updated_at
+    """;
+  }
+
+  @Override
+  public Claim claim() {
+    return claim;
+  }
+}

@@ -1,0 +1,154 @@
+package dev.errand.server.store.jdbc;
+
+import dev.errand.sdk.RunStatus;
+import dev.errand.server.store.NewRun;
+import dev.errand.server.store.Store.InsertResult;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * Inserts runs in one transaction, all or none, with idempotency keys:
+ *
+ * <ol>
+ *   <li>within the batch, the first run with a key stands for all runs with that key;
+ *   <li>keys already taken in the database are looked up;
+ *   <li>the remaining runs are inserted in one JDBC batch (PostgreSQL skips a key a concurrent
+ *       transaction took meanwhile with {@code ON CONFLICT DO NOTHING}; on H2 the insert fails and
+ *       the transaction runs again);
+ *   <li>the keys just inserted are read back to learn which run owns each.
+ * </ol>
+ */
+final class RunInsertion {
+
+  private static final String FIND_TAKEN_KEYS =
+      "SELECT idempotency_key, id FROM runs"
+          + " WHERE environment_id = ? AND task_id = ? AND idempotency_key = ANY(?)";
+
+  private final Database database;
+  private final String insert;
+
+  RunInsertion(Database database, Dialect dialect) {
+    this.database = database;
+    this.insert =
+        "INSERT INTO runs (id, environment_id, task_id, queue, status, payload, max_attempts,"
+            + " tags, idempotency_key, replay_of, created_at, available_at, updated_at)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CURRENT_TIMESTAMP, "
+            + dialect.plusMillis("CURRENT_TIMESTAMP")
+            + ", CURRENT_TIMESTAMP)"
+            + dialect.skipTakenIdempotencyKey();
+  }
+
+  /** A task's idempotency key in an environment. */
+  private record Key(UUID environmentId, String taskId, String idempotencyKey) {
+    static Key of(NewRun run) {
+      return run.idempotencyKey() == null
+          ? null
+          : new Key(run.environmentId(), run.taskId(), run.idempotencyKey());
+    }
+  }
+
+  List<InsertResult> insert(List<NewRun> runs) {
+    if (runs.isEmpty()) {
+      return List.of();
+    }
+    runs.forEach(run -> Objects.requireNonNull(run, "runs must not contain null"));
+    return database.transaction(
+        "insert " + runs.size() + " run(s)", connection -> insert(connection, runs));
+  }
+
+  private List<InsertResult> insert(Connection connection, List<NewRun> runs) throws SQLException {
+    Map<Key, Integer> firstWithKey = new LinkedHashMap<>();
+    for (int i = 0; i < runs.size(); i++) {
+      Key key = Key.of(runs.get(i));
+      if (key != null) {
+        firstWithKey.putIfAbsent(key, i);
+      }
+    }
+    Map<Key, UUID> owners = findOwners(connection, firstWithKey.keySet());
+    List<NewRun> fresh = new ArrayList<>();
+    List<Key> freshKeys = new ArrayList<>();
+    for (int i = 0; i < runs.size(); i++) {
+      Key key = Key.of(runs.get(i));
+      if (key == null) {
+        fresh.add(runs.get(i));
+      } else if (firstWithKey.get(key) == i && !owners.containsKey(key)) {
+        fresh.add(runs.get(i));
+        freshKeys.add(key);
+      }
+    }
+    insertAll(connection, fresh);
+    owners.putAll(findOwners(connection, freshKeys));
+
+    List<InsertResult> results = new ArrayList<>(runs.size());
+    for (NewRun run : runs) {
+      Key key = Key.of(run);
+      UUID owner = key == null ? run.id() : owners.get(key);
+      results.add(new InsertResult(owner, owner.equals(run.id())));
+    }
+    return results;
+  }
+
+  private void insertAll(Connection connection, List<NewRun> runs) throws SQLException {
+    if (runs.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps = connection.prepareStatement(insert)) {
+      for (NewRun run : runs) {
+        long delay = Math.max(0, run.delayMillis());
+        ps.setObject(1, run.id());
+        ps.setObject(2, run.environmentId());
+        ps.setString(3, run.taskId());
+        ps.setString(4, run.queue());
+        ps.setString(5, (delay > 0 ? RunStatus.DELAYED : RunStatus.QUEUED).name());
+        ps.setString(6, run.payloadJson());
+        ps.setInt(7, run.maxAttempts());
+        ps.setArray(8, RunRows.textArray(connection, run.tags() == null ? List.of() : run.tags()));
+        ps.setString(9, run.idempotencyKey());
+        ps.setObject(10, run.replayOf());
+        ps.setLong(11, delay);
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
+  /** The runs that own these keys, for the keys that are taken. One query per environment/task. */
+  private static Map<Key, UUID> findOwners(Connection connection, Collection<Key> keys)
+      throws SQLException {
+    Map<Key, List<String>> byTask = new LinkedHashMap<>();
+    for (Key key : keys) {
+      byTask
+          .computeIfAbsent(new Key(key.environmentId(), key.taskId(), null), k -> new ArrayList<>())
+          .add(key.idempotencyKey());
+    }
+    Map<Key, UUID> owners = new HashMap<>();
+    try (PreparedStatement ps = connection.prepareStatement(FIND_TAKEN_KEYS)) {
+      for (Map.Entry<Key, List<String>> task : byTask.entrySet()) {
+        ps.setObject(1, task.getKey().environmentId());
+        ps.setString(2, task.getKey().taskId());
+        ps.setArray(3, RunRows.textArray(connection, task.getValue()));
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            Key key =
+                new Key(
+                    task.getKey().environmentId(),
+                    task.getKey().taskId(),
+                    rs.getString("idempotency_key"));
+            owners.put(key, RunRows.uuid(rs, "id"));
+          }
+        }
+      }
+    }
+    return owners;
+  }
+}

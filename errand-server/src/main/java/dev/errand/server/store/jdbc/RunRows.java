@@ -1,0 +1,119 @@
+package dev.errand.server.store.jdbc;
+
+import dev.errand.sdk.RunStatus;
+import dev.errand.server.store.AttemptRecord;
+import dev.errand.server.store.ClaimedRun;
+import dev.errand.server.store.RunRecord;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.UUID;
+
+/** Reading rows into records and binding values, the same way for every dialect. */
+final class RunRows {
+  private RunRows() {}
+
+  static final String RUN_COLUMNS =
+      "id, environment_id, task_id, queue, status, payload, output, error, attempt_count,"
+          + " max_attempts, tags, idempotency_key, replay_of, created_at, available_at,"
+          + " started_at, finished_at, lease_worker_id, lease_token, lease_expires_at, version";
+
+  static final String ATTEMPT_COLUMNS =
+      "run_id, number, status, worker_id, started_at, finished_at, error";
+
+  static RunRecord run(ResultSet rs) throws SQLException {
+    return new RunRecord(
+        uuid(rs, "id"),
+        uuid(rs, "environment_id"),
+        rs.getString("task_id"),
+        rs.getString("queue"),
+        RunStatus.valueOf(rs.getString("status")),
+        rs.getString("payload"),
+        rs.getString("output"),
+        rs.getString("error"),
+        rs.getInt("attempt_count"),
+        rs.getInt("max_attempts"),
+        tags(rs, "tags"),
+        rs.getString("idempotency_key"),
+        uuid(rs, "replay_of"),
+        instant(rs, "created_at"),
+        instant(rs, "available_at"),
+        instant(rs, "started_at"),
+        instant(rs, "finished_at"),
+        rs.getString("lease_worker_id"),
+        rs.getLong("lease_token"),
+        instant(rs, "lease_expires_at"),
+        rs.getLong("version"));
+  }
+
+  /** A claimed run from columns id, task_id, payload, attempt_count, lease_token, tags. */
+  static ClaimedRun claimed(ResultSet rs) throws SQLException {
+    return new ClaimedRun(
+        uuid(rs, "id"),
+        rs.getString("task_id"),
+        rs.getString("payload"),
+        rs.getInt("attempt_count"),
+        rs.getLong("lease_token"),
+        tags(rs, "tags"));
+  }
+
+  static AttemptRecord attempt(ResultSet rs) throws SQLException {
+    return new AttemptRecord(
+        uuid(rs, "run_id"),
+        rs.getInt("number"),
+        rs.getString("status"),
+        rs.getString("worker_id"),
+        instant(rs, "started_at"),
+        instant(rs, "finished_at"),
+        rs.getString("error"));
+  }
+
+  static UUID uuid(ResultSet rs, String column) throws SQLException {
+    return rs.getObject(column, UUID.class);
+  }
+
+  /** Timestamps are read as offset date-times: exact whatever the session's time zone is. */
+  static Instant instant(ResultSet rs, String column) throws SQLException {
+    OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
+    return value == null ? null : value.toInstant();
+  }
+
+  static List<String> tags(ResultSet rs, String column) throws SQLException {
+    Array array = rs.getArray(column);
+    if (array == null) {
+      return List.of();
+    }
+    try {
+      Object[] values = (Object[]) array.getArray();
+      List<String> tags = new ArrayList<>(values.length);
+      for (Object value : values) {
+        tags.add((String) value);
+      }
+      return List.copyOf(tags);
+    } finally {
+      array.free();
+    }
+  }
+
+  static void setInstant(PreparedStatement ps, int index, Instant value) throws SQLException {
+    ps.setObject(index, value == null ? null : value.atOffset(ZoneOffset.UTC));
+  }
+
+  /** A text array parameter; both drivers take the SQL type name {@code text}. */
+  static Array textArray(Connection connection, Collection<String> values) throws SQLException {
+    return connection.createArrayOf("text", values.toArray(new String[0]));
+  }
+
+  /** A UUID array parameter; both drivers take the SQL type name {@code uuid}. */
+  static Array uuidArray(Connection connection, Collection<UUID> values) throws SQLException {
+    return connection.createArrayOf("uuid", values.toArray(new UUID[0]));
+  }
+}

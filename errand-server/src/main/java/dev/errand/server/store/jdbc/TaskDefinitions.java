@@ -1,0 +1,71 @@
+package dev.errand.server.store.jdbc;
+
+import dev.errand.server.store.TaskRecord;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Task definitions as workers register them. */
+final class TaskDefinitions {
+
+  private static final String FIND =
+      "SELECT task_id, queue, max_attempts, retry_policy, payload_schema, updated_at"
+          + " FROM tasks WHERE environment_id = ? AND task_id = ?";
+
+  private final Database database;
+  private final Dialect dialect;
+
+  TaskDefinitions(Database database, Dialect dialect) {
+    this.database = database;
+    this.dialect = dialect;
+  }
+
+  void upsert(UUID environmentId, List<TaskRecord> tasks) {
+    if (tasks.isEmpty()) {
+      return;
+    }
+    database.transaction(
+        "upsert " + tasks.size() + " task(s)",
+        connection -> {
+          try (PreparedStatement ps = connection.prepareStatement(dialect.upsertTask())) {
+            for (TaskRecord task : tasks) {
+              ps.setObject(1, environmentId);
+              ps.setString(2, task.taskId());
+              ps.setString(3, task.queue());
+              ps.setInt(4, task.maxAttempts());
+              ps.setString(5, task.retryPolicyJson());
+              ps.setString(6, task.payloadSchemaJson());
+              ps.addBatch();
+            }
+            ps.executeBatch();
+          }
+          return null;
+        });
+  }
+
+  Optional<TaskRecord> find(UUID environmentId, String taskId) {
+    return database.read(
+        "find task " + taskId,
+        connection -> {
+          try (PreparedStatement ps = connection.prepareStatement(FIND)) {
+            ps.setObject(1, environmentId);
+            ps.setString(2, taskId);
+            try (ResultSet rs = ps.executeQuery()) {
+              if (!rs.next()) {
+                return Optional.empty();
+              }
+              return Optional.of(
+                  new TaskRecord(
+                      rs.getString("task_id"),
+                      rs.getString("queue"),
+                      rs.getInt("max_attempts"),
+                      rs.getString("retry_policy"),
+                      rs.getString("payload_schema"),
+                      RunRows.instant(rs, "updated_at")));
+            }
+          }
+        });
+  }
+}

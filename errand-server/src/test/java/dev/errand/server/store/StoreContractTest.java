@@ -1,0 +1,924 @@
+package dev.errand.server.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
+
+import dev.errand.sdk.RunStatus;
+import dev.errand.server.store.AttemptOutcome.Kind;
+import dev.errand.server.store.Store.Environment;
+import dev.errand.server.store.Store.ExpiredLease;
+import dev.errand.server.store.Store.InsertResult;
+import dev.errand.server.store.Store.LeaseRef;
+import dev.errand.server.store.Store.OutcomeResult;
+import dev.errand.server.store.Store.RunFilter;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TimeZone;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract every {@link Store} must keep, run against each implementation by a subclass. Each
+ * test works in a fresh environment of the subclass's database, with a store opened for it.
+ */
+abstract class StoreContractTest {
+
+  static final Duration LONG_LEASE = Duration.ofMinutes(5);
+  static final String PAYLOAD =
+      "{ \"to\" : \"ünïcødé 😀\",\n  \"n\": 1.50, \"nested\": {\"a\": [1, 2]} }";
+
+  Store store;
+  Environment env;
+
+  /** Opens a store on this test class's database: the same database every time. */
+  abstract Store open();
+
+  @BeforeEach
+  void openStore() {
+    store = open();
+    env = store.ensureEnvironment("p-" + UUID.randomUUID(), "prod");
+  }
+
+  @AfterEach
+  void closeStore() {
+    if (store != null) {
+      store.close();
+    }
+  }
+
+  // --- helpers -------------------------------------------------------------------------
+
+  NewRun run(String task) {
+    return new NewRun(
+        TestIds.next(), env.id(), task, "default", PAYLOAD, 3, List.of(), null, 0, null);
+  }
+
+  NewRun run(String task, int maxAttempts, List<String> tags, String key, long delayMillis) {
+    return new NewRun(
+        TestIds.next(),
+        env.id(),
+        task,
+        "q-" + task,
+        PAYLOAD,
+        maxAttempts,
+        tags,
+        key,
+        delayMillis,
+        null);
+  }
+
+  UUID insert(NewRun run) {
+    InsertResult result = store.insertRuns(List.of(run)).get(0);
+    assertThat(result.created()).isTrue();
+    return result.runId();
+  }
+
+  RunRecord find(UUID runId) {
+    return store.findRun(env.id(), runId).orElseThrow();
+  }
+
+  ClaimedRun claimOne(String task, Duration lease) {
+    List<ClaimedRun> claimed = store.claim(env.id(), List.of(task), "worker-1", 1, lease);
+    assertThat(claimed).hasSize(1);
+    return claimed.get(0);
+  }
+
+  static AttemptOutcome success(ClaimedRun c, String output) {
+    return new AttemptOutcome(
+        c.runId(), c.leaseToken(), c.attempt(), Kind.SUCCEEDED, output, null, false, 0, null);
+  }
+
+  static AttemptOutcome failure(
+      ClaimedRun c, String error, boolean retryable, long delayMillis, RunStatus exhausted) {
+    return new AttemptOutcome(
+        c.runId(),
+        c.leaseToken(),
+        c.attempt(),
+        Kind.FAILED,
+        null,
+        error,
+        retryable,
+        delayMillis,
+        exhausted);
+  }
+
+  static AttemptOutcome leaseExpired(ExpiredLease lease, String error) {
+    return new AttemptOutcome(
+        lease.runId(),
+        lease.leaseToken(),
+        lease.attempt(),
+        Kind.LEASE_EXPIRED,
+        null,
+        error,
+        true,
+        0,
+        null);
+  }
+
+  OutcomeResult finish(AttemptOutcome outcome) {
+    return store.finishAttempts(List.of(outcome)).get(0);
+  }
+
+  ExpiredLease awaitExpired(UUID runId) {
+    AtomicReference<ExpiredLease> found = new AtomicReference<>();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(20))
+        .until(
+            () -> {
+              store.findExpiredLeases(1000).stream()
+                  .filter(l -> l.runId().equals(runId))
+                  .findFirst()
+                  .ifPresent(found::set);
+              return found.get() != null;
+            });
+    return found.get();
+  }
+
+  static <T> List<T> concurrently(int threads, Callable<T> work) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<T>> futures = new ArrayList<>();
+      for (int i = 0; i < threads; i++) {
+        futures.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  return work.call();
+                }));
+      }
+      start.countDown();
+      List<T> results = new ArrayList<>();
+      for (Future<T> future : futures) {
+        results.add(future.get(60, TimeUnit.SECONDS));
+      }
+      return results;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  // --- basics --------------------------------------------------------------------------
+
+  @Test
+  void isReachableAndTellsTheDatabaseTime() {
+    assertThat(store.isReachable()).isTrue();
+    assertThat(store.now()).isCloseTo(Instant.now(), within(Duration.ofMinutes(1)));
+  }
+
+  @Test
+  void testsRunWithANonUtcTimeZone() {
+    // Sessions take the JVM's zone; the build sets TZ=America/Sao_Paulo so that a timestamp
+    // mapped through the local zone anywhere would show up as a 3 hour error.
+    assertThat(TimeZone.getDefault().getRawOffset()).isNotZero();
+  }
+
+  @Test
+  void ensureEnvironmentIsIdempotentAndSafeUnderConcurrency() throws Exception {
+    String project = "race-" + UUID.randomUUID();
+    List<Environment> results = concurrently(6, () -> store.ensureEnvironment(project, "staging"));
+    assertThat(new HashSet<>(results)).hasSize(1);
+    Environment staging = results.get(0);
+    assertThat(staging.projectSlug()).isEqualTo(project);
+    assertThat(staging.slug()).isEqualTo("staging");
+
+    Environment prod = store.ensureEnvironment(project, "prod");
+    assertThat(prod.projectId()).isEqualTo(staging.projectId());
+    assertThat(prod.id()).isNotEqualTo(staging.id());
+    assertThat(store.ensureEnvironment(project, "prod")).isEqualTo(prod);
+  }
+
+  @Test
+  void apiKeysFindTheirEnvironmentAndAreStoredOnce() throws Exception {
+    String hash = "sha256:" + UUID.randomUUID();
+    concurrently(
+        4,
+        () -> {
+          store.ensureApiKey(env.id(), hash, "tr_prod_abc");
+          return null;
+        });
+    Environment other = store.ensureEnvironment(env.projectSlug(), "dev");
+    store.ensureApiKey(other.id(), hash, "tr_dev_abc"); // already stored: left as it is
+
+    assertThat(store.findEnvironmentByKeyHash(hash)).contains(env);
+    assertThat(store.findEnvironmentByKeyHash("sha256:unknown")).isEmpty();
+  }
+
+  @Test
+  void upsertsTaskDefinitions() {
+    store.upsertTasks(
+        env.id(),
+        List.of(
+            new TaskRecord("send-email", "emails", 3, "{\"maxAttempts\":3}", null, null),
+            new TaskRecord(
+                "resize", "images", 5, "{\"maxAttempts\":5}", "{\"type\":\"object\"}", null)));
+    TaskRecord first = store.findTask(env.id(), "send-email").orElseThrow();
+    assertThat(first.queue()).isEqualTo("emails");
+    assertThat(first.maxAttempts()).isEqualTo(3);
+    assertThat(first.retryPolicyJson()).isEqualTo("{\"maxAttempts\":3}");
+    assertThat(first.payloadSchemaJson()).isNull();
+    assertThat(first.updatedAt()).isNotNull();
+    assertThat(store.findTask(env.id(), "resize").orElseThrow().payloadSchemaJson())
+        .isEqualTo("{\"type\":\"object\"}");
+
+    store.upsertTasks(
+        env.id(),
+        List.of(new TaskRecord("send-email", "mail", 7, "{\"maxAttempts\":7}", "{}", null)));
+    TaskRecord replaced = store.findTask(env.id(), "send-email").orElseThrow();
+    assertThat(replaced.queue()).isEqualTo("mail");
+    assertThat(replaced.maxAttempts()).isEqualTo(7);
+    assertThat(replaced.payloadSchemaJson()).isEqualTo("{}");
+    assertThat(replaced.updatedAt()).isAfterOrEqualTo(first.updatedAt());
+    assertThat(store.findTask(env.id(), "unknown")).isEmpty();
+  }
+
+  // --- inserting and reading runs ------------------------------------------------------
+
+  @Test
+  void insertedRunRoundTripsExactly() {
+    UUID replayed = TestIds.next();
+    NewRun newRun =
+        new NewRun(
+            TestIds.next(),
+            env.id(),
+            "send-email",
+            "emails",
+            PAYLOAD,
+            4,
+            List.of("user:42", "ünï tag", "a,b"),
+            "key-1",
+            0,
+            replayed);
+    UUID id = insert(newRun);
+    Instant now = store.now();
+
+    RunRecord run = find(id);
+    assertThat(run.id()).isEqualTo(newRun.id());
+    assertThat(run.environmentId()).isEqualTo(env.id());
+    assertThat(run.taskId()).isEqualTo("send-email");
+    assertThat(run.queue()).isEqualTo("emails");
+    assertThat(run.status()).isEqualTo(RunStatus.QUEUED);
+    assertThat(run.payloadJson()).isEqualTo(PAYLOAD);
+    assertThat(run.outputJson()).isNull();
+    assertThat(run.errorJson()).isNull();
+    assertThat(run.attemptCount()).isZero();
+    assertThat(run.maxAttempts()).isEqualTo(4);
+    assertThat(run.tags()).containsExactly("user:42", "ünï tag", "a,b");
+    assertThat(run.idempotencyKey()).isEqualTo("key-1");
+    assertThat(run.replayOf()).isEqualTo(replayed);
+    assertThat(run.createdAt()).isBeforeOrEqualTo(now).isAfter(now.minusSeconds(60));
+    assertThat(run.availableAt()).isEqualTo(run.createdAt());
+    assertThat(run.startedAt()).isNull();
+    assertThat(run.finishedAt()).isNull();
+    assertThat(run.leaseWorkerId()).isNull();
+    assertThat(run.leaseToken()).isZero();
+    assertThat(run.leaseExpiresAt()).isNull();
+    assertThat(run.version()).isZero();
+    assertThat(store.findAttempts(id)).isEmpty();
+
+    assertThat(store.findRun(store.ensureEnvironment(env.projectSlug(), "other").id(), id))
+        .isEmpty();
+    assertThat(store.findRun(env.id(), TestIds.next())).isEmpty();
+  }
+
+  @Test
+  void delayedRunIsDueAfterItsDelayByTheDatabaseClock() {
+    UUID id = insert(run("report", 1, List.of(), null, 90_000));
+    RunRecord run = find(id);
+    assertThat(run.status()).isEqualTo(RunStatus.DELAYED);
+    assertThat(run.availableAt()).isEqualTo(run.createdAt().plusSeconds(90));
+    assertThat(run.tags()).isEmpty();
+  }
+
+  @Test
+  void instantsRoundTripToTheMicrosecond() {
+    UUID id = insert(run("clock"));
+    Instant createdAt = find(id).createdAt();
+    assertThat(createdAt.getNano() % 1000).isZero();
+
+    RunFilter from = new RunFilter(null, "clock", null, createdAt, null, null);
+    RunFilter toExclusive = new RunFilter(null, "clock", null, null, createdAt, null);
+    RunFilter toNextMicro =
+        new RunFilter(null, "clock", null, null, createdAt.plus(1, ChronoUnit.MICROS), null);
+    assertThat(store.listRuns(env.id(), from, 10)).extracting(RunRecord::id).containsExactly(id);
+    assertThat(store.listRuns(env.id(), toExclusive, 10)).isEmpty();
+    assertThat(store.listRuns(env.id(), toNextMicro, 10))
+        .extracting(RunRecord::id)
+        .containsExactly(id);
+  }
+
+  @Test
+  void sameIdempotencyKeyNamesTheExistingRun() {
+    NewRun first = run("charge", 3, List.of(), "order-17", 0);
+    UUID id = insert(first);
+
+    NewRun again = run("charge", 3, List.of(), "order-17", 0);
+    assertThat(store.insertRuns(List.of(again))).containsExactly(new InsertResult(id, false));
+    assertThat(store.findRun(env.id(), again.id())).isEmpty();
+
+    // Keys are per task and per environment.
+    assertThat(
+            store.insertRuns(List.of(run("refund", 3, List.of(), "order-17", 0))).get(0).created())
+        .isTrue();
+    Environment other = store.ensureEnvironment(env.projectSlug(), "other");
+    NewRun elsewhere =
+        new NewRun(
+            TestIds.next(), other.id(), "charge", "q", PAYLOAD, 3, List.of(), "order-17", 0, null);
+    assertThat(store.insertRuns(List.of(elsewhere)))
+        .containsExactly(new InsertResult(elsewhere.id(), true));
+  }
+
+  @Test
+  void sameIdempotencyKeyTwiceInOneBatchYieldsOneRun() {
+    NewRun a = run("charge", 3, List.of(), "k", 0);
+    NewRun b = run("charge", 3, List.of(), "k", 0);
+    NewRun c = run("charge", 3, List.of(), null, 0);
+    NewRun d = run("charge", 3, List.of(), "other", 0);
+    assertThat(store.insertRuns(List.of(a, b, c, d)))
+        .containsExactly(
+            new InsertResult(a.id(), true),
+            new InsertResult(a.id(), false),
+            new InsertResult(c.id(), true),
+            new InsertResult(d.id(), true));
+    assertThat(store.findRun(env.id(), b.id())).isEmpty();
+  }
+
+  @Test
+  void concurrentInsertsWithOneKeyCreateOneRun() throws Exception {
+    List<InsertResult> results =
+        concurrently(
+            6, () -> store.insertRuns(List.of(run("charge", 3, List.of(), "race", 0))).get(0));
+    assertThat(results).filteredOn(InsertResult::created).hasSize(1);
+    assertThat(results).extracting(InsertResult::runId).containsOnly(results.get(0).runId());
+  }
+
+  @Test
+  void insertsABatchOfAThousandInOneTransaction() {
+    List<NewRun> runs =
+        IntStream.range(0, 1000)
+            .mapToObj(i -> run("bulk", 3, List.of("t" + i % 3), "k" + i, 0))
+            .toList();
+    List<InsertResult> results = store.insertRuns(runs);
+    assertThat(results).hasSize(1000).allMatch(InsertResult::created);
+    assertThat(results)
+        .extracting(InsertResult::runId)
+        .containsExactlyElementsOf(runs.stream().map(NewRun::id).toList());
+    assertThat(store.listRuns(env.id(), new RunFilter(null, "bulk", null, null, null, null), 2000))
+        .hasSize(1000);
+  }
+
+  @Test
+  void aFailingRunInsertsNoneOfItsBatch() {
+    List<NewRun> runs =
+        new ArrayList<>(IntStream.range(0, 10).mapToObj(i -> run("atomic")).toList());
+    NewRun clash = runs.get(0);
+    runs.add(new NewRun(clash.id(), env.id(), "atomic", "q", "{}", 1, List.of(), null, 0, null));
+
+    assertThatThrownBy(() -> store.insertRuns(runs))
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("insert 11 run(s)")
+        .hasMessageContaining("SQLState 23505");
+    assertThat(store.listRuns(env.id(), new RunFilter(null, "atomic", null, null, null, null), 100))
+        .isEmpty();
+  }
+
+  // --- claiming ------------------------------------------------------------------------
+
+  @Test
+  void claimTakesOnlyDueRunsOfTheGivenTasksOldestFirst() {
+    UUID a1 = insert(run("a", 3, List.of("x"), null, 0));
+    UUID b1 = insert(run("b"));
+    UUID delayed = insert(run("a", 3, List.of(), null, 60_000));
+    UUID a2 = insert(run("a"));
+    UUID a3 = insert(run("a"));
+    Environment other = store.ensureEnvironment(env.projectSlug(), "other");
+    store.insertRuns(
+        List.of(
+            new NewRun(TestIds.next(), other.id(), "a", "q", "{}", 1, List.of(), null, 0, null)));
+
+    List<ClaimedRun> claimed = store.claim(env.id(), List.of("a"), "worker-1", 2, LONG_LEASE);
+    assertThat(claimed).extracting(ClaimedRun::runId).containsExactly(a1, a2);
+    ClaimedRun first = claimed.get(0);
+    assertThat(first.taskId()).isEqualTo("a");
+    assertThat(first.payloadJson()).isEqualTo(PAYLOAD);
+    assertThat(first.attempt()).isEqualTo(1);
+    assertThat(first.leaseToken()).isEqualTo(1);
+    assertThat(first.tags()).containsExactly("x");
+
+    RunRecord run = find(a1);
+    assertThat(run.status()).isEqualTo(RunStatus.EXECUTING);
+    assertThat(run.attemptCount()).isEqualTo(1);
+    assertThat(run.leaseWorkerId()).isEqualTo("worker-1");
+    assertThat(run.leaseToken()).isEqualTo(1);
+    assertThat(run.startedAt()).isNotNull();
+    assertThat(run.leaseExpiresAt()).isEqualTo(run.startedAt().plus(LONG_LEASE));
+    assertThat(run.version()).isEqualTo(1);
+    assertThat(store.findAttempts(a1))
+        .containsExactly(
+            new AttemptRecord(a1, 1, "EXECUTING", "worker-1", run.startedAt(), null, null));
+
+    assertThat(store.claim(env.id(), List.of("a", "b"), "worker-2", 10, LONG_LEASE))
+        .extracting(ClaimedRun::runId)
+        .containsExactly(b1, a3);
+    assertThat(store.claim(env.id(), List.of("a", "b"), "worker-2", 10, LONG_LEASE)).isEmpty();
+    assertThat(find(delayed).status()).isEqualTo(RunStatus.DELAYED);
+  }
+
+  @Test
+  void delayedRunIsClaimedOnlyOnceDue() {
+    UUID id = insert(run("later", 3, List.of(), null, 400));
+    assertThat(store.claim(env.id(), List.of("later"), "w", 10, LONG_LEASE)).isEmpty();
+
+    AtomicReference<List<ClaimedRun>> claimed = new AtomicReference<>(List.of());
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(25))
+        .until(
+            () -> {
+              claimed.set(store.claim(env.id(), List.of("later"), "w", 10, LONG_LEASE));
+              return !claimed.get().isEmpty();
+            });
+    assertThat(claimed.get()).extracting(ClaimedRun::runId).containsExactly(id);
+    RunRecord run = find(id);
+    assertThat(run.status()).isEqualTo(RunStatus.EXECUTING);
+    assertThat(run.startedAt()).isAfterOrEqualTo(run.availableAt());
+  }
+
+  @Test
+  void concurrentClaimsNeverReturnARunTwice() throws Exception {
+    List<NewRun> runs = IntStream.range(0, 500).mapToObj(i -> run("hot")).toList();
+    store.insertRuns(runs);
+    ConcurrentLinkedQueue<UUID> claimed = new ConcurrentLinkedQueue<>();
+    concurrently(
+        4,
+        () -> {
+          String worker = "worker-" + Thread.currentThread().getName();
+          List<ClaimedRun> batch;
+          do {
+            batch = store.claim(env.id(), List.of("hot"), worker, 20, LONG_LEASE);
+            batch.forEach(c -> claimed.add(c.runId()));
+          } while (!batch.isEmpty());
+          return null;
+        });
+    assertThat(claimed).hasSize(500).doesNotHaveDuplicates();
+    assertThat(new HashSet<>(claimed))
+        .isEqualTo(new HashSet<>(runs.stream().map(NewRun::id).toList()));
+    assertThat(
+            store.listRuns(
+                env.id(), new RunFilter(RunStatus.EXECUTING, "hot", null, null, null, null), 1000))
+        .hasSize(500)
+        .allMatch(r -> r.attemptCount() == 1 && r.leaseToken() == 1);
+  }
+
+  @Test
+  void nextDueAtIsTheEarliestUnclaimedRunOfTheTasks() {
+    assertThat(store.nextDueAt(env.id(), List.of("n"))).isEmpty();
+    UUID later = insert(run("n", 3, List.of(), null, 120_000));
+    UUID sooner = insert(run("n", 3, List.of(), null, 60_000));
+    insert(run("other-task"));
+    assertThat(store.nextDueAt(env.id(), List.of("n"))).contains(find(sooner).availableAt());
+
+    UUID now = insert(run("n"));
+    assertThat(store.nextDueAt(env.id(), List.of("n", "x"))).contains(find(now).availableAt());
+    claimOne("n", LONG_LEASE);
+    assertThat(store.nextDueAt(env.id(), List.of("n"))).contains(find(sooner).availableAt());
+    assertThat(find(later).status()).isEqualTo(RunStatus.DELAYED);
+  }
+
+  // --- leases --------------------------------------------------------------------------
+
+  @Test
+  void heartbeatExtendsLiveLeasesAndReportsLostOnes() {
+    insert(run("hb"));
+    insert(run("hb"));
+    ClaimedRun live = claimOne("hb", Duration.ofSeconds(5));
+    ClaimedRun canceled = claimOne("hb", Duration.ofSeconds(5));
+    store.cancel(env.id(), canceled.runId());
+    Instant before = find(live.runId()).leaseExpiresAt();
+    UUID unknown = TestIds.next();
+
+    Set<UUID> lost =
+        store.heartbeat(
+            List.of(
+                new LeaseRef(live.runId(), live.leaseToken()),
+                new LeaseRef(canceled.runId(), canceled.leaseToken()),
+                new LeaseRef(unknown, 1)),
+            Duration.ofMinutes(10));
+    assertThat(lost).containsExactlyInAnyOrder(canceled.runId(), unknown);
+    RunRecord run = find(live.runId());
+    assertThat(run.leaseExpiresAt()).isAfter(before.plus(Duration.ofMinutes(9)));
+    assertThat(run.status()).isEqualTo(RunStatus.EXECUTING);
+
+    assertThat(
+            store.heartbeat(List.of(new LeaseRef(live.runId(), live.leaseToken() + 1)), LONG_LEASE))
+        .containsExactly(live.runId());
+  }
+
+  @Test
+  void expiredLeaseIsFoundAndCrashesTheAttempt() {
+    UUID id = insert(run("flaky", 2, List.of(), null, 0));
+    ClaimedRun first = claimOne("flaky", Duration.ofMillis(1));
+    ExpiredLease expired = awaitExpired(id);
+    assertThat(expired)
+        .isEqualTo(new ExpiredLease(id, env.id(), first.leaseToken(), 1, "worker-1"));
+
+    OutcomeResult requeued = finish(leaseExpired(expired, "{\"type\":\"LeaseExpired\"}"));
+    assertThat(requeued.accepted()).isTrue();
+    assertThat(requeued.status()).isEqualTo(RunStatus.QUEUED);
+    assertThat(requeued.availableAt()).isBeforeOrEqualTo(store.now());
+    assertThat(store.findAttempts(id))
+        .singleElement()
+        .satisfies(
+            a -> {
+              assertThat(a.status()).isEqualTo("CRASHED");
+              assertThat(a.errorJson()).isEqualTo("{\"type\":\"LeaseExpired\"}");
+              assertThat(a.finishedAt()).isNotNull();
+            });
+    RunRecord run = find(id);
+    assertThat(run.leaseWorkerId()).isNull();
+    assertThat(run.leaseExpiresAt()).isNull();
+    assertThat(run.finishedAt()).isNull();
+    assertThat(finish(leaseExpired(expired, "{}")).accepted()).isFalse();
+
+    ClaimedRun second = claimOne("flaky", Duration.ofMillis(1));
+    assertThat(second.attempt()).isEqualTo(2);
+    assertThat(second.leaseToken()).isEqualTo(first.leaseToken() + 1);
+    OutcomeResult crashed = finish(leaseExpired(awaitExpired(id), "{\"type\":\"LeaseExpired\"}"));
+    assertThat(crashed.status()).isEqualTo(RunStatus.CRASHED);
+    assertThat(find(id).finishedAt()).isNotNull();
+    assertThat(store.findAttempts(id))
+        .extracting(AttemptRecord::status)
+        .containsExactly("CRASHED", "CRASHED");
+  }
+
+  @Test
+  void leaseExpiredOutcomeIsRejectedWhileTheLeaseLives() {
+    UUID id = insert(run("alive"));
+    ClaimedRun claimed = claimOne("alive", LONG_LEASE);
+    ExpiredLease notExpired = new ExpiredLease(id, env.id(), claimed.leaseToken(), 1, "worker-1");
+    OutcomeResult result = finish(leaseExpired(notExpired, "{}"));
+    assertThat(result.accepted()).isFalse();
+    assertThat(result.status()).isEqualTo(RunStatus.EXECUTING);
+    assertThat(store.findExpiredLeases(1000)).noneMatch(l -> l.runId().equals(id));
+  }
+
+  // --- finishing attempts --------------------------------------------------------------
+
+  @Test
+  void successCompletesTheRunAndItsAttempt() {
+    UUID id = insert(run("ok"));
+    ClaimedRun claimed = claimOne("ok", LONG_LEASE);
+    OutcomeResult result = finish(success(claimed, "{\"sent\": true}"));
+    assertThat(result.runId()).isEqualTo(id);
+    assertThat(result.accepted()).isTrue();
+    assertThat(result.status()).isEqualTo(RunStatus.COMPLETED);
+
+    RunRecord run = find(id);
+    assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
+    assertThat(run.outputJson()).isEqualTo("{\"sent\": true}");
+    assertThat(run.finishedAt()).isNotNull().isAfterOrEqualTo(run.startedAt());
+    assertThat(run.leaseWorkerId()).isNull();
+    assertThat(run.leaseExpiresAt()).isNull();
+    assertThat(run.version()).isEqualTo(2);
+    assertThat(store.findAttempts(id))
+        .singleElement()
+        .satisfies(
+            a -> {
+              assertThat(a.status()).isEqualTo("COMPLETED");
+              assertThat(a.finishedAt()).isEqualTo(run.finishedAt());
+              assertThat(a.errorJson()).isNull();
+            });
+  }
+
+  @Test
+  void retryableFailureRequeuesAfterTheDelay() {
+    UUID id = insert(run("retry", 3, List.of(), null, 0));
+    ClaimedRun first = claimOne("retry", LONG_LEASE);
+    Instant before = store.now();
+    OutcomeResult result =
+        finish(failure(first, "{\"message\":\"boom\"}", true, 60_000, RunStatus.FAILED));
+    assertThat(result.accepted()).isTrue();
+    assertThat(result.status()).isEqualTo(RunStatus.QUEUED);
+    assertThat(result.availableAt()).isAfterOrEqualTo(before.plusSeconds(60));
+
+    RunRecord run = find(id);
+    assertThat(run.status()).isEqualTo(RunStatus.QUEUED);
+    assertThat(run.availableAt()).isEqualTo(result.availableAt());
+    assertThat(run.errorJson()).isEqualTo("{\"message\":\"boom\"}");
+    assertThat(run.finishedAt()).isNull();
+    assertThat(run.leaseWorkerId()).isNull();
+    assertThat(store.findAttempts(id))
+        .singleElement()
+        .satisfies(
+            a -> {
+              assertThat(a.status()).isEqualTo("FAILED");
+              assertThat(a.errorJson()).isEqualTo("{\"message\":\"boom\"}");
+              assertThat(a.finishedAt()).isNotNull();
+            });
+    assertThat(store.claim(env.id(), List.of("retry"), "w", 10, LONG_LEASE)).isEmpty();
+    assertThat(store.nextDueAt(env.id(), List.of("retry"))).contains(result.availableAt());
+  }
+
+  @Test
+  void retryWithoutDelayIsClaimedAgainAsTheNextAttempt() {
+    UUID id = insert(run("retry", 3, List.of(), null, 0));
+    ClaimedRun first = claimOne("retry", LONG_LEASE);
+    finish(failure(first, "{}", true, 0, RunStatus.FAILED));
+    ClaimedRun second = claimOne("retry", LONG_LEASE);
+    assertThat(second.runId()).isEqualTo(id);
+    assertThat(second.attempt()).isEqualTo(2);
+    assertThat(second.leaseToken()).isEqualTo(2);
+    assertThat(store.findAttempts(id))
+        .extracting(AttemptRecord::number, AttemptRecord::status)
+        .containsExactly(tuple(1, "FAILED"), tuple(2, "EXECUTING"));
+    assertThat(find(id).startedAt()).isEqualTo(store.findAttempts(id).get(0).startedAt());
+  }
+
+  @Test
+  void failureOfTheLastAttemptIsFinal() {
+    UUID id = insert(run("once", 1, List.of(), null, 0));
+    ClaimedRun claimed = claimOne("once", LONG_LEASE);
+    OutcomeResult result =
+        finish(failure(claimed, "{\"message\":\"last\"}", true, 0, RunStatus.FAILED));
+    assertThat(result.status()).isEqualTo(RunStatus.FAILED);
+    RunRecord run = find(id);
+    assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+    assertThat(run.errorJson()).isEqualTo("{\"message\":\"last\"}");
+    assertThat(run.finishedAt()).isNotNull();
+    assertThat(store.claim(env.id(), List.of("once"), "w", 10, LONG_LEASE)).isEmpty();
+  }
+
+  @Test
+  void nonRetryableFailureEndsAsTheExhaustedStatus() {
+    UUID id = insert(run("slow", 5, List.of(), null, 0));
+    ClaimedRun claimed = claimOne("slow", LONG_LEASE);
+    OutcomeResult result =
+        finish(failure(claimed, "{\"message\":\"too slow\"}", false, 0, RunStatus.TIMED_OUT));
+    assertThat(result.status()).isEqualTo(RunStatus.TIMED_OUT);
+    assertThat(find(id).status()).isEqualTo(RunStatus.TIMED_OUT);
+    assertThat(find(id).finishedAt()).isNotNull();
+  }
+
+  @Test
+  void staleOutcomesChangeNothing() {
+    UUID id = insert(run("stale"));
+    ClaimedRun claimed = claimOne("stale", LONG_LEASE);
+    RunRecord before = find(id);
+
+    AttemptOutcome wrongToken =
+        new AttemptOutcome(
+            id, claimed.leaseToken() + 1, 1, Kind.SUCCEEDED, "{}", null, false, 0, null);
+    AttemptOutcome wrongAttempt =
+        new AttemptOutcome(id, claimed.leaseToken(), 2, Kind.SUCCEEDED, "{}", null, false, 0, null);
+    UUID unknown = TestIds.next();
+    AttemptOutcome unknownRun =
+        new AttemptOutcome(unknown, 1, 1, Kind.SUCCEEDED, "{}", null, false, 0, null);
+    assertThat(store.finishAttempts(List.of(wrongToken, wrongAttempt, unknownRun)))
+        .containsExactly(
+            new OutcomeResult(id, false, RunStatus.EXECUTING, before.availableAt()),
+            new OutcomeResult(id, false, RunStatus.EXECUTING, before.availableAt()),
+            new OutcomeResult(unknown, false, null, null));
+    assertThat(find(id)).isEqualTo(before);
+
+    assertThat(finish(success(claimed, "{\"n\":1}")).accepted()).isTrue();
+    OutcomeResult twice = finish(failure(claimed, "{}", true, 0, RunStatus.FAILED));
+    assertThat(twice.accepted()).isFalse();
+    assertThat(twice.status()).isEqualTo(RunStatus.COMPLETED);
+    assertThat(find(id).outputJson()).isEqualTo("{\"n\":1}");
+  }
+
+  @Test
+  void finishesABatchOfMixedOutcomesInOrder() {
+    List<NewRun> runs =
+        IntStream.range(0, 4).mapToObj(i -> run("mix", 2, List.of(), null, 0)).toList();
+    store.insertRuns(runs);
+    List<ClaimedRun> claimed = store.claim(env.id(), List.of("mix"), "w", 4, LONG_LEASE);
+    assertThat(claimed).hasSize(4);
+    List<OutcomeResult> results =
+        store.finishAttempts(
+            List.of(
+                failure(claimed.get(3), "{}", false, 0, RunStatus.FAILED),
+                success(claimed.get(0), "{}"),
+                failure(claimed.get(1), "{}", true, 0, RunStatus.FAILED),
+                success(claimed.get(2), "{}")));
+    assertThat(results)
+        .extracting(OutcomeResult::runId, OutcomeResult::status)
+        .containsExactly(
+            tuple(claimed.get(3).runId(), RunStatus.FAILED),
+            tuple(claimed.get(0).runId(), RunStatus.COMPLETED),
+            tuple(claimed.get(1).runId(), RunStatus.QUEUED),
+            tuple(claimed.get(2).runId(), RunStatus.COMPLETED));
+    assertThat(results).allMatch(OutcomeResult::accepted);
+  }
+
+  // --- canceling -----------------------------------------------------------------------
+
+  @Test
+  void cancelsAQueuedRun() {
+    UUID id = insert(run("c"));
+    RunRecord canceled = store.cancel(env.id(), id);
+    assertThat(canceled.status()).isEqualTo(RunStatus.CANCELED);
+    assertThat(canceled.finishedAt()).isNotNull();
+    assertThat(canceled.version()).isEqualTo(1);
+    assertThat(find(id)).isEqualTo(canceled);
+    assertThat(store.claim(env.id(), List.of("c"), "w", 10, LONG_LEASE)).isEmpty();
+  }
+
+  @Test
+  void cancelsAnExecutingRunAndFencesItsWorker() {
+    UUID id = insert(run("c"));
+    ClaimedRun claimed = claimOne("c", LONG_LEASE);
+    RunRecord canceled = store.cancel(env.id(), id);
+    assertThat(canceled.status()).isEqualTo(RunStatus.CANCELED);
+    assertThat(canceled.leaseWorkerId()).isNull();
+    assertThat(canceled.leaseExpiresAt()).isNull();
+    assertThat(store.findAttempts(id))
+        .singleElement()
+        .satisfies(
+            a -> {
+              assertThat(a.status()).isEqualTo("CANCELED");
+              assertThat(a.finishedAt()).isNotNull();
+            });
+    assertThat(store.heartbeat(List.of(new LeaseRef(id, claimed.leaseToken())), LONG_LEASE))
+        .containsExactly(id);
+    OutcomeResult late = finish(success(claimed, "{}"));
+    assertThat(late.accepted()).isFalse();
+    assertThat(late.status()).isEqualTo(RunStatus.CANCELED);
+  }
+
+  @Test
+  void cancelOfAFinalRunIsAConflict() {
+    UUID id = insert(run("c"));
+    finish(success(claimOne("c", LONG_LEASE), "{}"));
+    assertThatThrownBy(() -> store.cancel(env.id(), id))
+        .isInstanceOfSatisfying(
+            RunStateConflictException.class,
+            e -> {
+              assertThat(e.runId()).isEqualTo(id);
+              assertThat(e.current()).isEqualTo(RunStatus.COMPLETED);
+              assertThat(e.target()).isEqualTo(RunStatus.CANCELED);
+            });
+    UUID other = insert(run("c"));
+    store.cancel(env.id(), other);
+    assertThatThrownBy(() -> store.cancel(env.id(), other))
+        .isInstanceOfSatisfying(
+            RunStateConflictException.class,
+            e -> assertThat(e.current()).isEqualTo(RunStatus.CANCELED));
+  }
+
+  @Test
+  void cancelOfAnUnknownRunIsNotFound() {
+    UUID unknown = TestIds.next();
+    assertThatThrownBy(() -> store.cancel(env.id(), unknown))
+        .isInstanceOfSatisfying(
+            RunNotFoundException.class, e -> assertThat(e.runId()).isEqualTo(unknown));
+    UUID id = insert(run("c"));
+    Environment other = store.ensureEnvironment(env.projectSlug(), "other");
+    assertThatThrownBy(() -> store.cancel(other.id(), id)).isInstanceOf(RunNotFoundException.class);
+    assertThat(find(id).status()).isEqualTo(RunStatus.QUEUED);
+  }
+
+  // --- listing -------------------------------------------------------------------------
+
+  @Test
+  void listsRunsByStatusTaskTagAndCreationTime() {
+    UUID r1 = insert(run("a", 3, List.of("red"), null, 0));
+    UUID r2 = insert(run("b", 3, List.of("red", "blue"), null, 0));
+    Instant r2Created = find(r2).createdAt();
+    await().atMost(Duration.ofSeconds(5)).until(() -> store.now().isAfter(r2Created));
+    UUID r3 = insert(run("a", 3, List.of("blue"), null, 0));
+    claimOne("a", LONG_LEASE); // r1, the oldest due
+    Instant r3Created = find(r3).createdAt();
+
+    assertThat(ids(new RunFilter(null, null, null, null, null, null))).containsExactly(r3, r2, r1);
+    assertThat(ids(new RunFilter(RunStatus.EXECUTING, null, null, null, null, null)))
+        .containsExactly(r1);
+    assertThat(ids(new RunFilter(RunStatus.QUEUED, null, null, null, null, null)))
+        .containsExactly(r3, r2);
+    assertThat(ids(new RunFilter(null, "a", null, null, null, null))).containsExactly(r3, r1);
+    assertThat(ids(new RunFilter(null, null, "red", null, null, null))).containsExactly(r2, r1);
+    assertThat(ids(new RunFilter(null, "a", "blue", null, null, null))).containsExactly(r3);
+    assertThat(ids(new RunFilter(null, null, "green", null, null, null))).isEmpty();
+    assertThat(ids(new RunFilter(null, null, null, r3Created, null, null))).containsExactly(r3);
+    assertThat(ids(new RunFilter(null, null, null, null, r3Created, null))).containsExactly(r2, r1);
+    assertThat(ids(new RunFilter(null, null, null, null, null, r2))).containsExactly(r1);
+    assertThat(store.listRuns(env.id(), null, 2)).extracting(RunRecord::id).containsExactly(r3, r2);
+    assertThat(store.listRuns(store.ensureEnvironment(env.projectSlug(), "empty").id(), null, 10))
+        .isEmpty();
+  }
+
+  List<UUID> ids(RunFilter filter) {
+    return store.listRuns(env.id(), filter, 100).stream().map(RunRecord::id).toList();
+  }
+
+  @Test
+  void pagesThroughRunsWithACursor() {
+    List<NewRun> runs = IntStream.range(0, 25).mapToObj(i -> run("page")).toList();
+    store.insertRuns(runs);
+    List<UUID> expected = new ArrayList<>(runs.stream().map(NewRun::id).toList());
+    Collections.reverse(expected);
+
+    RunFilter filter = new RunFilter(null, "page", null, null, null, null);
+    List<UUID> seen = new ArrayList<>();
+    List<Integer> pageSizes = new ArrayList<>();
+    List<RunRecord> page = store.listRuns(env.id(), filter, 10);
+    while (!page.isEmpty()) {
+      pageSizes.add(page.size());
+      page.forEach(r -> seen.add(r.id()));
+      UUID cursor = page.get(page.size() - 1).id();
+      page = store.listRuns(env.id(), new RunFilter(null, "page", null, null, null, cursor), 10);
+    }
+    assertThat(pageSizes).containsExactly(10, 10, 5);
+    assertThat(seen).containsExactlyElementsOf(expected);
+  }
+
+  @Test
+  void uuidV7IdsSortByTimeAsUnsignedBytes() {
+    // Java's UUID.compareTo is signed; the databases must order ids as unsigned bytes, or ids
+    // whose first bit is set would sort before older ones.
+    long[] millis = {
+      0x0000_0000_0001L, 0x0190_0000_0000L, 0x7FFF_FFFF_FFFFL, 0x8000_0000_0000L, 0xFFFF_FFFF_FFFEL
+    };
+    List<UUID> byTime = new ArrayList<>();
+    for (long ms : millis) {
+      byTime.add(TestIds.at(ms, 0));
+      byTime.add(TestIds.at(ms, 1));
+    }
+    List<NewRun> shuffled =
+        new ArrayList<>(
+            byTime.stream()
+                .map(id -> new NewRun(id, env.id(), "v7", "q", "{}", 1, List.of(), null, 0, null))
+                .toList());
+    Collections.shuffle(shuffled);
+    store.insertRuns(shuffled);
+
+    List<UUID> newestFirst = new ArrayList<>(byTime);
+    Collections.reverse(newestFirst);
+    assertThat(ids(new RunFilter(null, "v7", null, null, null, null)))
+        .containsExactlyElementsOf(newestFirst);
+    assertThat(ids(new RunFilter(null, "v7", null, null, null, byTime.get(6))))
+        .containsExactlyElementsOf(newestFirst.subList(newestFirst.size() - 6, newestFirst.size()));
+  }
+
+  // --- durability ----------------------------------------------------------------------
+
+  @Test
+  void dataSurvivesCloseAndReopen() {
+    UUID id = insert(run("durable", 3, List.of("keep"), "kept", 0));
+    ClaimedRun claimed = claimOne("durable", LONG_LEASE);
+    finish(success(claimed, "{\"done\":1}"));
+    RunRecord before = find(id);
+    List<AttemptRecord> attempts = store.findAttempts(id);
+    store.close();
+
+    store = open();
+    assertThat(store.findRun(env.id(), id)).contains(before);
+    assertThat(store.findAttempts(id)).isEqualTo(attempts);
+    assertThat(store.ensureEnvironment(env.projectSlug(), env.slug())).isEqualTo(env);
+    assertThat(store.insertRuns(List.of(run("durable", 3, List.of(), "kept", 0))))
+        .containsExactly(new InsertResult(id, false));
+  }
+
+  @Test
+  void rejectsInvalidArguments() {
+    assertThatThrownBy(() -> store.claim(env.id(), List.of("a"), "w", 1, Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("lease");
+    assertThat(store.claim(env.id(), List.of(), "w", 10, LONG_LEASE)).isEmpty();
+    assertThat(store.insertRuns(List.of())).isEmpty();
+    assertThat(store.finishAttempts(List.of())).isEmpty();
+    assertThat(store.heartbeat(List.of(), LONG_LEASE)).isEmpty();
+    UUID id = TestIds.next();
+    assertThatThrownBy(
+            () ->
+                store.finishAttempts(
+                    List.of(
+                        new AttemptOutcome(
+                            id, 1, 1, Kind.FAILED, null, "{}", true, 0, RunStatus.COMPLETED))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("exhaustedStatus");
+    assertThat(Optional.ofNullable(store.toString())).isPresent();
+  }
+}
