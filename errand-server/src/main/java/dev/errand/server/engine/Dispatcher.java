@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -78,8 +79,11 @@ public final class Dispatcher {
   }
 
   /**
-   * Claims up to {@code max} due runs of {@code taskIds}; when none is due, waits up to {@code
-   * wait} for one (long polling) and returns an empty list if none came.
+   * Claims up to {@code max} due runs of {@code taskIds}. When none is due, waits up to {@code
+   * wait} for one to become due (long polling) and then returns an empty list at once, without
+   * claiming: the worker asks again straight away. Claiming only at the start of a request means
+   * a worker that died while its request waited (a killed process whose socket the server has not
+   * noticed closing) can never be handed runs it will not run.
    */
   public List<ClaimedRun> claim(
       Environment env, String workerId, List<String> taskIds, int max, Duration wait)
@@ -87,22 +91,37 @@ public final class Dispatcher {
     if (taskIds == null || taskIds.isEmpty()) {
       throw EngineException.badRequest("invalid_request", "tasks must not be empty");
     }
-    int n = Math.clamp(max, 1, MAX_CLAIM);
+    if (stopped.contains(workerId)) {
+      return List.of();
+    }
+    long generation = wakeups.generation(env.id());
+    List<ClaimedRun> claimed =
+        store.claim(env.id(), taskIds, workerId, Math.clamp(max, 1, MAX_CLAIM), config.leaseDuration());
+    if (claimed.isEmpty()) {
+      awaitDue(env, workerId, taskIds, generation, wait);
+    }
+    return claimed;
+  }
+
+  /** Waits until a run may be due: a wake-up on this node, or a due run made by another node. */
+  private void awaitDue(
+      Environment env, String workerId, List<String> taskIds, long generation, Duration wait)
+      throws InterruptedException {
     Duration capped = wait.compareTo(config.maxClaimWait()) > 0 ? config.maxClaimWait() : wait;
     long deadline = System.nanoTime() + capped.toNanos();
-    while (true) {
-      long generation = wakeups.generation(env.id());
-      if (stopped.contains(workerId)) {
-        return List.of();
-      }
-      List<ClaimedRun> claimed =
-          store.claim(env.id(), taskIds, workerId, n, config.leaseDuration());
+    while (!stopped.contains(workerId)) {
       long left = deadline - System.nanoTime();
-      if (!claimed.isEmpty() || left <= 0) {
-        return claimed;
+      if (left <= 0) {
+        return;
       }
       Duration pause = Duration.ofNanos(Math.min(left, config.pollInterval().toNanos()));
-      wakeups.await(env.id(), generation, pause);
+      if (wakeups.await(env.id(), generation, pause)) {
+        return;
+      }
+      Optional<Instant> due = store.nextDueAt(env.id(), taskIds);
+      if (due.isPresent() && !due.get().isAfter(store.now())) {
+        return;
+      }
     }
   }
 
