@@ -197,6 +197,8 @@ abstract class EndToEndTest {
     Run<String> run = client.runs().awaitCompletion(handle, TIMEOUT);
     assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
     assertThat(run.output()).isEqualTo("done on attempt 2");
+    assertThat(run.error()).as("a completed run carries no error").isNull();
+    assertThat(run.attempts().get(0).error().message()).isEqualTo("first attempt fails");
     assertThat(run.attemptCount()).isEqualTo(2);
     assertThat(Duration.between(run.attempts().get(0).finishedAt(), run.attempts().get(1).startedAt()))
         .isGreaterThanOrEqualTo(Duration.ofSeconds(3));

@@ -103,7 +103,7 @@ final class AttemptOutcomes {
       case SUCCEEDED ->
           "UPDATE runs SET status = "
               + literal(RunStatus.COMPLETED)
-              + ", output = ?, finished_at = CURRENT_TIMESTAMP, "
+              + ", output = ?, error = NULL, finished_at = CURRENT_TIMESTAMP, "
               + RELEASE_LEASE
               + MATCH_LEASE
               + " AND "

@@ -1,0 +1,196 @@
+package dev.errand.bench;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The benchmark's command line, validated. Every option has a default, so {@code Bench} alone runs
+ * everything on both stores.
+ *
+ * @param stores the stores to measure, in order
+ * @param scenarios the scenarios to run
+ * @param runs runs per drain measurement
+ * @param batchSize runs per {@code batchTrigger} call in the drain scenario (at most 1,000)
+ * @param concurrency the worker {@code maxConcurrency} values the drain scenario tries, in order;
+ *     the latency scenario uses the first
+ * @param rate triggers per second in the latency scenario
+ * @param seconds measured length of the latency scenario
+ * @param warmupSeconds unmeasured lead-in of the latency scenario, at the same rate
+ * @param warmupRuns runs of an unmeasured drain on a throw-away store before the drain figures, so
+ *     the JIT has compiled the hot paths
+ * @param repeat measurements per setting
+ * @param postgresUrl an existing database on a loopback PostgreSQL server, used to create and drop
+ *     the benchmark's own databases
+ * @param poolSize connections in the PostgreSQL store's pool
+ * @param timeout longest wait of any one phase (enqueue, drain, verification)
+ */
+record Options(
+    List<StoreKind> stores,
+    Set<Scenario> scenarios,
+    int runs,
+    int batchSize,
+    List<Integer> concurrency,
+    int rate,
+    int seconds,
+    int warmupSeconds,
+    int warmupRuns,
+    int repeat,
+    String postgresUrl,
+    int poolSize,
+    Duration timeout) {
+
+  enum StoreKind {
+    POSTGRES,
+    EMBEDDED
+  }
+
+  enum Scenario {
+    DRAIN,
+    LATENCY
+  }
+
+  static final String DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test";
+
+  static final String USAGE =
+      """
+      Usage: Bench [options]
+        --store postgres|embedded|all     stores to measure (default all)
+        --scenario drain|latency|all      scenarios to run (default all)
+        --runs N                          runs per drain measurement (default 20000)
+        --batch N                         runs per batchTrigger call, 1..1000 (default 1000)
+        --concurrency N[,N...]            worker maxConcurrency values the drain tries; the
+                                          latency scenario uses the first (default 200,350,500)
+        --rate N                          latency scenario: triggers per second (default 200)
+        --seconds N                       latency scenario: measured seconds (default 30)
+        --warmup-seconds N                latency scenario: unmeasured lead-in (default 5)
+        --warmup-runs N                   drain: unmeasured runs before the figures (default 5000)
+        --repeat N                        measurements per setting (default 1)
+        --postgres-url URL                loopback server to create databases on
+                                          (default %s, or $ERRAND_BENCH_DATABASE_URL)
+        --pool-size N                     PostgreSQL store pool size (default 10, the server's)
+        --timeout-seconds N               longest wait of one phase (default 300)
+      """
+          .formatted(DEFAULT_POSTGRES_URL);
+
+  Options {
+    if (stores.isEmpty() || scenarios.isEmpty() || concurrency.isEmpty()) {
+      throw new IllegalArgumentException("store, scenario and concurrency must not be empty");
+    }
+    positive("runs", runs);
+    positive("rate", rate);
+    positive("seconds", seconds);
+    positive("repeat", repeat);
+    positive("pool-size", poolSize);
+    if (batchSize < 1 || batchSize > 1_000) {
+      throw new IllegalArgumentException("batch must be between 1 and 1000, was " + batchSize);
+    }
+    if (warmupSeconds < 0 || warmupRuns < 0) {
+      throw new IllegalArgumentException("warm-up values must not be negative");
+    }
+    concurrency.forEach(c -> positive("concurrency", c));
+  }
+
+  static Options parse(String[] args) {
+    Map<String, String> values = new LinkedHashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      if (!arg.startsWith("--")) {
+        throw new IllegalArgumentException("unexpected argument '" + arg + "'");
+      }
+      int eq = arg.indexOf('=');
+      if (eq > 0) {
+        values.put(arg.substring(2, eq), arg.substring(eq + 1));
+      } else if (i + 1 < args.length) {
+        values.put(arg.substring(2), args[++i]);
+      } else {
+        throw new IllegalArgumentException("option " + arg + " needs a value");
+      }
+    }
+    String envUrl = System.getenv("ERRAND_BENCH_DATABASE_URL");
+    Options options =
+        new Options(
+            stores(values.getOrDefault("store", "all")),
+            scenarios(values.getOrDefault("scenario", "all")),
+            integer(values, "runs", 20_000),
+            integer(values, "batch", 1_000),
+            integers(values.getOrDefault("concurrency", "200,350,500")),
+            integer(values, "rate", 200),
+            integer(values, "seconds", 30),
+            integer(values, "warmup-seconds", 5),
+            integer(values, "warmup-runs", 5_000),
+            integer(values, "repeat", 1),
+            values.getOrDefault(
+                "postgres-url", envUrl == null || envUrl.isBlank() ? DEFAULT_POSTGRES_URL : envUrl),
+            integer(values, "pool-size", 10),
+            Duration.ofSeconds(integer(values, "timeout-seconds", 300)));
+    values.keySet().removeAll(KNOWN);
+    if (!values.isEmpty()) {
+      throw new IllegalArgumentException("unknown option(s) " + values.keySet());
+    }
+    return options;
+  }
+
+  private static final Set<String> KNOWN =
+      Set.of(
+          "store", "scenario", "runs", "batch", "concurrency", "rate", "seconds", "warmup-seconds",
+          "warmup-runs", "repeat", "postgres-url", "pool-size", "timeout-seconds");
+
+  private static List<StoreKind> stores(String s) {
+    return switch (s.toLowerCase(Locale.ROOT)) {
+      case "all" -> List.of(StoreKind.POSTGRES, StoreKind.EMBEDDED);
+      case "postgres", "postgresql" -> List.of(StoreKind.POSTGRES);
+      case "embedded", "h2" -> List.of(StoreKind.EMBEDDED);
+      default ->
+          throw new IllegalArgumentException(
+              "store must be postgres, embedded or all, was '" + s + "'");
+    };
+  }
+
+  private static Set<Scenario> scenarios(String s) {
+    return switch (s.toLowerCase(Locale.ROOT)) {
+      case "all" -> EnumSet.allOf(Scenario.class);
+      case "drain" -> EnumSet.of(Scenario.DRAIN);
+      case "latency" -> EnumSet.of(Scenario.LATENCY);
+      default ->
+          throw new IllegalArgumentException(
+              "scenario must be drain, latency or all, was '" + s + "'");
+    };
+  }
+
+  private static int integer(Map<String, String> values, String name, int fallback) {
+    String s = values.get(name);
+    if (s == null) {
+      return fallback;
+    }
+    try {
+      return Integer.parseInt(s.strip().replace("_", ""));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " must be an integer, was '" + s + "'");
+    }
+  }
+
+  private static List<Integer> integers(String s) {
+    List<Integer> list = new ArrayList<>();
+    for (String part : s.split(",")) {
+      try {
+        list.add(Integer.parseInt(part.strip()));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(
+            "concurrency must be integers separated by commas, was '" + s + "'");
+      }
+    }
+    return List.copyOf(list);
+  }
+
+  private static void positive(String name, int value) {
+    if (value < 1) {
+      throw new IllegalArgumentException(name + " must be at least 1, was " + value);
+    }
+  }
+}
