@@ -27,16 +27,29 @@ import picocli.CommandLine.Option;
 final class DevCommand implements Callable<Integer> {
   static final String KEY_FILE = "dev-secret-key";
 
-  @Option(names = "--port", description = "HTTP port (default: ${DEFAULT-VALUE}).", defaultValue = "3030")
+  @Option(
+      names = "--port",
+      description = "HTTP port (default: ${DEFAULT-VALUE}).",
+      defaultValue = "3030")
   int port;
 
-  @Option(names = "--host", description = "Interface to listen on (default: ${DEFAULT-VALUE}).", defaultValue = "127.0.0.1")
+  @Option(
+      names = "--host",
+      description = "Interface to listen on (default: ${DEFAULT-VALUE}).",
+      defaultValue = "127.0.0.1")
   String host;
 
-  @Option(names = "--data-dir", description = "Where the embedded store keeps its data (default: ${DEFAULT-VALUE}).", defaultValue = ".errand")
+  @Option(
+      names = "--data-dir",
+      description = "Where the embedded store keeps its data (default: ${DEFAULT-VALUE}).",
+      defaultValue = ".errand")
   Path dataDir;
 
-  @Option(names = "--no-worker", negatable = true, defaultValue = "true", description = "Run the example worker (default: on).")
+  @Option(
+      names = "--no-worker",
+      negatable = true,
+      defaultValue = "true",
+      description = "Run the example worker (default: on).")
   boolean worker;
 
   @Override
@@ -93,7 +106,8 @@ final class DevCommand implements Callable<Integer> {
     out.println();
     out.println("  export ERRAND_API_URL=" + url + " ERRAND_SECRET_KEY=" + key);
     out.println("  curl -s -X POST " + url + "/api/v1/tasks/process-order/trigger \\");
-    out.println("    -H \"Authorization: Bearer $ERRAND_SECRET_KEY\" -H 'Content-Type: application/json' \\");
+    out.println(
+        "    -H \"Authorization: Bearer $ERRAND_SECRET_KEY\" -H 'Content-Type: application/json' \\");
     out.println("    -d '{\"payload\":{\"orderId\":\"o1\",\"amountCents\":1299}}'");
     out.println();
   }

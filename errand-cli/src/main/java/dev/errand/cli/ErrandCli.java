@@ -15,7 +15,8 @@ public final class ErrandCli implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "name a command: dev, server or worker");
+    throw new CommandLine.ParameterException(
+        spec.commandLine(), "name a command: dev, server or worker");
   }
 
   public static void main(String[] args) {

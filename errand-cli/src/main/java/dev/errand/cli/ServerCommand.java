@@ -28,19 +28,33 @@ final class ServerCommand implements Callable<Integer> {
   @Option(names = "--database-url", description = "postgresql://user:password@host:5432/database")
   String databaseUrl;
 
-  @Option(names = "--data-dir", description = "Embedded store directory when no database URL is given.")
+  @Option(
+      names = "--data-dir",
+      description = "Embedded store directory when no database URL is given.")
   Path dataDir;
 
-  @Option(names = "--port", defaultValue = "3030", description = "HTTP port (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--port",
+      defaultValue = "3030",
+      description = "HTTP port (default: ${DEFAULT-VALUE}).")
   int port;
 
-  @Option(names = "--host", defaultValue = "0.0.0.0", description = "Interface to listen on (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--host",
+      defaultValue = "0.0.0.0",
+      description = "Interface to listen on (default: ${DEFAULT-VALUE}).")
   String host;
 
-  @Option(names = "--project", defaultValue = "default", description = "Project of the bootstrap key (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--project",
+      defaultValue = "default",
+      description = "Project of the bootstrap key (default: ${DEFAULT-VALUE}).")
   String project;
 
-  @Option(names = "--environment", defaultValue = "dev", description = "Environment of the bootstrap key (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--environment",
+      defaultValue = "dev",
+      description = "Environment of the bootstrap key (default: ${DEFAULT-VALUE}).")
   String environment;
 
   @Override
@@ -54,7 +68,9 @@ final class ServerCommand implements Callable<Integer> {
     } else {
       throw new CommandLine.ParameterException(
           spec.commandLine(),
-          "give --database-url (or set " + DATABASE_URL_ENV + ") for PostgreSQL, or --data-dir for the embedded store");
+          "give --database-url (or set "
+              + DATABASE_URL_ENV
+              + ") for PostgreSQL, or --data-dir for the embedded store");
     }
     ErrandServer server = ErrandServer.builder().store(store).host(host).port(port).build();
     server.start();
@@ -64,15 +80,29 @@ final class ServerCommand implements Callable<Integer> {
       key = SecretKeys.generate(environment);
     }
     server.bootstrap(project, environment, key.trim());
-    System.out.println("Errand server listening on port " + server.port() + " (project " + project + ", environment " + environment + ")");
+    System.out.println(
+        "Errand server listening on port "
+            + server.port()
+            + " (project "
+            + project
+            + ", environment "
+            + environment
+            + ")");
     if (generated) {
-      System.out.println("New secret key (shown once; set " + ErrandClient.SECRET_KEY_ENV + " to reuse one): " + key);
+      System.out.println(
+          "New secret key (shown once; set "
+              + ErrandClient.SECRET_KEY_ENV
+              + " to reuse one): "
+              + key);
     }
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      server.close();
-      stopped.countDown();
-    }));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.close();
+                  stopped.countDown();
+                }));
     stopped.await();
     return 0;
   }

@@ -18,18 +18,25 @@ import picocli.CommandLine.Option;
 final class WorkerCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--api-url", description = "Server URL (default: $ERRAND_API_URL or http://localhost:3030).")
+  @Option(
+      names = "--api-url",
+      description = "Server URL (default: $ERRAND_API_URL or http://localhost:3030).")
   String apiUrl;
 
   @Option(names = "--secret-key", description = "Secret key (default: $ERRAND_SECRET_KEY).")
   String secretKey;
 
-  @Option(names = "--max-concurrency", defaultValue = "100", description = "Runs at once (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--max-concurrency",
+      defaultValue = "100",
+      description = "Runs at once (default: ${DEFAULT-VALUE}).")
   int maxConcurrency;
 
   @Override
   public Integer call() throws Exception {
-    String url = firstNonBlank(apiUrl, System.getenv(ErrandClient.API_URL_ENV), ErrandClient.DEFAULT_API_URL);
+    String url =
+        firstNonBlank(
+            apiUrl, System.getenv(ErrandClient.API_URL_ENV), ErrandClient.DEFAULT_API_URL);
     String key = firstNonBlank(secretKey, System.getenv(ErrandClient.SECRET_KEY_ENV), null);
     if (key == null) {
       throw new CommandLine.ParameterException(
@@ -44,10 +51,13 @@ final class WorkerCommand implements Callable<Integer> {
             .build();
     worker.start();
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      worker.close();
-      stopped.countDown();
-    }));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  worker.close();
+                  stopped.countDown();
+                }));
     stopped.await();
     return 0;
   }

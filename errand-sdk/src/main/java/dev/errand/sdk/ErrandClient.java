@@ -56,7 +56,10 @@ public final class ErrandClient {
       throw new ErrandException(
           SECRET_KEY_ENV + " is not set: set it to the secret key `errand dev` prints");
     }
-    return builder().apiUrl(url == null || url.isBlank() ? DEFAULT_API_URL : url).secretKey(key).build();
+    return builder()
+        .apiUrl(url == null || url.isBlank() ? DEFAULT_API_URL : url)
+        .secretKey(key)
+        .build();
   }
 
   public static Builder builder() {

@@ -153,5 +153,4 @@ public final class ErrandWorker implements AutoCloseable {
       return vm + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
   }
-
 }

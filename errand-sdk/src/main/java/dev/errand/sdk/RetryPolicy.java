@@ -9,11 +9,11 @@ import java.util.function.DoubleSupplier;
 /**
  * How often a task is attempted and how long to wait between attempts.
  *
- * <p>The delay after failed attempt {@code n} (1-based) is {@code minDelay × factor^(n-1)}, multiplied
- * by a random number in {@code [1, 2)} when {@code randomize} is on, and capped at {@code maxDelay}
- * (the formula Trigger.dev uses). Defaults follow Trigger.dev: {@value #DEFAULT_MAX_ATTEMPTS}
- * attempts in total, factor {@value #DEFAULT_FACTOR}, {@link #DEFAULT_MIN_DELAY} first delay,
- * {@link #DEFAULT_MAX_DELAY} cap, jitter on.
+ * <p>The delay after failed attempt {@code n} (1-based) is {@code minDelay × factor^(n-1)},
+ * multiplied by a random number in {@code [1, 2)} when {@code randomize} is on, and capped at
+ * {@code maxDelay} (the formula Trigger.dev uses). Defaults follow Trigger.dev: {@value
+ * #DEFAULT_MAX_ATTEMPTS} attempts in total, factor {@value #DEFAULT_FACTOR}, {@link
+ * #DEFAULT_MIN_DELAY} first delay, {@link #DEFAULT_MAX_DELAY} cap, jitter on.
  *
  * <p>Immutable and thread-safe.
  */

@@ -19,7 +19,8 @@ public final class Runs {
 
   private final HttpTransport transport;
   private final ObjectMapper mapper = Json.mapper();
-  private final JavaType runType = mapper.getTypeFactory().constructType(new TypeReference<Run<JsonNode>>() {});
+  private final JavaType runType =
+      mapper.getTypeFactory().constructType(new TypeReference<Run<JsonNode>>() {});
 
   Runs(HttpTransport transport) {
     this.transport = transport;
@@ -51,13 +52,17 @@ public final class Runs {
   /** Cancels a run that has not finished; returns it as it is after the cancel. */
   public Run<JsonNode> cancel(String runId) {
     return transport.post(
-        "/api/v1/runs/" + encode(runId) + "/cancel", mapper.createObjectNode(), runType, Duration.ofSeconds(30));
+        "/api/v1/runs/" + encode(runId) + "/cancel",
+        mapper.createObjectNode(),
+        runType,
+        Duration.ofSeconds(30));
   }
 
   /** Triggers a new run of the same task with the same payload; returns the new run's id. */
   public String replay(String runId) {
     return transport
-        .post("/api/v1/runs/" + encode(runId) + "/replay", mapper.createObjectNode(), JsonNode.class)
+        .post(
+            "/api/v1/runs/" + encode(runId) + "/replay", mapper.createObjectNode(), JsonNode.class)
         .path("id")
         .asText();
   }

@@ -40,7 +40,11 @@ class RetryPolicyTest {
 
   @Test
   void jitterMultipliesByOneToTwoWithinTheCap() {
-    RetryPolicy p = RetryPolicy.exponential().minDelay(Duration.ofMillis(100)).maxDelay(Duration.ofSeconds(1)).build();
+    RetryPolicy p =
+        RetryPolicy.exponential()
+            .minDelay(Duration.ofMillis(100))
+            .maxDelay(Duration.ofSeconds(1))
+            .build();
     assertThat(p.delayAfter(1, () -> 0.0)).isEqualTo(Duration.ofMillis(100));
     assertThat(p.delayAfter(1, () -> 0.5)).isEqualTo(Duration.ofMillis(150));
     assertThat(p.delayAfter(2, () -> 0.999)).isEqualTo(Duration.ofMillis(399));
@@ -60,12 +64,20 @@ class RetryPolicyTest {
   @Test
   void invalidSettingsNameTheFieldAndValue() {
     assertThatThrownBy(() -> RetryPolicy.exponential().maxAttempts(0).build())
-        .hasMessageContaining("maxAttempts").hasMessageContaining("0");
+        .hasMessageContaining("maxAttempts")
+        .hasMessageContaining("0");
     assertThatThrownBy(() -> RetryPolicy.exponential().factor(0.5).build())
-        .hasMessageContaining("factor").hasMessageContaining("0.5");
-    assertThatThrownBy(() -> RetryPolicy.exponential().minDelay(Duration.ofSeconds(5)).maxDelay(Duration.ofSeconds(1)).build())
+        .hasMessageContaining("factor")
+        .hasMessageContaining("0.5");
+    assertThatThrownBy(
+            () ->
+                RetryPolicy.exponential()
+                    .minDelay(Duration.ofSeconds(5))
+                    .maxDelay(Duration.ofSeconds(1))
+                    .build())
         .hasMessageContaining("maxDelay");
-    assertThatThrownBy(() -> NO_JITTER.delayAfter(0, () -> 0)).hasMessageContaining("failedAttempt");
+    assertThatThrownBy(() -> NO_JITTER.delayAfter(0, () -> 0))
+        .hasMessageContaining("failedAttempt");
   }
 
   @Test

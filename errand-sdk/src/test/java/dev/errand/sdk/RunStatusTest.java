@@ -8,10 +8,11 @@ class RunStatusTest {
   @Test
   void finalStatusesGoNowhere() {
     for (RunStatus s : RunStatus.values()) {
-      boolean isFinal = switch (s) {
-        case COMPLETED, FAILED, CANCELED, CRASHED, EXPIRED, TIMED_OUT, SYSTEM_FAILURE -> true;
-        default -> false;
-      };
+      boolean isFinal =
+          switch (s) {
+            case COMPLETED, FAILED, CANCELED, CRASHED, EXPIRED, TIMED_OUT, SYSTEM_FAILURE -> true;
+            default -> false;
+          };
       assertThat(s.isFinal()).as(s.name()).isEqualTo(isFinal);
       for (RunStatus t : RunStatus.values()) {
         if (isFinal) {
@@ -29,7 +30,9 @@ class RunStatusTest {
     assertThat(RunStatus.QUEUED.canMoveTo(RunStatus.COMPLETED)).isFalse();
     assertThat(RunStatus.DELAYED.canMoveTo(RunStatus.FAILED)).isFalse();
     assertThat(RunStatus.sourcesOf(RunStatus.CANCELED))
-        .containsExactlyInAnyOrder(RunStatus.DELAYED, RunStatus.QUEUED, RunStatus.EXECUTING, RunStatus.WAITING);
-    assertThat(RunStatus.sourcesOf(RunStatus.EXECUTING)).containsExactlyInAnyOrder(RunStatus.DELAYED, RunStatus.QUEUED);
+        .containsExactlyInAnyOrder(
+            RunStatus.DELAYED, RunStatus.QUEUED, RunStatus.EXECUTING, RunStatus.WAITING);
+    assertThat(RunStatus.sourcesOf(RunStatus.EXECUTING))
+        .containsExactlyInAnyOrder(RunStatus.DELAYED, RunStatus.QUEUED);
   }
 }

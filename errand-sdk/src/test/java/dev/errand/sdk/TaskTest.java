@@ -20,14 +20,20 @@ class TaskTest {
   void runFunctionMayThrowCheckedExceptions() {
     Task<In, String> t =
         Task.define("checked", In.class, String.class)
-            .run((in, ctx) -> { throw new java.io.IOException("x"); });
-    assertThatThrownBy(() -> t.function().run(new In("a"), null)).isInstanceOf(java.io.IOException.class);
+            .run(
+                (in, ctx) -> {
+                  throw new java.io.IOException("x");
+                });
+    assertThatThrownBy(() -> t.function().run(new In("a"), null))
+        .isInstanceOf(java.io.IOException.class);
   }
 
   @Test
   void rejectsBadIds() {
     assertThatThrownBy(() -> Task.define("has space", In.class, String.class))
-        .hasMessageContaining("task id").hasMessageContaining("has space");
-    assertThatThrownBy(() -> Task.define("", In.class, String.class)).isInstanceOf(IllegalArgumentException.class);
+        .hasMessageContaining("task id")
+        .hasMessageContaining("has space");
+    assertThatThrownBy(() -> Task.define("", In.class, String.class))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -12,8 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One Errand server node: the HTTP API on Jetty, the run engine and its background duties, over
- * one {@link Store}. Several nodes may share a PostgreSQL store.
+ * One Errand server node: the HTTP API on Jetty, the run engine and its background duties, over one
+ * {@link Store}. Several nodes may share a PostgreSQL store.
  *
  * <pre>{@code
  * try (ErrandServer server = ErrandServer.builder().store(Stores.embedded(dir)).port(3030).build()) {

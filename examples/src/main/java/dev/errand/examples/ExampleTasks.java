@@ -38,11 +38,14 @@ public final class ExampleTasks {
                   .build())
           .run(
               (order, ctx) -> {
-                ctx.logger().info("charging order {} ({} cents)", order.orderId(), order.amountCents());
+                ctx.logger()
+                    .info("charging order {} ({} cents)", order.orderId(), order.amountCents());
                 if (order.amountCents() <= 0) {
-                  throw new NonRetryableException("amount must be positive, was " + order.amountCents());
+                  throw new NonRetryableException(
+                      "amount must be positive, was " + order.amountCents());
                 }
-                return new Receipt(order.orderId(), "ch_" + Integer.toHexString(order.orderId().hashCode()));
+                return new Receipt(
+                    order.orderId(), "ch_" + Integer.toHexString(order.orderId().hashCode()));
               });
 
   /** Says hello. */

@@ -51,7 +51,8 @@ public final class HttpTransport {
     try {
       json = mapper.writeValueAsBytes(body);
     } catch (JsonProcessingException e) {
-      throw new ErrandException("could not serialize request to " + path + ": " + e.getMessage(), e);
+      throw new ErrandException(
+          "could not serialize request to " + path + ": " + e.getMessage(), e);
     }
     HttpRequest request =
         request(path, timeout)

@@ -25,11 +25,11 @@ import java.util.UUID;
 /**
  * A small subset of JSON Schema (type, properties, required, additionalProperties, items, enum)
  * that a worker derives from a task's payload type and the server checks payloads against, so a
- * payload that could not deserialize is refused with a 400 at trigger time instead of failing
- * later on a worker.
+ * payload that could not deserialize is refused with a 400 at trigger time instead of failing later
+ * on a worker.
  *
- * <p>Records become objects whose primitive components are required; collections and arrays
- * become arrays; enums become string enums; other classes accept any JSON. Thread-safe.
+ * <p>Records become objects whose primitive components are required; collections and arrays become
+ * arrays; enums become string enums; other classes accept any JSON. Thread-safe.
  */
 public final class PayloadSchema {
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
@@ -208,7 +208,8 @@ public final class PayloadSchema {
       case "string" -> value.isTextual();
       case "boolean" -> value.isBoolean();
       case "integer" ->
-          value.isIntegralNumber() || (value.isNumber() && value.decimalValue().stripTrailingZeros().scale() <= 0);
+          value.isIntegralNumber()
+              || (value.isNumber() && value.decimalValue().stripTrailingZeros().scale() <= 0);
       case "number" -> value.isNumber();
       case "array" -> value.isArray();
       case "object" -> value.isObject();

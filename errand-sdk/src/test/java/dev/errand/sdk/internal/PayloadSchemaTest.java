@@ -9,11 +9,20 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class PayloadSchemaTest {
-  enum Tier { FREE, PRO }
+  enum Tier {
+    FREE,
+    PRO
+  }
 
   record Item(String sku, int quantity) {}
 
-  record Order(String orderId, long amountCents, Tier tier, List<Item> items, Map<String, Double> rates, boolean gift) {}
+  record Order(
+      String orderId,
+      long amountCents,
+      Tier tier,
+      List<Item> items,
+      Map<String, Double> rates,
+      boolean gift) {}
 
   @JsonIgnoreProperties(ignoreUnknown = true)
   record Lenient(String a) {}
@@ -27,9 +36,13 @@ class PayloadSchemaTest {
 
   @Test
   void acceptsWhatJacksonWouldRead() throws Exception {
-    assertThat(check(Order.class, """
+    assertThat(
+            check(
+                Order.class,
+                """
         {"orderId":"o1","amountCents":12,"tier":"PRO","items":[{"sku":"a","quantity":2}],
-         "rates":{"x":1.5},"gift":false}""")).isEmpty();
+         "rates":{"x":1.5},"gift":false}"""))
+        .isEmpty();
     assertThat(check(Order.class, "{\"orderId\":null,\"amountCents\":1,\"gift\":true}")).isEmpty();
     assertThat(check(Lenient.class, "{\"a\":\"x\",\"b\":1}")).isEmpty();
     assertThat(check(Node.class, "{\"name\":\"a\",\"next\":{\"name\":\"b\"}}")).isEmpty();
@@ -37,7 +50,10 @@ class PayloadSchemaTest {
 
   @Test
   void namesEachProblemByPath() throws Exception {
-    assertThat(check(Order.class, """
+    assertThat(
+            check(
+                Order.class,
+                """
         {"orderId":5,"amountCents":"x","tier":"GOLD","items":[{"sku":"a","quantity":1.5}],"gift":true,"z":1}"""))
         .containsExactlyInAnyOrder(
             "$.orderId: expected string, got number",

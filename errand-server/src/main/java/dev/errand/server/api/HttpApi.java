@@ -16,13 +16,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The ingestion layer: Javalin on Jetty 12 with virtual threads, the public REST API ({@code
- * /api/v1/tasks}, {@code /api/v1/runs}), the worker protocol ({@code /api/v1/workers}) and
- * {@code /healthz}. Every error is {@code {"error":{"code":"...","message":"..."}}}.
+ * /api/v1/tasks}, {@code /api/v1/runs}), the worker protocol ({@code /api/v1/workers}) and {@code
+ * /healthz}. Every error is {@code {"error":{"code":"...","message":"..."}}}.
  */
 public final class HttpApi {
   private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
   static final String ENVIRONMENT = "errand.environment";
   private static final String ERROR_WRITTEN = "errand.error";
+
   /** Largest request body: 32 MiB (a batch of 1,000 payloads). */
   public static final long MAX_REQUEST_BYTES = 32L * 1024 * 1024;
 
@@ -44,8 +45,10 @@ public final class HttpApi {
           config.routes.before("/api/*", ctx -> authenticate(ctx, auth));
           runs.addTo(config.routes);
           workers.addTo(config.routes);
-          config.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));
-          config.routes.exception(EngineException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));
+          config.routes.exception(
+              ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));
+          config.routes.exception(
+              EngineException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));
           config.routes.exception(
               HttpResponseException.class,
               (e, ctx) -> error(ctx, e.getStatus(), "http_" + e.getStatus(), e.getMessage()));
@@ -61,8 +64,21 @@ public final class HttpApi {
                 log.error("unexpected failure on {} {}", ctx.method(), ctx.path(), e);
                 error(ctx, 500, "internal_error", "unexpected " + e.getClass().getSimpleName());
               });
-          config.routes.error(404, "*", ctx -> errorIfEmpty(ctx, 404, "not_found", "no route " + ctx.method() + " " + ctx.path()));
-          config.routes.error(405, "*", ctx -> errorIfEmpty(ctx, 405, "method_not_allowed", ctx.method() + " is not allowed on " + ctx.path()));
+          config.routes.error(
+              404,
+              "*",
+              ctx ->
+                  errorIfEmpty(
+                      ctx, 404, "not_found", "no route " + ctx.method() + " " + ctx.path()));
+          config.routes.error(
+              405,
+              "*",
+              ctx ->
+                  errorIfEmpty(
+                      ctx,
+                      405,
+                      "method_not_allowed",
+                      ctx.method() + " is not allowed on " + ctx.path()));
         });
   }
 
@@ -73,7 +89,8 @@ public final class HttpApi {
     }
     var env =
         auth.authenticate(header.substring(7).trim())
-            .orElseThrow(() -> new ApiException(401, "unauthorized", "unknown or revoked secret key"));
+            .orElseThrow(
+                () -> new ApiException(401, "unauthorized", "unknown or revoked secret key"));
     ctx.attribute(ENVIRONMENT, env);
   }
 

@@ -41,7 +41,8 @@ final class RunRoutes {
   private void trigger(Context ctx) {
     String taskId = taskId(ctx);
     var request = TriggerParser.single(Bodies.tree(ctx));
-    InsertResult result = engine.trigger(Bodies.environment(ctx), taskId, List.of(request)).getFirst();
+    InsertResult result =
+        engine.trigger(Bodies.environment(ctx), taskId, List.of(request)).getFirst();
     ObjectNode body = Json.mapper().createObjectNode().put("id", RunIds.format(result.runId()));
     body.put("isCached", !result.created());
     HttpApi.json(ctx, body);
@@ -145,7 +146,11 @@ final class RunRoutes {
     } catch (IllegalArgumentException e) {
       throw ApiException.badRequest(
           "invalid_query",
-          "status must be one of " + java.util.Arrays.toString(RunStatus.values()) + ", was '" + s + "'");
+          "status must be one of "
+              + java.util.Arrays.toString(RunStatus.values())
+              + ", was '"
+              + s
+              + "'");
     }
   }
 
@@ -157,7 +162,8 @@ final class RunRoutes {
       return Instant.parse(s);
     } catch (DateTimeParseException e) {
       throw ApiException.badRequest(
-          "invalid_query", name + " must be an ISO-8601 instant such as 2026-01-31T12:00:00Z, was '" + s + "'");
+          "invalid_query",
+          name + " must be an ISO-8601 instant such as 2026-01-31T12:00:00Z, was '" + s + "'");
     }
   }
 }

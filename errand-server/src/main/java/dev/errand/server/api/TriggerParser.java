@@ -18,10 +18,11 @@ import java.util.regex.Pattern;
 final class TriggerParser {
   private static final Set<String> OPTIONS =
       Set.of("idempotencyKey", "tags", "delay", "maxAttempts");
-  private static final Pattern SHORT_DURATION =
-      Pattern.compile("(\\d{1,9})\\s*(ms|s|m|h|d|w)");
+  private static final Pattern SHORT_DURATION = Pattern.compile("(\\d{1,9})\\s*(ms|s|m|h|d|w)");
+
   /** Longest delay a trigger may ask for: 365 days. */
   static final Duration MAX_DELAY = Duration.ofDays(365);
+
   static final int MAX_IDEMPOTENCY_KEY_LENGTH = 256;
 
   private TriggerParser() {}
@@ -78,11 +79,15 @@ final class TriggerParser {
     if (n == null || n.isNull()) {
       return null;
     }
-    if (!n.isTextual() || n.asText().isEmpty() || n.asText().length() > MAX_IDEMPOTENCY_KEY_LENGTH) {
+    if (!n.isTextual()
+        || n.asText().isEmpty()
+        || n.asText().length() > MAX_IDEMPOTENCY_KEY_LENGTH) {
       throw ApiException.badRequest(
           "invalid_options",
-          at + "options.idempotencyKey must be a string of 1 to "
-              + MAX_IDEMPOTENCY_KEY_LENGTH + " characters");
+          at
+              + "options.idempotencyKey must be a string of 1 to "
+              + MAX_IDEMPOTENCY_KEY_LENGTH
+              + " characters");
     }
     return n.asText();
   }
@@ -124,16 +129,22 @@ final class TriggerParser {
     if (n == null || n.isNull()) {
       return null;
     }
-    if (!n.canConvertToInt() || !n.isIntegralNumber()
-        || n.asInt() < 1 || n.asInt() > RetryPolicy.MAX_ATTEMPTS_LIMIT) {
+    if (!n.canConvertToInt()
+        || !n.isIntegralNumber()
+        || n.asInt() < 1
+        || n.asInt() > RetryPolicy.MAX_ATTEMPTS_LIMIT) {
       throw ApiException.badRequest(
           "invalid_options",
-          at + "options.maxAttempts must be an integer from 1 to " + RetryPolicy.MAX_ATTEMPTS_LIMIT);
+          at
+              + "options.maxAttempts must be an integer from 1 to "
+              + RetryPolicy.MAX_ATTEMPTS_LIMIT);
     }
     return n.asInt();
   }
 
-  /** A delay: {@code "500ms"}, {@code "10s"}, {@code "5m"}, {@code "2h"}, {@code "1d"}, or ISO-8601. */
+  /**
+   * A delay: {@code "500ms"}, {@code "10s"}, {@code "5m"}, {@code "2h"}, {@code "1d"}, or ISO-8601.
+   */
   static Duration delay(JsonNode n, String at) {
     if (n == null || n.isNull()) {
       return null;
@@ -142,8 +153,10 @@ final class TriggerParser {
     if (d == null || d.isNegative() || d.compareTo(MAX_DELAY) > 0) {
       throw ApiException.badRequest(
           "invalid_options",
-          at + "options.delay must be a duration such as \"30s\", \"5m\", \"2h\" or \"PT10S\", "
-              + "at most 365 days; was " + n);
+          at
+              + "options.delay must be a duration such as \"30s\", \"5m\", \"2h\" or \"PT10S\", "
+              + "at most 365 days; was "
+              + n);
     }
     return d;
   }

@@ -95,7 +95,8 @@ final class WorkerRoutes {
     HeartbeatRequest req = Bodies.read(ctx, HeartbeatRequest.class);
     List<LeaseRef> leases = new ArrayList<>();
     List<String> lost = new ArrayList<>();
-    for (WorkerProtocol.Lease l : req.leases() == null ? List.<WorkerProtocol.Lease>of() : req.leases()) {
+    for (WorkerProtocol.Lease l :
+        req.leases() == null ? List.<WorkerProtocol.Lease>of() : req.leases()) {
       try {
         leases.add(new LeaseRef(RunIds.parse(l.runId()), l.leaseToken()));
       } catch (IllegalArgumentException e) {

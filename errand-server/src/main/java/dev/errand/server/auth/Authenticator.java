@@ -9,8 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Maps a bearer secret key to its environment. Known keys are cached for {@link #CACHE_TTL} so the
- * hot paths do not read the keys table on each request; unknown keys are never cached.
- * Thread-safe.
+ * hot paths do not read the keys table on each request; unknown keys are never cached. Thread-safe.
  */
 public final class Authenticator {
   static final Duration CACHE_TTL = Duration.ofSeconds(30);

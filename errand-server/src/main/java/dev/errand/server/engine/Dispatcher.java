@@ -81,8 +81,8 @@ public final class Dispatcher {
   /**
    * Claims up to {@code max} due runs of {@code taskIds}. When none is due, waits up to {@code
    * wait} for one to become due (long polling) and then returns an empty list at once, without
-   * claiming: the worker asks again straight away. Claiming only at the start of a request means
-   * a worker that died while its request waited (a killed process whose socket the server has not
+   * claiming: the worker asks again straight away. Claiming only at the start of a request means a
+   * worker that died while its request waited (a killed process whose socket the server has not
    * noticed closing) can never be handed runs it will not run.
    */
   public List<ClaimedRun> claim(
@@ -96,7 +96,8 @@ public final class Dispatcher {
     }
     long generation = wakeups.generation(env.id());
     List<ClaimedRun> claimed =
-        store.claim(env.id(), taskIds, workerId, Math.clamp(max, 1, MAX_CLAIM), config.leaseDuration());
+        store.claim(
+            env.id(), taskIds, workerId, Math.clamp(max, 1, MAX_CLAIM), config.leaseDuration());
     if (claimed.isEmpty()) {
       awaitDue(env, workerId, taskIds, generation, wait);
     }
@@ -149,8 +150,15 @@ public final class Dispatcher {
     UUID runId = RunIdsParam.parse(r.runId());
     if (r.success()) {
       return new AttemptOutcome(
-          runId, r.leaseToken(), r.attempt(), AttemptOutcome.Kind.SUCCEEDED,
-          toJson(r.output() == null ? mapper.nullNode() : r.output()), null, false, 0, null);
+          runId,
+          r.leaseToken(),
+          r.attempt(),
+          AttemptOutcome.Kind.SUCCEEDED,
+          toJson(r.output() == null ? mapper.nullNode() : r.output()),
+          null,
+          false,
+          0,
+          null);
     }
     RunError error =
         r.error() != null
@@ -163,13 +171,20 @@ public final class Dispatcher {
             .orElse(Duration.ZERO)
             .toMillis();
     return new AttemptOutcome(
-        runId, r.leaseToken(), r.attempt(), AttemptOutcome.Kind.FAILED, null, toJson(error),
-        !error.nonRetryable(), delay, RunStatus.FAILED);
+        runId,
+        r.leaseToken(),
+        r.attempt(),
+        AttemptOutcome.Kind.FAILED,
+        null,
+        toJson(error),
+        !error.nonRetryable(),
+        delay,
+        RunStatus.FAILED);
   }
 
   /**
-   * A worker is shutting down: its claims waiting on this node return empty, and later ones too
-   * for {@link StoppedWorkers#MEMORY}.
+   * A worker is shutting down: its claims waiting on this node return empty, and later ones too for
+   * {@link StoppedWorkers#MEMORY}.
    */
   public void stop(Environment env, String workerId) {
     stopped.add(workerId);

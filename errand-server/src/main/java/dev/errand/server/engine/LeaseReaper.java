@@ -13,10 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Finds runs whose worker stopped heartbeating (its lease expired by the database clock) and
- * gives them back to the queue, or ends them {@code CRASHED} when no attempts remain. The
- * attempt is recorded {@code CRASHED}; the lost worker's later writes are refused by the fencing
- * token.
+ * Finds runs whose worker stopped heartbeating (its lease expired by the database clock) and gives
+ * them back to the queue, or ends them {@code CRASHED} when no attempts remain. The attempt is
+ * recorded {@code CRASHED}; the lost worker's later writes are refused by the fencing token.
  */
 final class LeaseReaper implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(LeaseReaper.class);
@@ -59,7 +58,10 @@ final class LeaseReaper implements Runnable {
         if (r.accepted()) {
           log.warn(
               "run {} attempt {}: worker {} stopped heartbeating; run is now {}",
-              RunIds.format(r.runId()), expired.get(i).attempt(), expired.get(i).workerId(), r.status());
+              RunIds.format(r.runId()),
+              expired.get(i).attempt(),
+              expired.get(i).workerId(),
+              r.status());
           if (r.status() == RunStatus.QUEUED) {
             wakeups.signal(expired.get(i).environmentId());
           }

@@ -19,8 +19,8 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Creating and changing runs on behalf of API callers: trigger, batch trigger, cancel, replay,
- * read and list. The worker side lives in {@link Dispatcher}. Thread-safe.
+ * Creating and changing runs on behalf of API callers: trigger, batch trigger, cancel, replay, read
+ * and list. The worker side lives in {@link Dispatcher}. Thread-safe.
  */
 public final class RunEngine {
   /** Most runs one batch trigger creates: {@value}. */
@@ -38,8 +38,8 @@ public final class RunEngine {
   }
 
   /**
-   * Stores one run per request, all in one transaction, and wakes waiting workers. Returns the
-   * run ids in request order; a reused idempotency key returns the existing run.
+   * Stores one run per request, all in one transaction, and wakes waiting workers. Returns the run
+   * ids in request order; a reused idempotency key returns the existing run.
    *
    * @throws EngineException 404 for an unknown task, 400 for a payload its schema refuses
    */
@@ -59,7 +59,10 @@ public final class RunEngine {
                 () ->
                     EngineException.notFound(
                         "task_not_found",
-                        "no task '" + taskId + "' is registered in environment " + env.slug()
+                        "no task '"
+                            + taskId
+                            + "' is registered in environment "
+                            + env.slug()
                             + " (a worker registers its tasks when it starts)"));
     List<NewRun> runs = new ArrayList<>(items.size());
     boolean delayed = false;

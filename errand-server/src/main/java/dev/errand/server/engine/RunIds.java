@@ -5,9 +5,9 @@ import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Run ids: UUID version 7 (48-bit millisecond time, then a counter and randomness), so they sort
- * by creation time in the database, rendered as {@code run_} plus 26 characters of Crockford
- * base32, like a ULID. Ids made by one process are strictly increasing. Thread-safe.
+ * Run ids: UUID version 7 (48-bit millisecond time, then a counter and randomness), so they sort by
+ * creation time in the database, rendered as {@code run_} plus 26 characters of Crockford base32,
+ * like a ULID. Ids made by one process are strictly increasing. Thread-safe.
  */
 public final class RunIds {
   public static final String PREFIX = "run_";

@@ -47,7 +47,8 @@ public final class Wakeups implements AutoCloseable {
    *
    * @return whether a signal came
    */
-  public boolean await(UUID environmentId, long seen, Duration timeout) throws InterruptedException {
+  public boolean await(UUID environmentId, long seen, Duration timeout)
+      throws InterruptedException {
     return signalOf(environmentId).await(seen, timeout);
   }
 

@@ -4,8 +4,8 @@ import java.time.Instant;
 import java.util.UUID;
 
 /**
- * A stored attempt. {@code status} is {@code EXECUTING}, {@code COMPLETED}, {@code FAILED},
- * {@code CRASHED} (lease expired) or {@code CANCELED}.
+ * A stored attempt. {@code status} is {@code EXECUTING}, {@code COMPLETED}, {@code FAILED}, {@code
+ * CRASHED} (lease expired) or {@code CANCELED}.
  */
 public record AttemptRecord(
     UUID runId,

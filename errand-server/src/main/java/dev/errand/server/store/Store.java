@@ -76,8 +76,8 @@ public interface Store extends AutoCloseable {
 
   /**
    * Extends the given leases to {@code now + lease}. Returns the run ids whose lease was NOT
-   * extended because the run is no longer {@code EXECUTING} under that token (canceled, expired
-   * and reclaimed, finished).
+   * extended because the run is no longer {@code EXECUTING} under that token (canceled, expired and
+   * reclaimed, finished).
    */
   Set<UUID> heartbeat(List<LeaseRef> leases, Duration lease);
 

@@ -23,40 +23,55 @@ class ArchitectureTest {
   @Test
   void sdkNeverDependsOnTheServer() {
     noClasses()
-        .that().resideInAPackage("dev.errand.sdk..")
-        .should().dependOnClassesThat().resideInAPackage("dev.errand.server..")
+        .that()
+        .resideInAPackage("dev.errand.sdk..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.errand.server..")
         .check(classes);
   }
 
   @Test
   void sdkNeverTouchesJdbcOrHttpServer() {
     noClasses()
-        .that().resideInAPackage("dev.errand.sdk..")
-        .should().dependOnClassesThat().resideInAnyPackage("java.sql..", "io.javalin..", "org.eclipse.jetty..")
+        .that()
+        .resideInAPackage("dev.errand.sdk..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("java.sql..", "io.javalin..", "org.eclipse.jetty..")
         .check(classes);
   }
 
   @Test
   void onlyTheStoreTouchesJavaSql() {
     noClasses()
-        .that().resideOutsideOfPackage("dev.errand.server.store..")
-        .should().dependOnClassesThat().resideInAnyPackage("java.sql..", "javax.sql..", "com.zaxxer.hikari..", "org.flywaydb..")
+        .that()
+        .resideOutsideOfPackage("dev.errand.server.store..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("java.sql..", "javax.sql..", "com.zaxxer.hikari..", "org.flywaydb..")
         .check(classes);
   }
 
   @Test
   void engineNeverDependsOnHttp() {
     noClasses()
-        .that().resideInAPackage("dev.errand.server.engine..")
-        .should().dependOnClassesThat().resideInAnyPackage("dev.errand.server.api..", "io.javalin..", "org.eclipse.jetty..")
+        .that()
+        .resideInAPackage("dev.errand.server.engine..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("dev.errand.server.api..", "io.javalin..", "org.eclipse.jetty..")
         .check(classes);
   }
 
   @Test
   void storeNeverDependsOnEngineOrHttp() {
     noClasses()
-        .that().resideInAPackage("dev.errand.server.store..")
-        .should().dependOnClassesThat().resideInAnyPackage("dev.errand.server.engine..", "dev.errand.server.api..", "io.javalin..")
+        .that()
+        .resideInAPackage("dev.errand.server.store..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("dev.errand.server.engine..", "dev.errand.server.api..", "io.javalin..")
         .check(classes);
   }
 }

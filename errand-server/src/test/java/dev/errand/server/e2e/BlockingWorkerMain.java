@@ -21,7 +21,8 @@ public final class BlockingWorkerMain {
     Path marker = Path.of(args[2]);
     Task<TestTasks.Key, String> slow =
         Task.define("slow", TestTasks.Key.class, String.class)
-            .retry(RetryPolicy.exponential().maxAttempts(3).minDelay(Duration.ofMillis(100)).build())
+            .retry(
+                RetryPolicy.exponential().maxAttempts(3).minDelay(Duration.ofMillis(100)).build())
             .run(
                 (key, ctx) -> {
                   Files.writeString(marker, ctx.runId() + " " + ctx.attempt());

@@ -45,7 +45,8 @@ import org.junit.jupiter.api.io.TempDir;
 abstract class EndToEndTest {
   static final Duration LEASE = Duration.ofSeconds(2);
   static final EngineConfig FAST =
-      new EngineConfig(LEASE, Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofSeconds(25));
+      new EngineConfig(
+          LEASE, Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofSeconds(25));
   static final Duration TIMEOUT = Duration.ofSeconds(30);
 
   @TempDir Path tempDir;
@@ -71,7 +72,12 @@ abstract class EndToEndTest {
 
   ErrandServer startServerOn(int port) {
     ErrandServer s =
-        ErrandServer.builder().store(openStore()).host("127.0.0.1").port(port).engineConfig(FAST).build();
+        ErrandServer.builder()
+            .store(openStore())
+            .host("127.0.0.1")
+            .port(port)
+            .engineConfig(FAST)
+            .build();
     s.start();
     s.bootstrap("default", "test", secretKey);
     return s;
@@ -116,12 +122,15 @@ abstract class EndToEndTest {
     assertThat(run.taskIdentifier()).isEqualTo("process-order");
     assertThat(run.payload().path("orderId").asText()).isEqualTo(orderId);
     assertThat(run.attemptCount()).isEqualTo(1);
-    assertThat(run.attempts()).singleElement().satisfies(a -> {
-      assertThat(a.status()).isEqualTo("COMPLETED");
-      assertThat(a.workerId()).isEqualTo(workers.getFirst().workerId());
-      assertThat(a.startedAt()).isNotNull();
-      assertThat(a.finishedAt()).isAfterOrEqualTo(a.startedAt());
-    });
+    assertThat(run.attempts())
+        .singleElement()
+        .satisfies(
+            a -> {
+              assertThat(a.status()).isEqualTo("COMPLETED");
+              assertThat(a.workerId()).isEqualTo(workers.getFirst().workerId());
+              assertThat(a.startedAt()).isNotNull();
+              assertThat(a.finishedAt()).isAfterOrEqualTo(a.startedAt());
+            });
     assertThat(run.createdAt()).isBeforeOrEqualTo(run.startedAt());
     assertThat(run.finishedAt()).isAfterOrEqualTo(run.startedAt());
     assertThat(run.error()).isNull();
@@ -141,14 +150,19 @@ abstract class EndToEndTest {
     int maxAttempts = TestTasks.ALWAYS_FAILS_POLICY.maxAttempts();
     assertThat(run.attemptCount()).isEqualTo(maxAttempts);
     assertThat(TestTasks.executions(key)).isEqualTo(maxAttempts);
-    assertThat(run.attempts()).hasSize(maxAttempts).allSatisfy(a -> {
-      assertThat(a.status()).isEqualTo("FAILED");
-      assertThat(a.error().type()).isEqualTo("java.io.IOException");
-      assertThat(a.error().stackTrace()).contains("TestTasks");
-    });
+    assertThat(run.attempts())
+        .hasSize(maxAttempts)
+        .allSatisfy(
+            a -> {
+              assertThat(a.status()).isEqualTo("FAILED");
+              assertThat(a.error().type()).isEqualTo("java.io.IOException");
+              assertThat(a.error().stackTrace()).contains("TestTasks");
+            });
     assertThat(run.error().type()).isEqualTo("java.io.IOException");
     assertThat(run.error().message()).isEqualTo("boom on attempt " + maxAttempts);
-    assertThat(run.error().stackTrace()).contains("java.io.IOException: boom on attempt").contains("\tat ");
+    assertThat(run.error().stackTrace())
+        .contains("java.io.IOException: boom on attempt")
+        .contains("\tat ");
     for (int i = 1; i < maxAttempts; i++) {
       Attempt failed = run.attempts().get(i - 1);
       Attempt next = run.attempts().get(i);
@@ -164,7 +178,9 @@ abstract class EndToEndTest {
     startWorker(TestTasks.NON_RETRYABLE);
     String key = unique("nr");
     Run<Void> run =
-        client.runs().awaitCompletion(client.trigger(TestTasks.NON_RETRYABLE, new Key(key)), TIMEOUT);
+        client
+            .runs()
+            .awaitCompletion(client.trigger(TestTasks.NON_RETRYABLE, new Key(key)), TIMEOUT);
 
     assertThat(run.status()).isEqualTo(RunStatus.FAILED);
     assertThat(run.attemptCount()).isEqualTo(1);
@@ -179,10 +195,13 @@ abstract class EndToEndTest {
     ErrandWorker first = startWorker(TestTasks.FAILS_ONCE);
     String key = unique("restart");
     RunHandle<String> handle = client.trigger(TestTasks.FAILS_ONCE, new Key(key));
-    await().atMost(TIMEOUT).until(() -> {
-      Run<JsonNode> r = client.runs().get(handle.id());
-      return r.status() == RunStatus.QUEUED && r.attemptCount() == 1;
-    });
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () -> {
+              Run<JsonNode> r = client.runs().get(handle.id());
+              return r.status() == RunStatus.QUEUED && r.attemptCount() == 1;
+            });
 
     first.close();
     workers.remove(first);
@@ -191,7 +210,9 @@ abstract class EndToEndTest {
     client = ErrandClient.builder().apiUrl(server.localUrl()).secretKey(secretKey).build();
     Run<JsonNode> waiting = client.runs().get(handle.id());
     assertThat(waiting.status()).isEqualTo(RunStatus.QUEUED);
-    assertThat(waiting.attempts()).singleElement().satisfies(a -> assertThat(a.status()).isEqualTo("FAILED"));
+    assertThat(waiting.attempts())
+        .singleElement()
+        .satisfies(a -> assertThat(a.status()).isEqualTo("FAILED"));
     startWorker(TestTasks.FAILS_ONCE);
 
     Run<String> run = client.runs().awaitCompletion(handle, TIMEOUT);
@@ -200,7 +221,8 @@ abstract class EndToEndTest {
     assertThat(run.error()).as("a completed run carries no error").isNull();
     assertThat(run.attempts().get(0).error().message()).isEqualTo("first attempt fails");
     assertThat(run.attemptCount()).isEqualTo(2);
-    assertThat(Duration.between(run.attempts().get(0).finishedAt(), run.attempts().get(1).startedAt()))
+    assertThat(
+            Duration.between(run.attempts().get(0).finishedAt(), run.attempts().get(1).startedAt()))
         .isGreaterThanOrEqualTo(Duration.ofSeconds(3));
     assertThat(TestTasks.executions(key)).isEqualTo(2);
   }
@@ -225,8 +247,11 @@ abstract class EndToEndTest {
     try {
       String key = unique("killed");
       // the child registers "slow"; trigger once it has
-      RunHandle<String> handle = await().atMost(TIMEOUT).ignoreExceptions()
-          .until(() -> client.trigger(TestTasks.SLOW, new Key(key)), h -> h != null);
+      RunHandle<String> handle =
+          await()
+              .atMost(TIMEOUT)
+              .ignoreExceptions()
+              .until(() -> client.trigger(TestTasks.SLOW, new Key(key)), h -> h != null);
       await().atMost(TIMEOUT).until(() -> Files.exists(marker) && Files.size(marker) > 0);
       assertThat(client.runs().get(handle.id()).status()).isEqualTo(RunStatus.EXECUTING);
 
@@ -242,7 +267,9 @@ abstract class EndToEndTest {
       assertThat(run.attempts().get(0).workerId()).isEqualTo(deadWorkerId);
       assertThat(run.attempts().get(0).error().type()).isEqualTo("dev.errand.WorkerLost");
       assertThat(run.attempts().get(1).workerId()).isEqualTo(survivor.workerId());
-      assertThat(Duration.between(run.attempts().get(0).startedAt(), run.attempts().get(1).startedAt()))
+      assertThat(
+              Duration.between(
+                  run.attempts().get(0).startedAt(), run.attempts().get(1).startedAt()))
           .isGreaterThanOrEqualTo(LEASE);
     } finally {
       process.destroyForcibly();
@@ -266,16 +293,22 @@ abstract class EndToEndTest {
     assertThat(client.runs().cancel(queued.id()).status()).isEqualTo(RunStatus.CANCELED);
     assertThat(client.runs().cancel(delayed.id()).status()).isEqualTo(RunStatus.CANCELED);
     assertThatThrownBy(() -> client.runs().cancel(queued.id()))
-        .isInstanceOfSatisfying(ErrandApiException.class, e -> {
-          assertThat(e.status()).isEqualTo(409);
-          assertThat(e.code()).isEqualTo("run_not_cancelable");
-        });
+        .isInstanceOfSatisfying(
+            ErrandApiException.class,
+            e -> {
+              assertThat(e.status()).isEqualTo(409);
+              assertThat(e.code()).isEqualTo("run_not_cancelable");
+            });
 
     startWorker(TestTasks.PROCESS_ORDER);
     String laterId = unique("later");
-    RunHandle<Receipt> later = client.trigger(
-        TestTasks.PROCESS_ORDER, new Order(laterId, 3), TriggerOptions.NONE.withDelay(Duration.ofMillis(600)));
-    assertThat(client.runs().awaitCompletion(later, TIMEOUT).status()).isEqualTo(RunStatus.COMPLETED);
+    RunHandle<Receipt> later =
+        client.trigger(
+            TestTasks.PROCESS_ORDER,
+            new Order(laterId, 3),
+            TriggerOptions.NONE.withDelay(Duration.ofMillis(600)));
+    assertThat(client.runs().awaitCompletion(later, TIMEOUT).status())
+        .isEqualTo(RunStatus.COMPLETED);
 
     for (RunHandle<Receipt> h : List.of(queued, delayed)) {
       Run<Receipt> run = client.runs().get(h);
@@ -306,9 +339,12 @@ abstract class EndToEndTest {
   void idempotencyKeyReturnsTheExistingRun() {
     startWorker(TestTasks.PROCESS_ORDER);
     String orderId = unique("idem");
-    TriggerOptions options = TriggerOptions.NONE.withIdempotencyKey("charge-" + orderId).withTags("idem", "order");
-    RunHandle<Receipt> first = client.trigger(TestTasks.PROCESS_ORDER, new Order(orderId, 5), options);
-    RunHandle<Receipt> second = client.trigger(TestTasks.PROCESS_ORDER, new Order(orderId, 5), options);
+    TriggerOptions options =
+        TriggerOptions.NONE.withIdempotencyKey("charge-" + orderId).withTags("idem", "order");
+    RunHandle<Receipt> first =
+        client.trigger(TestTasks.PROCESS_ORDER, new Order(orderId, 5), options);
+    RunHandle<Receipt> second =
+        client.trigger(TestTasks.PROCESS_ORDER, new Order(orderId, 5), options);
     assertThat(second.id()).isEqualTo(first.id());
     Run<Receipt> run = client.runs().awaitCompletion(first, TIMEOUT);
     assertThat(run.tags()).containsExactly("idem", "order");
@@ -326,7 +362,8 @@ abstract class EndToEndTest {
     String replayId = client.runs().replay(original.id());
 
     assertThat(replayId).isNotEqualTo(original.id());
-    Run<Receipt> replay = client.runs().awaitCompletion(new RunHandle<>(replayId, Receipt.class), TIMEOUT);
+    Run<Receipt> replay =
+        client.runs().awaitCompletion(new RunHandle<>(replayId, Receipt.class), TIMEOUT);
     assertThat(replay.status()).isEqualTo(RunStatus.COMPLETED);
     assertThat(replay.payload()).isEqualTo(client.runs().get(original.id()).payload());
     assertThat(TestTasks.executions(orderId)).isEqualTo(2);
@@ -339,14 +376,24 @@ abstract class EndToEndTest {
     workers.remove(registrar);
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < 7; i++) {
-      ids.add(client.trigger(TestTasks.PROCESS_ORDER, new Order("p" + i, 1), TriggerOptions.NONE.withTags(i % 2 == 0 ? "even" : "odd")).id());
+      ids.add(
+          client
+              .trigger(
+                  TestTasks.PROCESS_ORDER,
+                  new Order("p" + i, 1),
+                  TriggerOptions.NONE.withTags(i % 2 == 0 ? "even" : "odd"))
+              .id());
     }
     client.trigger(TestTasks.NON_RETRYABLE, new Key("other"));
 
     List<String> seen = new ArrayList<>();
     String cursor = null;
     do {
-      var page = client.runs().list(RunQuery.ALL.withTaskIdentifier("process-order").withLimit(3).withCursor(cursor));
+      var page =
+          client
+              .runs()
+              .list(
+                  RunQuery.ALL.withTaskIdentifier("process-order").withLimit(3).withCursor(cursor));
       page.data().forEach(r -> seen.add(r.id()));
       cursor = page.nextCursor();
     } while (cursor != null);
@@ -363,27 +410,71 @@ abstract class EndToEndTest {
     workers.remove(registrar);
     String trigger = "/api/v1/tasks/process-order/trigger";
 
-    expectError(post("/api/v1/tasks/no-such-task/trigger", "{\"payload\":{}}", secretKey), 404, "task_not_found");
+    expectError(
+        post("/api/v1/tasks/no-such-task/trigger", "{\"payload\":{}}", secretKey),
+        404,
+        "task_not_found");
     expectError(post(trigger, "{\"payload\": {\"orderId\": ", secretKey), 400, "invalid_json");
     expectError(post(trigger, "", secretKey), 400, "invalid_json");
     expectError(post(trigger, "[1,2]", secretKey), 400, "invalid_request");
-    expectError(post(trigger, "{\"payload\":{\"orderId\":42,\"amountCents\":1}}", secretKey), 400, "invalid_payload");
-    expectError(post(trigger, "{\"payload\":{\"orderId\":\"o\",\"amountCents\":\"ten\"}}", secretKey), 400, "invalid_payload");
-    expectError(post(trigger, "{\"payload\":{\"orderId\":\"o\"}}", secretKey), 400, "invalid_payload");
-    expectError(post(trigger, "{\"payload\":{\"orderId\":\"o\",\"amountCents\":1,\"extra\":true}}", secretKey), 400, "invalid_payload");
-    expectError(post(trigger, "{\"payload\":{\"orderId\":\"o\",\"amountCents\":1},\"options\":{\"delay\":\"soon\"}}", secretKey), 400, "invalid_options");
-    expectError(post(trigger, "{\"payload\":{\"orderId\":\"o\",\"amountCents\":1},\"options\":{\"colour\":1}}", secretKey), 400, "invalid_options");
-    expectError(post(trigger, "{\"payload\":{\"orderId\":\"o\",\"amountCents\":1}}", null), 401, "unauthorized");
-    expectError(post(trigger, "{\"payload\":{\"orderId\":\"o\",\"amountCents\":1}}", "sk_test_wrong"), 401, "unauthorized");
+    expectError(
+        post(trigger, "{\"payload\":{\"orderId\":42,\"amountCents\":1}}", secretKey),
+        400,
+        "invalid_payload");
+    expectError(
+        post(trigger, "{\"payload\":{\"orderId\":\"o\",\"amountCents\":\"ten\"}}", secretKey),
+        400,
+        "invalid_payload");
+    expectError(
+        post(trigger, "{\"payload\":{\"orderId\":\"o\"}}", secretKey), 400, "invalid_payload");
+    expectError(
+        post(
+            trigger,
+            "{\"payload\":{\"orderId\":\"o\",\"amountCents\":1,\"extra\":true}}",
+            secretKey),
+        400,
+        "invalid_payload");
+    expectError(
+        post(
+            trigger,
+            "{\"payload\":{\"orderId\":\"o\",\"amountCents\":1},\"options\":{\"delay\":\"soon\"}}",
+            secretKey),
+        400,
+        "invalid_options");
+    expectError(
+        post(
+            trigger,
+            "{\"payload\":{\"orderId\":\"o\",\"amountCents\":1},\"options\":{\"colour\":1}}",
+            secretKey),
+        400,
+        "invalid_options");
+    expectError(
+        post(trigger, "{\"payload\":{\"orderId\":\"o\",\"amountCents\":1}}", null),
+        401,
+        "unauthorized");
+    expectError(
+        post(trigger, "{\"payload\":{\"orderId\":\"o\",\"amountCents\":1}}", "sk_test_wrong"),
+        401,
+        "unauthorized");
     StringBuilder tooMany = new StringBuilder("{\"items\":[");
     for (int i = 0; i <= 1_000; i++) {
-      tooMany.append(i == 0 ? "" : ",").append("{\"payload\":{\"orderId\":\"o\",\"amountCents\":1}}");
+      tooMany
+          .append(i == 0 ? "" : ",")
+          .append("{\"payload\":{\"orderId\":\"o\",\"amountCents\":1}}");
     }
-    expectError(post("/api/v1/tasks/process-order/batch", tooMany + "]}", secretKey), 400, "batch_too_large");
-    expectError(post("/api/v1/tasks/process-order/batch",
-        "{\"items\":[{\"payload\":{\"orderId\":\"o\",\"amountCents\":1}},{\"payload\":{\"orderId\":1}}]}", secretKey),
-        400, "invalid_payload");
-    expectError(get("/api/v1/runs/run_00000000000000000000000000", secretKey), 404, "run_not_found");
+    expectError(
+        post("/api/v1/tasks/process-order/batch", tooMany + "]}", secretKey),
+        400,
+        "batch_too_large");
+    expectError(
+        post(
+            "/api/v1/tasks/process-order/batch",
+            "{\"items\":[{\"payload\":{\"orderId\":\"o\",\"amountCents\":1}},{\"payload\":{\"orderId\":1}}]}",
+            secretKey),
+        400,
+        "invalid_payload");
+    expectError(
+        get("/api/v1/runs/run_00000000000000000000000000", secretKey), 404, "run_not_found");
     expectError(get("/api/v1/runs/nope", secretKey), 404, "run_not_found");
     expectError(get("/api/v1/runs?status=DONE", secretKey), 400, "invalid_query");
     expectError(get("/api/v1/runs?limit=1000", secretKey), 400, "invalid_query");
@@ -395,9 +486,10 @@ abstract class EndToEndTest {
   }
 
   private HttpResponse<String> post(String path, String body, String key) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.localUrl() + path))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(server.localUrl() + path))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body));
     if (key != null) {
       b.header("Authorization", "Bearer " + key);
     }
@@ -412,9 +504,11 @@ abstract class EndToEndTest {
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  private static void expectError(HttpResponse<String> response, int status, String code) throws Exception {
+  private static void expectError(HttpResponse<String> response, int status, String code)
+      throws Exception {
     assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-    assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(ct -> assertThat(ct).startsWith("application/json"));
+    assertThat(response.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(ct -> assertThat(ct).startsWith("application/json"));
     JsonNode error = Json.mapper().readTree(response.body()).path("error");
     assertThat(error.path("code").asText()).as(response.body()).isEqualTo(code);
     assertThat(error.path("message").asText()).isNotBlank();

@@ -35,12 +35,22 @@ class RunIdsTest {
     }
     assertThat(ids).isSorted().doesNotHaveDuplicates();
     long millis = RunIds.next().getMostSignificantBits() >>> 16;
-    assertThat(millis).isCloseTo(System.currentTimeMillis(), org.assertj.core.data.Offset.offset(5_000L));
+    assertThat(millis)
+        .isCloseTo(System.currentTimeMillis(), org.assertj.core.data.Offset.offset(5_000L));
   }
 
   @Test
   void rejectsWhatIsNotARunId() {
-    for (String bad : new String[] {null, "", "run_", "job_01ARZ3NDEKTSV4RRFFQ69G5FAV", "run_01ARZ3NDEKTSV4RRFFQ69G5FA", "run_81ARZ3NDEKTSV4RRFFQ69G5FAV", "run_01ARZ3NDEKTSV4RRFFQ69G5FAU"}) {
+    for (String bad :
+        new String[] {
+          null,
+          "",
+          "run_",
+          "job_01ARZ3NDEKTSV4RRFFQ69G5FAV",
+          "run_01ARZ3NDEKTSV4RRFFQ69G5FA",
+          "run_81ARZ3NDEKTSV4RRFFQ69G5FAV",
+          "run_01ARZ3NDEKTSV4RRFFQ69G5FAU"
+        }) {
       assertThatThrownBy(() -> RunIds.parse(bad)).isInstanceOf(IllegalArgumentException.class);
     }
   }

@@ -52,7 +52,10 @@ final class AttemptExecution implements Runnable {
       slots.release();
     }
     if (cancelled) {
-      log.info("run {} attempt {} stopped: its lease was lost or it was canceled", run.runId(), run.attempt());
+      log.info(
+          "run {} attempt {} stopped: its lease was lost or it was canceled",
+          run.runId(),
+          run.attempt());
       return;
     }
     reporter.submit(result);
@@ -67,7 +70,13 @@ final class AttemptExecution implements Runnable {
               .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
       payload = reader.readValue(run.payload());
     } catch (Exception e) {
-      return failure(new NonRetryableException("payload does not deserialize into " + task.payloadType().getName() + ": " + e.getMessage(), e));
+      return failure(
+          new NonRetryableException(
+              "payload does not deserialize into "
+                  + task.payloadType().getName()
+                  + ": "
+                  + e.getMessage(),
+              e));
     }
     Object output;
     try {
@@ -82,7 +91,13 @@ final class AttemptExecution implements Runnable {
     try {
       json = Json.mapper().valueToTree(output);
     } catch (Exception e) {
-      return failure(new NonRetryableException("output of type " + output.getClass().getName() + " does not serialize to JSON: " + e.getMessage(), e));
+      return failure(
+          new NonRetryableException(
+              "output of type "
+                  + output.getClass().getName()
+                  + " does not serialize to JSON: "
+                  + e.getMessage(),
+              e));
     }
     return new AttemptResult(
         run.runId(), run.taskIdentifier(), run.leaseToken(), run.attempt(), true, json, null);
@@ -96,7 +111,13 @@ final class AttemptExecution implements Runnable {
 
   private AttemptResult failure(Throwable t) {
     return new AttemptResult(
-        run.runId(), run.taskIdentifier(), run.leaseToken(), run.attempt(), false, null, toError(t));
+        run.runId(),
+        run.taskIdentifier(),
+        run.leaseToken(),
+        run.attempt(),
+        false,
+        null,
+        toError(t));
   }
 
   static RunError toError(Throwable t) {
@@ -106,7 +127,8 @@ final class AttemptExecution implements Runnable {
     if (stack.length() > MAX_STACK_TRACE_CHARS) {
       stack = stack.substring(0, MAX_STACK_TRACE_CHARS) + "\n\t... (truncated)";
     }
-    return new RunError(t.getClass().getName(), t.getMessage(), stack, t instanceof NonRetryableException);
+    return new RunError(
+        t.getClass().getName(), t.getMessage(), stack, t instanceof NonRetryableException);
   }
 
   void cancel() {

@@ -17,9 +17,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends attempt results to the server in batches. One request is in flight at a time; results
- * that finish meanwhile go in the next one, so batching adds no delay when the worker is idle and
- * fewer round trips when it is busy. A failed request is retried until the server answers.
+ * Sends attempt results to the server in batches. One request is in flight at a time; results that
+ * finish meanwhile go in the next one, so batching adds no delay when the worker is idle and fewer
+ * round trips when it is busy. A failed request is retried until the server answers.
  */
 final class ResultReporter {
   private static final Logger log = LoggerFactory.getLogger(ResultReporter.class);
@@ -67,9 +67,16 @@ final class ResultReporter {
         Thread.currentThread().interrupt();
         return;
       } catch (ErrandException e) {
-        log.warn("reporting {} results failed, retrying in {} ms: {}", batch.size(), backoff.toMillis(), e.getMessage());
+        log.warn(
+            "reporting {} results failed, retrying in {} ms: {}",
+            batch.size(),
+            backoff.toMillis(),
+            e.getMessage());
         WorkerRuntime.sleepQuietly(backoff);
-        backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(5)) > 0 ? Duration.ofSeconds(5) : backoff.multipliedBy(2);
+        backoff =
+            backoff.multipliedBy(2).compareTo(Duration.ofSeconds(5)) > 0
+                ? Duration.ofSeconds(5)
+                : backoff.multipliedBy(2);
       } catch (Throwable t) {
         log.error("result reporter error, continuing", t);
         WorkerRuntime.sleepQuietly(backoff);
@@ -86,7 +93,10 @@ final class ResultReporter {
     Set<String> rejected = new HashSet<>(response.rejected());
     for (AttemptResult r : batch) {
       if (rejected.contains(r.runId())) {
-        log.warn("result of run {} attempt {} refused: the lease is no longer this worker's", r.runId(), r.attempt());
+        log.warn(
+            "result of run {} attempt {} refused: the lease is no longer this worker's",
+            r.runId(),
+            r.attempt());
       }
       active.remove(r.runId(), r.leaseToken());
     }

@@ -6,13 +6,13 @@ import dev.errand.sdk.Task;
 import dev.errand.sdk.internal.HttpTransport;
 import dev.errand.sdk.internal.Json;
 import dev.errand.sdk.internal.PayloadSchema;
+import dev.errand.sdk.internal.protocol.WorkerProtocol;
 import dev.errand.sdk.internal.protocol.WorkerProtocol.ClaimRequest;
 import dev.errand.sdk.internal.protocol.WorkerProtocol.ClaimResponse;
 import dev.errand.sdk.internal.protocol.WorkerProtocol.ClaimedRun;
 import dev.errand.sdk.internal.protocol.WorkerProtocol.RegisterRequest;
 import dev.errand.sdk.internal.protocol.WorkerProtocol.RegisterResponse;
 import dev.errand.sdk.internal.protocol.WorkerProtocol.TaskRegistration;
-import dev.errand.sdk.internal.protocol.WorkerProtocol;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,8 +25,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The worker's moving parts: a claim loop that long-polls for as many runs as there are free
- * slots, one virtual thread per attempt, a {@link Heartbeater} and a {@link ResultReporter}.
+ * The worker's moving parts: a claim loop that long-polls for as many runs as there are free slots,
+ * one virtual thread per attempt, a {@link Heartbeater} and a {@link ResultReporter}.
  */
 public final class WorkerRuntime {
   private static final Logger log = LoggerFactory.getLogger(WorkerRuntime.class);
@@ -81,7 +81,11 @@ public final class WorkerRuntime {
     reporter.start();
     heartbeater.start();
     claimThread = Thread.ofVirtual().name("errand-claim-" + workerId).start(this::claimLoop);
-    log.info("Errand worker {} started: tasks {}, max concurrency {}", workerId, tasks.keySet(), maxConcurrency);
+    log.info(
+        "Errand worker {} started: tasks {}, max concurrency {}",
+        workerId,
+        tasks.keySet(),
+        maxConcurrency);
   }
 
   private void register() {
@@ -167,7 +171,10 @@ public final class WorkerRuntime {
     }
     try {
       if (!slots.tryAcquire(maxConcurrency, shutdownTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        log.warn("{} attempts still running after {}; interrupting them", active.size(), shutdownTimeout);
+        log.warn(
+            "{} attempts still running after {}; interrupting them",
+            active.size(),
+            shutdownTimeout);
         active.interruptAll();
       }
     } catch (InterruptedException e) {
