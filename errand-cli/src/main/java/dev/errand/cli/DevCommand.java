@@ -46,10 +46,11 @@ final class DevCommand implements Callable<Integer> {
   Path dataDir;
 
   @Option(
-      names = "--no-worker",
+      names = "--worker",
       negatable = true,
       defaultValue = "true",
-      description = "Run the example worker (default: on).")
+      fallbackValue = "true",
+      description = "Run a worker with the example tasks (default: on; --no-worker: off).")
   boolean worker;
 
   @Override
