@@ -12,8 +12,11 @@ public final class Engine implements AutoCloseable {
   private final RunEngine runs;
   private final Dispatcher dispatcher;
   private final SupervisedLoop reaper;
+  private final Store store;
+  private AutoCloseable dueListener;
 
   public Engine(Store store, EngineConfig config) {
+    this.store = store;
     TaskCatalog catalog = new TaskCatalog(store);
     this.runs = new RunEngine(store, catalog, wakeups);
     this.dispatcher = new Dispatcher(store, catalog, wakeups, config);
@@ -23,6 +26,7 @@ public final class Engine implements AutoCloseable {
   }
 
   public Engine start() {
+    dueListener = store.listenForDue(wakeups::signal);
     reaper.start();
     return this;
   }
@@ -38,6 +42,14 @@ public final class Engine implements AutoCloseable {
   @Override
   public void close() {
     reaper.close();
+    if (dueListener != null) {
+      try {
+        dueListener.close();
+      } catch (Exception e) {
+        org.slf4j.LoggerFactory.getLogger(Engine.class)
+            .warn("closing the due-runs listener failed", e);
+      }
+    }
     wakeups.close();
   }
 }

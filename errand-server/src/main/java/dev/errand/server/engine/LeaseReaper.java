@@ -64,6 +64,7 @@ final class LeaseReaper implements Runnable {
               r.status());
           if (r.status() == RunStatus.QUEUED) {
             wakeups.signal(expired.get(i).environmentId());
+            store.announceDue(expired.get(i).environmentId());
           }
         }
       }

@@ -59,6 +59,20 @@ public interface Store extends AutoCloseable {
   /** The attempts of a run, oldest first. */
   List<AttemptRecord> findAttempts(UUID runId);
 
+  /**
+   * Tells every server node sharing this store, this one included, that runs became due in an
+   * environment now, so their waiting claims look again (PostgreSQL: {@code NOTIFY}). {@link
+   * #insertRuns} announces the runs it inserts by itself. A store with one node does nothing.
+   */
+  void announceDue(UUID environmentId);
+
+  /**
+   * Calls {@code listener} with the environment id of each due-runs announcement from any node
+   * (PostgreSQL: {@code LISTEN} on a dedicated connection, reconnecting after failures). A store
+   * with one node never calls it. Close the returned handle to stop listening.
+   */
+  AutoCloseable listenForDue(java.util.function.Consumer<UUID> listener);
+
   /** Runs matching the filter, newest (highest id) first, at most {@code limit}. */
   List<RunRecord> listRuns(UUID environmentId, RunFilter filter, int limit);
 

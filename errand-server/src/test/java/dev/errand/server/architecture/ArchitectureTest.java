@@ -49,7 +49,13 @@ class ArchitectureTest {
         .resideOutsideOfPackage("dev.errand.server.store..")
         .should()
         .dependOnClassesThat()
-        .resideInAnyPackage("java.sql..", "javax.sql..", "com.zaxxer.hikari..", "org.flywaydb..")
+        .resideInAnyPackage(
+            "java.sql..",
+            "javax.sql..",
+            "com.zaxxer.hikari..",
+            "org.postgresql..",
+            "org.h2..",
+            "org.flywaydb..")
         .check(classes);
   }
 

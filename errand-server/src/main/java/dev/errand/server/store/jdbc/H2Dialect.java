@@ -43,6 +43,11 @@ final class H2Dialect implements Dialect {
   }
 
   @Override
+  public String announceDue() {
+    return null;
+  }
+
+  @Override
   public Claim claim() {
     return claim;
   }

@@ -57,9 +57,11 @@ public final class JdbcStore implements Store {
   private final Leases leases;
   private final AttemptOutcomes outcomes;
   private final Cancellation cancellation;
+  private final PostgresUrl listenUrl;
 
-  private JdbcStore(Database database, Dialect dialect) {
+  private JdbcStore(Database database, Dialect dialect, PostgresUrl listenUrl) {
     this.database = database;
+    this.listenUrl = listenUrl;
     this.environments = new Environments(database);
     this.tasks = new TaskDefinitions(database, dialect);
     this.insertion = new RunInsertion(database, dialect);
@@ -75,7 +77,7 @@ public final class JdbcStore implements Store {
     config.setJdbcUrl(url.jdbcUrl());
     config.setUsername(url.user());
     config.setPassword(url.password());
-    return open(new PostgresDialect(), config, "PostgreSQL " + url);
+    return open(new PostgresDialect(), config, "PostgreSQL " + url, url);
   }
 
   /** Opens (creating if needed) the embedded H2 store in {@code dataDir}, and migrates it. */
@@ -92,7 +94,7 @@ public final class JdbcStore implements Store {
     }
     HikariConfig config = poolConfig("errand-embedded", poolSize);
     config.setJdbcUrl("jdbc:h2:file:" + dir.resolve("errand") + H2_SETTINGS);
-    return open(new H2Dialect(), config, "embedded H2 in " + dir);
+    return open(new H2Dialect(), config, "embedded H2 in " + dir, null);
   }
 
   private static HikariConfig poolConfig(String name, int poolSize) {
@@ -107,7 +109,8 @@ public final class JdbcStore implements Store {
     return config;
   }
 
-  private static JdbcStore open(Dialect dialect, HikariConfig config, String description) {
+  private static JdbcStore open(
+      Dialect dialect, HikariConfig config, String description, PostgresUrl listenUrl) {
     migrate(dialect, config, description);
     HikariDataSource pool;
     try {
@@ -115,7 +118,7 @@ public final class JdbcStore implements Store {
     } catch (RuntimeException e) {
       throw new StoreException("cannot connect to " + description + ": " + rootMessage(e), e);
     }
-    return new JdbcStore(new Database(pool, description), dialect);
+    return new JdbcStore(new Database(pool, description), dialect, listenUrl);
   }
 
   /**
@@ -241,6 +244,21 @@ public final class JdbcStore implements Store {
   @Override
   public List<ExpiredLease> findExpiredLeases(int limit) {
     return queries.findExpiredLeases(limit);
+  }
+
+  @Override
+  public void announceDue(UUID environmentId) {
+    if (listenUrl != null) {
+      insertion.announce(environmentId);
+    }
+  }
+
+  @Override
+  public AutoCloseable listenForDue(java.util.function.Consumer<UUID> listener) {
+    if (listenUrl == null) {
+      return () -> {};
+    }
+    return new PostgresDueListener(listenUrl, listener);
   }
 
   @Override

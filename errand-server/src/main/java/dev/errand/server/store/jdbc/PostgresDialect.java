@@ -47,6 +47,14 @@ final class PostgresDialect implements Dialect {
     """;
   }
 
+  /** The channel of due-runs announcements; the payload is the environment id. */
+  static final String DUE_CHANNEL = "errand_due";
+
+  @Override
+  public String announceDue() {
+    return "SELECT pg_notify('" + DUE_CHANNEL + "', CAST(? AS text))";
+  }
+
   @Override
   public Claim claim() {
     return claim;

@@ -36,9 +36,11 @@ final class RunInsertion {
 
   private final Database database;
   private final String insert;
+  private final String announceDue;
 
   RunInsertion(Database database, Dialect dialect) {
     this.database = database;
+    this.announceDue = dialect.announceDue();
     this.insert =
         "INSERT INTO runs (id, environment_id, task_id, queue, status, payload, max_attempts,"
             + " tags, idempotency_key, replay_of, created_at, available_at, updated_at)"
@@ -88,6 +90,7 @@ final class RunInsertion {
     }
     insertAll(connection, fresh);
     owners.putAll(findOwners(connection, freshKeys));
+    announce(connection, fresh);
 
     List<InsertResult> results = new ArrayList<>(runs.size());
     for (NewRun run : runs) {
@@ -119,6 +122,41 @@ final class RunInsertion {
         ps.addBatch();
       }
       ps.executeBatch();
+    }
+  }
+
+  /** Announces due runs in one environment on its own (for requeues outside an insert). */
+  void announce(UUID environmentId) {
+    if (announceDue == null) {
+      return;
+    }
+    database.transaction(
+        "announce due runs",
+        connection -> {
+          try (PreparedStatement ps = connection.prepareStatement(announceDue)) {
+            ps.setString(1, environmentId.toString());
+            ps.executeQuery().close();
+          }
+          return null;
+        });
+  }
+
+  /** Announces, once per environment, the inserted runs that are due now (at commit). */
+  private void announce(Connection connection, List<NewRun> inserted) throws SQLException {
+    if (announceDue == null) {
+      return;
+    }
+    java.util.Set<UUID> environments = new java.util.LinkedHashSet<>();
+    for (NewRun run : inserted) {
+      if (run.delayMillis() <= 0) {
+        environments.add(run.environmentId());
+      }
+    }
+    try (PreparedStatement ps = connection.prepareStatement(announceDue)) {
+      for (UUID environment : environments) {
+        ps.setString(1, environment.toString());
+        ps.executeQuery().close();
+      }
     }
   }
 
