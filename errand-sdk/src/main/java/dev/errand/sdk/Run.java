@@ -7,23 +7,32 @@ import java.util.List;
 /**
  * A run as read back from the server.
  *
+ * @param error the last failed attempt's error while the run is not {@code COMPLETED}
+ * @param attempts every attempt, oldest first; null in lists
+ * @param replayOf the id of the run this one replays, or null
+ * @param delayUntil when a {@code DELAYED} run becomes due
+ * @param nextAttemptAt when a {@code QUEUED} run waiting for a retry becomes due
  * @param <O> the output type ({@link JsonNode} when read without a type)
  */
 public record Run<O>(
     String id,
     String taskIdentifier,
+    String queue,
     RunStatus status,
     JsonNode payload,
     O output,
     RunError error,
     int attemptCount,
+    int maxAttempts,
     List<Attempt> attempts,
     List<String> tags,
     String idempotencyKey,
+    String replayOf,
     Instant createdAt,
     Instant startedAt,
     Instant finishedAt,
-    Instant delayUntil) {
+    Instant delayUntil,
+    Instant nextAttemptAt) {
 
   /** Whether the run has finished and will never change again. */
   public boolean isFinal() {

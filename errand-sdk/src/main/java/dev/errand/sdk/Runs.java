@@ -105,18 +105,22 @@ public final class Runs {
     return new Run<>(
         run.id(),
         run.taskIdentifier(),
+        run.queue(),
         run.status(),
         run.payload(),
         output,
         run.error(),
         run.attemptCount(),
+        run.maxAttempts(),
         run.attempts(),
         run.tags(),
         run.idempotencyKey(),
+        run.replayOf(),
         run.createdAt(),
         run.startedAt(),
         run.finishedAt(),
-        run.delayUntil());
+        run.delayUntil(),
+        run.nextAttemptAt());
   }
 
   private static void add(StringJoiner q, String name, Object value) {

@@ -61,8 +61,14 @@ public final class PayloadSchema {
     if (!(type instanceof Class<?> c)) {
       return node; // type variables, wildcards: anything
     }
-    if (c == String.class || c == char.class || c == Character.class || c == UUID.class) {
+    if (c == String.class) {
       return node.put("type", "string");
+    }
+    if (c == char.class || c == Character.class) {
+      return node.put("type", "string").put("minLength", 1).put("maxLength", 1);
+    }
+    if (c == UUID.class) {
+      return node.put("type", "string").put("format", "uuid");
     }
     if (Temporal.class.isAssignableFrom(c) || c == java.time.Duration.class) {
       return node.put("type", "string");
@@ -70,17 +76,30 @@ public final class PayloadSchema {
     if (c == boolean.class || c == Boolean.class) {
       return node.put("type", "boolean");
     }
-    if (c == int.class || c == long.class || c == short.class || c == byte.class) {
-      return node.put("type", "integer");
+    if (c == int.class || c == Integer.class) {
+      return integer(node, Integer.MIN_VALUE, Integer.MAX_VALUE);
     }
-    if (c == Integer.class || c == Long.class || c == Short.class || c == Byte.class) {
-      return node.put("type", "integer");
+    if (c == long.class || c == Long.class) {
+      return integer(node, Long.MIN_VALUE, Long.MAX_VALUE);
+    }
+    if (c == short.class || c == Short.class) {
+      return integer(node, Short.MIN_VALUE, Short.MAX_VALUE);
+    }
+    if (c == byte.class || c == Byte.class) {
+      return integer(node, Byte.MIN_VALUE, Byte.MAX_VALUE);
     }
     if (c == BigInteger.class) {
       return node.put("type", "integer");
     }
-    if (c == double.class || c == float.class || c == Double.class || c == Float.class) {
-      return node.put("type", "number");
+    if (c == double.class || c == Double.class) {
+      return node.put("type", "number")
+          .put("maximum", Double.MAX_VALUE)
+          .put("minimum", -Double.MAX_VALUE);
+    }
+    if (c == float.class || c == Float.class) {
+      return node.put("type", "number")
+          .put("maximum", (double) Float.MAX_VALUE)
+          .put("minimum", (double) -Float.MAX_VALUE);
     }
     if (c == BigDecimal.class) {
       return node.put("type", "number");
@@ -103,6 +122,10 @@ public final class PayloadSchema {
       }
     }
     return node; // POJOs, JsonNode, Object, recursive records: anything
+  }
+
+  private static ObjectNode integer(ObjectNode node, long min, long max) {
+    return node.put("type", "integer").put("minimum", min).put("maximum", max);
   }
 
   private static ObjectNode recordSchema(Class<?> c, Set<Type> visiting) {
@@ -138,6 +161,10 @@ public final class PayloadSchema {
    */
   public static List<String> validate(JsonNode schema, JsonNode value) {
     List<String> errors = new ArrayList<>();
+    if ((value == null || value.isNull()) && schema != null && schema.has("type")) {
+      errors.add("$: a payload is required");
+      return errors;
+    }
     check(schema, value, "$", errors);
     return errors;
   }
@@ -155,7 +182,11 @@ public final class PayloadSchema {
       return;
     }
     switch (type) {
-      case "string" -> checkEnum(schema, value, path, errors);
+      case "string" -> {
+        checkEnum(schema, value, path, errors);
+        checkString(schema, value, path, errors);
+      }
+      case "integer", "number" -> checkRange(schema, value, path, errors);
       case "array" -> {
         for (int i = 0; i < value.size(); i++) {
           check(schema.get("items"), value.get(i), path + "[" + i + "]", errors);
@@ -164,6 +195,52 @@ public final class PayloadSchema {
       case "object" -> checkObject(schema, value, path, errors);
       default -> {}
     }
+  }
+
+  private static final java.util.regex.Pattern UUID_FORMAT =
+      java.util.regex.Pattern.compile(
+          "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+  private static void checkString(
+      JsonNode schema, JsonNode value, String path, List<String> errors) {
+    String text = value.asText();
+    int length = text.codePointCount(0, text.length());
+    if (schema.has("minLength") && length < schema.get("minLength").asInt()) {
+      errors.add(path + ": shorter than " + schema.get("minLength").asInt() + " character(s)");
+    }
+    if (schema.has("maxLength") && length > schema.get("maxLength").asInt()) {
+      errors.add(path + ": longer than " + schema.get("maxLength").asInt() + " character(s)");
+    }
+    if ("uuid".equals(schema.path("format").asText()) && !UUID_FORMAT.matcher(text).matches()) {
+      errors.add(path + ": '" + abbreviate(text) + "' is not a UUID");
+    }
+  }
+
+  private static void checkRange(
+      JsonNode schema, JsonNode value, String path, List<String> errors) {
+    if (value.isFloatingPointNumber() && !Double.isFinite(value.doubleValue())) {
+      errors.add(path + ": " + value + " is not a finite number");
+      return;
+    }
+    java.math.BigDecimal v = value.decimalValue();
+    JsonNode min = schema.get("minimum");
+    JsonNode max = schema.get("maximum");
+    if ((min != null && v.compareTo(min.decimalValue()) < 0)
+        || (max != null && v.compareTo(max.decimalValue()) > 0)) {
+      errors.add(
+          path
+              + ": "
+              + abbreviate(value.toString())
+              + " is out of range ["
+              + min
+              + ", "
+              + max
+              + "]");
+    }
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() <= 64 ? s : s.substring(0, 64) + "...";
   }
 
   private static void checkEnum(JsonNode schema, JsonNode value, String path, List<String> errors) {

@@ -12,6 +12,12 @@ import java.io.IOException;
 final class Bodies {
   private static final ObjectMapper MAPPER = Json.mapper();
 
+  /** Numbers keep their exact decimal value, so range checks and the stored text are exact. */
+  private static final com.fasterxml.jackson.databind.ObjectReader TREE_READER =
+      MAPPER
+          .reader()
+          .with(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+
   private Bodies() {}
 
   static JsonNode tree(Context ctx) {
@@ -20,7 +26,7 @@ final class Bodies {
       throw ApiException.badRequest("invalid_json", "the request body is empty; send JSON");
     }
     try {
-      return MAPPER.readTree(bytes);
+      return TREE_READER.readTree(bytes);
     } catch (IOException e) {
       throw ApiException.badRequest("invalid_json", "malformed JSON: " + firstLine(e.getMessage()));
     }

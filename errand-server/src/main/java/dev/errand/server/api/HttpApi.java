@@ -41,6 +41,7 @@ public final class HttpApi {
           config.http.maxRequestSize = MAX_REQUEST_BYTES;
           config.jetty.host = host;
           config.jetty.port = port;
+          config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
           config.routes.get("/healthz", ctx -> health(ctx, store));
           config.routes.before("/api/*", ctx -> authenticate(ctx, auth));
           runs.addTo(config.routes);
@@ -51,7 +52,7 @@ public final class HttpApi {
               EngineException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));
           config.routes.exception(
               HttpResponseException.class,
-              (e, ctx) -> error(ctx, e.getStatus(), "http_" + e.getStatus(), e.getMessage()));
+              (e, ctx) -> error(ctx, e.getStatus(), codeOf(e.getStatus()), e.getMessage()));
           config.routes.exception(
               StoreException.class,
               (e, ctx) -> {
@@ -80,6 +81,18 @@ public final class HttpApi {
                       "method_not_allowed",
                       ctx.method() + " is not allowed on " + ctx.path()));
         });
+  }
+
+  /** The error code of a status Javalin or Jetty answered on their own. */
+  static String codeOf(int status) {
+    return switch (status) {
+      case 400 -> "bad_request";
+      case 404 -> "not_found";
+      case 405 -> "method_not_allowed";
+      case 413 -> "payload_too_large";
+      case 414, 431 -> "request_too_large";
+      default -> "http_" + status;
+    };
   }
 
   private static void authenticate(Context ctx, Authenticator auth) {

@@ -81,8 +81,8 @@ final class RunRoutes {
     RunFilter filter =
         new RunFilter(
             status(ctx.queryParam("status")),
-            ctx.queryParam("taskIdentifier"),
-            ctx.queryParam("tag"),
+            TextRules.queryParam("taskIdentifier", ctx.queryParam("taskIdentifier")),
+            TextRules.queryParam("tag", ctx.queryParam("tag")),
             instant("from", ctx.queryParam("from")),
             instant("to", ctx.queryParam("to")),
             cursor == null || cursor.isEmpty() ? null : parseRunId(cursor, "cursor"));

@@ -54,7 +54,16 @@ final class TriggerParser {
     return requests;
   }
 
+  private static final Set<String> FIELDS = Set.of("payload", "options");
+
   private static TriggerRequest item(JsonNode node, String at) {
+    for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+      String name = it.next();
+      if (!FIELDS.contains(name)) {
+        throw ApiException.badRequest(
+            "invalid_request", at + name + " is not a field; a trigger has " + FIELDS);
+      }
+    }
     JsonNode options = node.get("options");
     if (options == null || options.isNull()) {
       return new TriggerRequest(node.get("payload"), null, null, null, null);
@@ -81,13 +90,14 @@ final class TriggerParser {
     }
     if (!n.isTextual()
         || n.asText().isEmpty()
-        || n.asText().length() > MAX_IDEMPOTENCY_KEY_LENGTH) {
+        || n.asText().length() > MAX_IDEMPOTENCY_KEY_LENGTH
+        || TextRules.hasControl(n.asText())) {
       throw ApiException.badRequest(
           "invalid_options",
           at
               + "options.idempotencyKey must be a string of 1 to "
               + MAX_IDEMPOTENCY_KEY_LENGTH
-              + " characters");
+              + " characters without control characters");
     }
     return n.asText();
   }
@@ -116,10 +126,13 @@ final class TriggerParser {
           at + "options.tags holds at most " + TriggerOptions.MAX_TAGS + ", got " + tags.size());
     }
     for (String t : tags) {
-      if (t.isEmpty() || t.length() > TriggerOptions.MAX_TAG_LENGTH) {
+      if (t.isEmpty() || t.length() > TriggerOptions.MAX_TAG_LENGTH || TextRules.hasControl(t)) {
         throw ApiException.badRequest(
             "invalid_options",
-            at + "options.tags: each tag is 1 to " + TriggerOptions.MAX_TAG_LENGTH + " characters");
+            at
+                + "options.tags: each tag is 1 to "
+                + TriggerOptions.MAX_TAG_LENGTH
+                + " characters without control characters");
       }
     }
     return List.copyOf(new java.util.LinkedHashSet<>(tags));

@@ -39,20 +39,24 @@ final class WorkerRoutes {
 
   private void register(Context ctx) {
     RegisterRequest req = Bodies.read(ctx, RegisterRequest.class);
-    dispatcher.register(Bodies.environment(ctx), req.tasks());
-    HttpApi.json(ctx, new RegisterResponse(req.tasks().size()));
+    dispatcher.register(
+        Bodies.environment(ctx), TextRules.workerId(req.workerId()), items(req.tasks(), "tasks"));
+    EngineConfig config = dispatcher.config();
+    HttpApi.json(
+        ctx,
+        new RegisterResponse(
+            req.tasks().size(),
+            config.leaseDuration().toMillis(),
+            config.heartbeatInterval().toMillis()));
   }
 
   private void claim(Context ctx) throws InterruptedException {
     ClaimRequest req = Bodies.read(ctx, ClaimRequest.class);
-    if (req.workerId() == null || req.workerId().isBlank()) {
-      throw ApiException.badRequest("invalid_request", "workerId is required");
-    }
     List<ClaimedRun> claimed =
         dispatcher.claim(
             Bodies.environment(ctx),
-            req.workerId(),
-            req.tasks(),
+            TextRules.workerId(req.workerId()),
+            items(req.tasks(), "tasks"),
             req.max(),
             Duration.ofMillis(Math.max(0, req.waitMillis())));
     List<WorkerProtocol.ClaimedRun> runs = new ArrayList<>(claimed.size());
@@ -75,19 +79,20 @@ final class WorkerRoutes {
 
   private void complete(Context ctx) {
     CompleteRequest req = Bodies.read(ctx, CompleteRequest.class);
-    if (req.results() == null) {
-      throw ApiException.badRequest("invalid_request", "results is required");
+    List<WorkerProtocol.AttemptResult> results = items(req.results(), "results");
+    for (WorkerProtocol.AttemptResult r : results) {
+      if (r.runId() == null || r.taskIdentifier() == null) {
+        throw ApiException.badRequest(
+            "invalid_request", "each result needs runId and taskIdentifier");
+      }
     }
-    List<String> rejected = dispatcher.complete(Bodies.environment(ctx), req.results());
+    List<String> rejected = dispatcher.complete(Bodies.environment(ctx), results);
     HttpApi.json(ctx, new CompleteResponse(rejected));
   }
 
   private void stop(Context ctx) {
     WorkerProtocol.StopRequest req = Bodies.read(ctx, WorkerProtocol.StopRequest.class);
-    if (req.workerId() == null || req.workerId().isBlank()) {
-      throw ApiException.badRequest("invalid_request", "workerId is required");
-    }
-    dispatcher.stop(Bodies.environment(ctx), req.workerId());
+    dispatcher.stop(Bodies.environment(ctx), TextRules.workerId(req.workerId()));
     HttpApi.json(ctx, new WorkerProtocol.StopResponse(true));
   }
 
@@ -95,16 +100,28 @@ final class WorkerRoutes {
     HeartbeatRequest req = Bodies.read(ctx, HeartbeatRequest.class);
     List<LeaseRef> leases = new ArrayList<>();
     List<String> lost = new ArrayList<>();
-    for (WorkerProtocol.Lease l :
-        req.leases() == null ? List.<WorkerProtocol.Lease>of() : req.leases()) {
+    for (WorkerProtocol.Lease l : items(req.leases(), "leases")) {
       try {
         leases.add(new LeaseRef(RunIds.parse(l.runId()), l.leaseToken()));
       } catch (IllegalArgumentException e) {
         lost.add(l.runId());
       }
     }
-    lost.addAll(dispatcher.heartbeat(leases));
+    lost.addAll(dispatcher.heartbeat(Bodies.environment(ctx), leases));
     HttpApi.json(ctx, new HeartbeatResponse(lost));
+  }
+
+  /** The list, or a 400 when it is missing or holds a null. */
+  private static <T> List<T> items(List<T> list, String name) {
+    if (list == null) {
+      throw ApiException.badRequest("invalid_request", name + " is required");
+    }
+    for (T item : list) {
+      if (item == null) {
+        throw ApiException.badRequest("invalid_request", name + " must not contain null");
+      }
+    }
+    return list;
   }
 
   private static com.fasterxml.jackson.databind.JsonNode readTree(String json) {

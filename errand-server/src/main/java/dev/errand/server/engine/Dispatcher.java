@@ -51,7 +51,11 @@ public final class Dispatcher {
     return config;
   }
 
-  public void register(Environment env, List<TaskRegistration> registrations) {
+  /**
+   * Stores a worker's task definitions. A worker id that said it stopped is usable again: the
+   * worker (re)starts with this call.
+   */
+  public void register(Environment env, String workerId, List<TaskRegistration> registrations) {
     if (registrations == null || registrations.isEmpty()) {
       throw EngineException.badRequest("invalid_request", "tasks must not be empty");
     }
@@ -76,6 +80,7 @@ public final class Dispatcher {
               null));
     }
     catalog.register(env.id(), records);
+    stopped.remove(workerId);
   }
 
   /**
@@ -90,6 +95,12 @@ public final class Dispatcher {
       throws InterruptedException {
     if (taskIds == null || taskIds.isEmpty()) {
       throw EngineException.badRequest("invalid_request", "tasks must not be empty");
+    }
+    for (String taskId : taskIds) {
+      if (taskId == null || !Task.ID_PATTERN.matcher(taskId).matches()) {
+        throw EngineException.badRequest(
+            "invalid_request", "task ids must match " + Task.ID_PATTERN + ", got '" + taskId + "'");
+      }
     }
     if (stopped.contains(workerId)) {
       return List.of();
@@ -132,7 +143,7 @@ public final class Dispatcher {
     for (AttemptResult r : results) {
       outcomes.add(toOutcome(env, r));
     }
-    List<OutcomeResult> applied = store.finishAttempts(outcomes);
+    List<OutcomeResult> applied = store.finishAttempts(env.id(), outcomes);
     List<String> rejected = new ArrayList<>();
     Instant dbNow = null;
     for (OutcomeResult o : applied) {
@@ -192,8 +203,8 @@ public final class Dispatcher {
   }
 
   /** Extends leases; returns the run ids whose lease is lost. */
-  public List<String> heartbeat(List<LeaseRef> leases) {
-    Set<UUID> lost = store.heartbeat(leases, config.leaseDuration());
+  public List<String> heartbeat(Environment env, List<LeaseRef> leases) {
+    Set<UUID> lost = store.heartbeat(env.id(), leases, config.leaseDuration());
     return lost.stream().map(RunIds::format).toList();
   }
 

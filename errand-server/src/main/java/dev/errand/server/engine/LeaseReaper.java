@@ -8,7 +8,11 @@ import dev.errand.server.store.AttemptOutcome;
 import dev.errand.server.store.Store;
 import dev.errand.server.store.Store.ExpiredLease;
 import dev.errand.server.store.Store.OutcomeResult;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,41 +38,49 @@ final class LeaseReaper implements Runnable {
     List<ExpiredLease> expired;
     do {
       expired = store.findExpiredLeases(BATCH);
-      if (expired.isEmpty()) {
-        return;
-      }
-      List<AttemptOutcome> outcomes =
+      Map<UUID, List<ExpiredLease>> byEnvironment =
           expired.stream()
-              .map(
-                  e ->
-                      new AttemptOutcome(
-                          e.runId(),
-                          e.leaseToken(),
-                          e.attempt(),
-                          AttemptOutcome.Kind.LEASE_EXPIRED,
-                          null,
-                          errorJson(e),
-                          true,
-                          0,
-                          RunStatus.CRASHED))
-              .toList();
-      List<OutcomeResult> results = store.finishAttempts(outcomes);
-      for (int i = 0; i < results.size(); i++) {
-        OutcomeResult r = results.get(i);
-        if (r.accepted()) {
-          log.warn(
-              "run {} attempt {}: worker {} stopped heartbeating; run is now {}",
-              RunIds.format(r.runId()),
-              expired.get(i).attempt(),
-              expired.get(i).workerId(),
-              r.status());
-          if (r.status() == RunStatus.QUEUED) {
-            wakeups.signal(expired.get(i).environmentId());
-            store.announceDue(expired.get(i).environmentId());
-          }
-        }
-      }
+              .collect(
+                  Collectors.groupingBy(
+                      ExpiredLease::environmentId, LinkedHashMap::new, Collectors.toList()));
+      byEnvironment.forEach(this::reap);
     } while (expired.size() == BATCH);
+  }
+
+  private void reap(UUID environmentId, List<ExpiredLease> expired) {
+    List<AttemptOutcome> outcomes =
+        expired.stream()
+            .map(
+                e ->
+                    new AttemptOutcome(
+                        e.runId(),
+                        e.leaseToken(),
+                        e.attempt(),
+                        AttemptOutcome.Kind.LEASE_EXPIRED,
+                        null,
+                        errorJson(e),
+                        true,
+                        0,
+                        RunStatus.CRASHED))
+            .toList();
+    List<OutcomeResult> results = store.finishAttempts(environmentId, outcomes);
+    boolean requeued = false;
+    for (int i = 0; i < results.size(); i++) {
+      OutcomeResult r = results.get(i);
+      if (r.accepted()) {
+        log.warn(
+            "run {} attempt {}: worker {} stopped heartbeating; run is now {}",
+            RunIds.format(r.runId()),
+            expired.get(i).attempt(),
+            expired.get(i).workerId(),
+            r.status());
+        requeued |= r.status() == RunStatus.QUEUED;
+      }
+    }
+    if (requeued) {
+      wakeups.signal(environmentId);
+      store.announceDue(environmentId);
+    }
   }
 
   private static String errorJson(ExpiredLease e) {

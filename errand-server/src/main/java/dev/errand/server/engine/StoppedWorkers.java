@@ -19,6 +19,10 @@ final class StoppedWorkers {
     stoppedAt.values().removeIf(t -> now - t > MEMORY.toNanos());
   }
 
+  void remove(String workerId) {
+    stoppedAt.remove(workerId);
+  }
+
   boolean contains(String workerId) {
     Long t = stoppedAt.get(workerId);
     return t != null && System.nanoTime() - t <= MEMORY.toNanos();

@@ -17,6 +17,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * after a poll interval, which covers runs made due by other server nodes. Thread-safe.
  */
 public final class Wakeups implements AutoCloseable {
+  /**
+   * Dues further away than this get no timer (a delay of days would hold one for days); waiting
+   * claims find them by their periodic {@code nextDueAt} check instead, within a poll interval.
+   */
+  static final Duration MAX_TIMER_DELAY = Duration.ofMinutes(1);
+
   private final Map<UUID, Signal> signals = new ConcurrentHashMap<>();
   private final ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(
@@ -37,7 +43,7 @@ public final class Wakeups implements AutoCloseable {
     long delay = Duration.between(now, due).toMillis();
     if (delay <= 0) {
       signal(environmentId);
-    } else {
+    } else if (delay <= MAX_TIMER_DELAY.toMillis()) {
       timer.schedule(() -> signal(environmentId), delay, TimeUnit.MILLISECONDS);
     }
   }

@@ -89,18 +89,19 @@ public interface Store extends AutoCloseable {
   Optional<Instant> nextDueAt(UUID environmentId, Collection<String> taskIds);
 
   /**
-   * Extends the given leases to {@code now + lease}. Returns the run ids whose lease was NOT
-   * extended because the run is no longer {@code EXECUTING} under that token (canceled, expired and
-   * reclaimed, finished).
+   * Extends the given leases, of runs in {@code environmentId} only, to {@code now + lease}.
+   * Returns the run ids whose lease was NOT extended because the run is no longer {@code EXECUTING}
+   * under that token (canceled, expired and reclaimed, finished).
    */
-  Set<UUID> heartbeat(List<LeaseRef> leases, Duration lease);
+  Set<UUID> heartbeat(UUID environmentId, List<LeaseRef> leases, Duration lease);
 
   /**
-   * Records the outcome of attempts and moves their runs on, in one transaction. An outcome whose
+   * Records the outcome of attempts of runs in {@code environmentId} and moves the runs on, in one
+   * transaction. An outcome for a run of another environment changes nothing. An outcome whose
    * lease token is stale, or whose run is no longer {@code EXECUTING}, changes nothing. Results are
    * in the order of {@code outcomes}.
    */
-  List<OutcomeResult> finishAttempts(List<AttemptOutcome> outcomes);
+  List<OutcomeResult> finishAttempts(UUID environmentId, List<AttemptOutcome> outcomes);
 
   /**
    * Cancels a run that is not final: {@code CANCELED}, lease cleared, an executing attempt marked

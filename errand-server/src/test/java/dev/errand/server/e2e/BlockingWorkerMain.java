@@ -7,6 +7,8 @@ import dev.errand.sdk.Task;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A worker in its own JVM, for the kill -9 test: it registers task {@code slow} with a body that
@@ -26,13 +28,13 @@ public final class BlockingWorkerMain {
             .run(
                 (key, ctx) -> {
                   Files.writeString(marker, ctx.runId() + " " + ctx.attempt());
-                  Thread.sleep(Duration.ofMinutes(5));
+                  new CountDownLatch(1).await(5, TimeUnit.MINUTES); // blocks until killed
                   return "never";
                 });
     ErrandClient client = ErrandClient.builder().apiUrl(args[0]).secretKey(args[1]).build();
     ErrandWorker worker =
         ErrandWorker.builder().client(client).register(slow).workerId(args[3]).build();
     worker.start();
-    Thread.sleep(Duration.ofMinutes(10));
+    new CountDownLatch(1).await(10, TimeUnit.MINUTES); // the test kills this process
   }
 }

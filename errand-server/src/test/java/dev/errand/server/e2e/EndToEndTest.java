@@ -277,6 +277,148 @@ abstract class EndToEndTest {
   }
 
   @Test
+  void cancelingAnExecutingRunInterruptsItsAttemptAndRefusesItsResult() {
+    startWorker(TestTasks.BLOCKS);
+    String key = unique("cancel-executing");
+    RunHandle<String> handle = client.trigger(TestTasks.BLOCKS, new Key(key));
+    await().atMost(TIMEOUT).until(() -> TestTasks.executions(key) == 1);
+
+    Run<JsonNode> canceled = client.runs().cancel(handle.id());
+
+    assertThat(canceled.status()).isEqualTo(RunStatus.CANCELED);
+    assertThat(canceled.attempts())
+        .singleElement()
+        .satisfies(a -> assertThat(a.status()).isEqualTo("CANCELED"));
+    await()
+        .atMost(LEASE.multipliedBy(2))
+        .until(() -> TestTasks.executions(key + ":interrupted:true") == 1);
+    await()
+        .during(Duration.ofMillis(500))
+        .atMost(Duration.ofSeconds(2))
+        .until(() -> workers.getFirst().activeRuns() == 0);
+    Run<String> after = client.runs().get(handle);
+    assertThat(after.status()).isEqualTo(RunStatus.CANCELED);
+    assertThat(after.output()).isNull();
+  }
+
+  @Test
+  void aKeyOfAnotherEnvironmentCanNeitherCompleteNorHeartbeatARun() throws Exception {
+    startWorker(TestTasks.BLOCKS);
+    String stagingKey = SecretKeys.generate("staging");
+    server.bootstrap("default", "staging", stagingKey);
+    String key = unique("intruder");
+    RunHandle<String> handle = client.trigger(TestTasks.BLOCKS, new Key(key));
+    await().atMost(TIMEOUT).until(() -> TestTasks.executions(key) == 1);
+    String forged =
+        "{\"workerId\":\"intruder\",\"results\":[{\"runId\":\"%s\",\"taskIdentifier\":\"blocks\","
+            + "\"leaseToken\":1,\"attempt\":1,\"success\":true,\"output\":\"forged\"}]}";
+
+    HttpResponse<String> complete =
+        post("/api/v1/workers/complete", forged.formatted(handle.id()), stagingKey);
+    HttpResponse<String> heartbeat =
+        post(
+            "/api/v1/workers/heartbeat",
+            "{\"workerId\":\"intruder\",\"leases\":[{\"runId\":\"%s\",\"leaseToken\":1}]}"
+                .formatted(handle.id()),
+            stagingKey);
+
+    assertThat(complete.statusCode()).isEqualTo(200);
+    assertThat(Json.mapper().readTree(complete.body()).path("rejected").get(0).asText())
+        .isEqualTo(handle.id());
+    assertThat(Json.mapper().readTree(heartbeat.body()).path("lost").get(0).asText())
+        .isEqualTo(handle.id());
+    Run<String> run = client.runs().get(handle);
+    assertThat(run.status()).isEqualTo(RunStatus.EXECUTING);
+    assertThat(run.output()).isNull();
+    expectError(get("/api/v1/runs/" + handle.id(), stagingKey), 404, "run_not_found");
+  }
+
+  @Test
+  void workerRestartedUnderTheSameIdTakesRunsAgain() {
+    ErrandWorker first =
+        ErrandWorker.builder()
+            .client(client)
+            .register(TestTasks.PROCESS_ORDER)
+            .workerId("orders-worker-1")
+            .build();
+    first.start();
+    first.close();
+    ErrandWorker again =
+        ErrandWorker.builder()
+            .client(client)
+            .register(TestTasks.PROCESS_ORDER)
+            .workerId("orders-worker-1")
+            .pollWait(Duration.ofSeconds(5))
+            .build();
+    again.start();
+    workers.add(again);
+    RunHandle<Receipt> handle =
+        client.trigger(TestTasks.PROCESS_ORDER, new Order(unique("same-id"), 1));
+    assertThat(client.runs().awaitCompletion(handle, TIMEOUT).status())
+        .isEqualTo(RunStatus.COMPLETED);
+  }
+
+  @Test
+  void anExceptionThatCannotDescribeItselfStillFailsTheRun() {
+    startWorker(TestTasks.THROWS_BROKEN);
+    Run<String> run =
+        client
+            .runs()
+            .awaitCompletion(
+                client.trigger(TestTasks.THROWS_BROKEN, new Key(unique("broken"))), TIMEOUT);
+    assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+    assertThat(run.error().message()).contains("getMessage() threw");
+  }
+
+  @Test
+  void aResultTheServerRefusesFailsItsRunAndHoldsBackNoOther() {
+    startWorker(TestTasks.HUGE_OUTPUT, TestTasks.PROCESS_ORDER);
+    RunHandle<String> huge = client.trigger(TestTasks.HUGE_OUTPUT, new Key(unique("huge")));
+    RunHandle<Receipt> small =
+        client.trigger(TestTasks.PROCESS_ORDER, new Order(unique("small"), 1));
+
+    Run<String> hugeRun = client.runs().awaitCompletion(huge, TIMEOUT);
+    assertThat(hugeRun.status()).isEqualTo(RunStatus.FAILED);
+    assertThat(hugeRun.error().type()).isEqualTo("dev.errand.ResultRefused");
+    assertThat(hugeRun.error().nonRetryable()).isTrue();
+    assertThat(client.runs().awaitCompletion(small, TIMEOUT).status())
+        .isEqualTo(RunStatus.COMPLETED);
+  }
+
+  @Test
+  void aCpuBoundAttemptOnABusyWorkerKeepsItsLease() throws Exception {
+    Process process =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Djdk.virtualThreadScheduler.parallelism=1",
+                "-cp",
+                System.getProperty("java.class.path"),
+                SpinningWorkerMain.class.getName(),
+                server.localUrl(),
+                secretKey)
+            .redirectErrorStream(true)
+            .redirectOutput(tempDir.resolve("spinning-worker.log").toFile())
+            .start();
+    try {
+      RunHandle<String> handle =
+          await()
+              .atMost(TIMEOUT)
+              .ignoreExceptions()
+              .until(
+                  () -> client.trigger(SpinningWorkerMain.SPIN, new Key(unique("spin"))),
+                  h -> h != null);
+      Run<String> run = client.runs().awaitCompletion(handle, TIMEOUT);
+      assertThat(SpinningWorkerMain.SPIN_TIME).isGreaterThan(LEASE.multipliedBy(2));
+      assertThat(run.attempts())
+          .as("attempts: %s", run.attempts())
+          .singleElement()
+          .satisfies(a -> assertThat(a.status()).isEqualTo("COMPLETED"));
+    } finally {
+      process.destroyForcibly();
+    }
+  }
+
+  @Test
   void canceledQueuedRunNeverStarts() {
     ErrandWorker registrar = startWorker(TestTasks.PROCESS_ORDER);
     registrar.close();
@@ -479,6 +621,56 @@ abstract class EndToEndTest {
     expectError(get("/api/v1/runs?status=DONE", secretKey), 400, "invalid_query");
     expectError(get("/api/v1/runs?limit=1000", secretKey), 400, "invalid_query");
     expectError(get("/api/v1/runs", "sk_test_wrong"), 401, "unauthorized");
+    expectError(post(trigger, "{}", secretKey), 400, "invalid_payload");
+    expectError(post(trigger, "{\"payload\":null}", secretKey), 400, "invalid_payload");
+    expectError(
+        post(trigger, "{\"paylod\":{\"orderId\":\"o\",\"amountCents\":1}}", secretKey),
+        400,
+        "invalid_request");
+    expectError(
+        post(trigger, "{\"payload\":{\"orderId\":\"o\",\"amountCents\":1e30}}", secretKey),
+        400,
+        "invalid_payload");
+    expectError(
+        post(
+            trigger,
+            "{\"payload\":{\"orderId\":\"o\",\"amountCents\":1},\"options\":{\"tags\":[\"a\\u0000b\"]}}",
+            secretKey),
+        400,
+        "invalid_options");
+    expectError(
+        post(
+            trigger,
+            "{\"payload\":{\"orderId\":\"o\",\"amountCents\":1},\"options\":{\"idempotencyKey\":\"k\\u0000\"}}",
+            secretKey),
+        400,
+        "invalid_options");
+    expectError(get("/api/v1/runs?tag=a%00b", secretKey), 400, "invalid_query");
+    expectError(get("/api/v1/nothing-here", secretKey), 404, "not_found");
+    String raw = rawGet("/api/v1/runs/%zz");
+    assertThat(raw)
+        .startsWith("HTTP/1.1 400")
+        .contains("application/json")
+        .contains("\"code\":\"bad_request\"");
+    expectError(
+        post("/api/v1/workers/heartbeat", "{\"workerId\":\"w\",\"leases\":[null]}", secretKey),
+        400,
+        "invalid_request");
+    expectError(
+        post("/api/v1/workers/complete", "{\"workerId\":\"w\",\"results\":[null]}", secretKey),
+        400,
+        "invalid_request");
+    expectError(
+        post("/api/v1/workers/register", "{\"workerId\":\"w\",\"tasks\":[null]}", secretKey),
+        400,
+        "invalid_request");
+    expectError(
+        post(
+            "/api/v1/workers/claim",
+            "{\"workerId\":\"w\\u0000\",\"tasks\":[\"process-order\"],\"max\":1}",
+            secretKey),
+        400,
+        "invalid_request");
 
     assertThat(client.runs().list(RunQuery.ALL).data()).isEmpty();
     HttpResponse<String> health = get("/healthz", null);
@@ -494,6 +686,19 @@ abstract class EndToEndTest {
       b.header("Authorization", "Bearer " + key);
     }
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** A GET written by hand, for request lines that java.net.URI refuses to build. */
+  private String rawGet(String path) throws Exception {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port())) {
+      socket
+          .getOutputStream()
+          .write(
+              ("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+                  .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      return new String(
+          socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
   }
 
   private HttpResponse<String> get(String path, String key) throws Exception {

@@ -98,5 +98,43 @@ final class TestTasks {
                 return "finished by attempt " + ctx.attempt();
               });
 
+  /** Blocks until interrupted (canceled), then records that it saw the cancellation. */
+  static final Task<Key, String> BLOCKS =
+      Task.define("blocks", Key.class, String.class)
+          .run(
+              (key, ctx) -> {
+                count(key.key());
+                try {
+                  new java.util.concurrent.CountDownLatch(1)
+                      .await(1, java.util.concurrent.TimeUnit.MINUTES);
+                } catch (InterruptedException e) {
+                  count(key.key() + ":interrupted:" + ctx.isCancelled());
+                  throw e;
+                }
+                return "not canceled";
+              });
+
+  /** Throws an exception whose every description method throws too. */
+  static final Task<Key, String> THROWS_BROKEN =
+      Task.define("throws-broken", Key.class, String.class)
+          .retry(RetryPolicy.none())
+          .run(
+              (key, ctx) -> {
+                throw new IllegalStateException() {
+                  private static final long serialVersionUID = 1L;
+
+                  @Override
+                  public String getMessage() {
+                    throw new UnsupportedOperationException("no message for you");
+                  }
+                };
+              });
+
+  /** Returns an output larger than the server accepts in one request. */
+  static final Task<Key, String> HUGE_OUTPUT =
+      Task.define("huge-output", Key.class, String.class)
+          .retry(RetryPolicy.none())
+          .run((key, ctx) -> "x".repeat(21_000_000));
+
   private TestTasks() {}
 }

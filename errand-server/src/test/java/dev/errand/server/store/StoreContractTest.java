@@ -137,7 +137,7 @@ abstract class StoreContractTest {
   }
 
   OutcomeResult finish(AttemptOutcome outcome) {
-    return store.finishAttempts(List.of(outcome)).get(0);
+    return store.finishAttempts(env.id(), List.of(outcome)).get(0);
   }
 
   ExpiredLease awaitExpired(UUID runId) {
@@ -521,6 +521,7 @@ abstract class StoreContractTest {
 
     Set<UUID> lost =
         store.heartbeat(
+            env.id(),
             List.of(
                 new LeaseRef(live.runId(), live.leaseToken()),
                 new LeaseRef(canceled.runId(), canceled.leaseToken()),
@@ -532,8 +533,44 @@ abstract class StoreContractTest {
     assertThat(run.status()).isEqualTo(RunStatus.EXECUTING);
 
     assertThat(
-            store.heartbeat(List.of(new LeaseRef(live.runId(), live.leaseToken() + 1)), LONG_LEASE))
+            store.heartbeat(
+                env.id(), List.of(new LeaseRef(live.runId(), live.leaseToken() + 1)), LONG_LEASE))
         .containsExactly(live.runId());
+  }
+
+  @Test
+  void anotherEnvironmentCanNeitherHeartbeatNorFinishARun() {
+    insert(run("scoped"));
+    ClaimedRun claimed = claimOne("scoped", Duration.ofSeconds(5));
+    Environment other = store.ensureEnvironment(env.projectSlug(), "intruder");
+
+    assertThat(
+            store.heartbeat(
+                other.id(),
+                List.of(new LeaseRef(claimed.runId(), claimed.leaseToken())),
+                LONG_LEASE))
+        .containsExactly(claimed.runId());
+    OutcomeResult forged =
+        store
+            .finishAttempts(
+                other.id(),
+                List.of(
+                    new AttemptOutcome(
+                        claimed.runId(),
+                        claimed.leaseToken(),
+                        claimed.attempt(),
+                        Kind.SUCCEEDED,
+                        "\"forged\"",
+                        null,
+                        false,
+                        0,
+                        null)))
+            .getFirst();
+
+    assertThat(forged.accepted()).isFalse();
+    RunRecord run = find(claimed.runId());
+    assertThat(run.status()).isEqualTo(RunStatus.EXECUTING);
+    assertThat(run.outputJson()).isNull();
   }
 
   @Test
@@ -695,7 +732,7 @@ abstract class StoreContractTest {
     UUID unknown = TestIds.next();
     AttemptOutcome unknownRun =
         new AttemptOutcome(unknown, 1, 1, Kind.SUCCEEDED, "{}", null, false, 0, null);
-    assertThat(store.finishAttempts(List.of(wrongToken, wrongAttempt, unknownRun)))
+    assertThat(store.finishAttempts(env.id(), List.of(wrongToken, wrongAttempt, unknownRun)))
         .containsExactly(
             new OutcomeResult(id, false, RunStatus.EXECUTING, before.availableAt()),
             new OutcomeResult(id, false, RunStatus.EXECUTING, before.availableAt()),
@@ -718,6 +755,7 @@ abstract class StoreContractTest {
     assertThat(claimed).hasSize(4);
     List<OutcomeResult> results =
         store.finishAttempts(
+            env.id(),
             List.of(
                 failure(claimed.get(3), "{}", false, 0, RunStatus.FAILED),
                 success(claimed.get(0), "{}"),
@@ -761,7 +799,8 @@ abstract class StoreContractTest {
               assertThat(a.status()).isEqualTo("CANCELED");
               assertThat(a.finishedAt()).isNotNull();
             });
-    assertThat(store.heartbeat(List.of(new LeaseRef(id, claimed.leaseToken())), LONG_LEASE))
+    assertThat(
+            store.heartbeat(env.id(), List.of(new LeaseRef(id, claimed.leaseToken())), LONG_LEASE))
         .containsExactly(id);
     OutcomeResult late = finish(success(claimed, "{}"));
     assertThat(late.accepted()).isFalse();
@@ -908,12 +947,13 @@ abstract class StoreContractTest {
         .hasMessageContaining("lease");
     assertThat(store.claim(env.id(), List.of(), "w", 10, LONG_LEASE)).isEmpty();
     assertThat(store.insertRuns(List.of())).isEmpty();
-    assertThat(store.finishAttempts(List.of())).isEmpty();
-    assertThat(store.heartbeat(List.of(), LONG_LEASE)).isEmpty();
+    assertThat(store.finishAttempts(env.id(), List.of())).isEmpty();
+    assertThat(store.heartbeat(env.id(), List.of(), LONG_LEASE)).isEmpty();
     UUID id = TestIds.next();
     assertThatThrownBy(
             () ->
                 store.finishAttempts(
+                    env.id(),
                     List.of(
                         new AttemptOutcome(
                             id, 1, 1, Kind.FAILED, null, "{}", true, 0, RunStatus.COMPLETED))))

@@ -24,7 +24,8 @@ public final class WorkerProtocol {
 
   public record RegisterRequest(String workerId, List<TaskRegistration> tasks) {}
 
-  public record RegisterResponse(int registered) {}
+  /** How many tasks were registered, and the lease timing the worker should heartbeat by. */
+  public record RegisterResponse(int registered, long leaseMillis, long heartbeatMillis) {}
 
   /**
    * Asks for up to {@code max} runs of {@code tasks}, waiting up to {@code waitMillis} for one to

@@ -13,8 +13,16 @@ final class ActiveAttempts {
 
   private final Map<String, Entry> byRunId = new ConcurrentHashMap<>();
 
+  /**
+   * Tracks a newly claimed attempt. Should the same run already be here under an older lease (its
+   * lease expired and this worker claimed it again), the older attempt is stopped: one run never
+   * executes twice at once in this worker.
+   */
   void add(ClaimedRun run, AttemptExecution execution) {
-    byRunId.put(run.runId(), new Entry(run, execution));
+    Entry previous = byRunId.put(run.runId(), new Entry(run, execution));
+    if (previous != null && previous.run().leaseToken() != run.leaseToken()) {
+      previous.execution().cancel();
+    }
   }
 
   /** Forgets the attempt once its result has been accepted or refused by the server. */
@@ -30,11 +38,20 @@ final class ActiveAttempts {
     return leases;
   }
 
-  /** The lease of this run was lost: stop its attempt. */
-  void lost(String runId) {
-    Entry e = byRunId.remove(runId);
-    if (e != null) {
-      e.execution().cancel();
+  /** The lease {@code leaseToken} of this run was lost: stop that attempt, not a newer one. */
+  void lost(String runId, long leaseToken) {
+    Entry[] removed = new Entry[1];
+    byRunId.computeIfPresent(
+        runId,
+        (id, e) -> {
+          if (e.run().leaseToken() != leaseToken) {
+            return e;
+          }
+          removed[0] = e;
+          return null;
+        });
+    if (removed[0] != null) {
+      removed[0].execution().cancel();
     }
   }
 

@@ -23,6 +23,7 @@ import org.slf4j.MDC;
 final class AttemptExecution implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(AttemptExecution.class);
   static final int MAX_STACK_TRACE_CHARS = 32_768;
+  static final int MAX_MESSAGE_CHARS = 8_192;
 
   private final Task<?, ?> task;
   private final ClaimedRun run;
@@ -47,6 +48,8 @@ final class AttemptExecution implements Runnable {
     AttemptResult result;
     try {
       result = execute();
+    } catch (Throwable t) { // never leave a run EXECUTING with nobody to report it
+      result = failure(t);
     } finally {
       MDC.clear();
       slots.release();
@@ -120,15 +123,34 @@ final class AttemptExecution implements Runnable {
         toError(t));
   }
 
+  /** The stored form of a failure; never throws, whatever the throwable's methods do. */
   static RunError toError(Throwable t) {
-    StringWriter trace = new StringWriter();
-    t.printStackTrace(new PrintWriter(trace));
-    String stack = trace.toString();
+    String type = t.getClass().getName();
+    String message;
+    String stack;
+    try {
+      message = t.getMessage();
+    } catch (Throwable broken) {
+      message = "(getMessage() threw " + broken.getClass().getName() + ")";
+    }
+    try {
+      StringWriter trace = new StringWriter();
+      t.printStackTrace(new PrintWriter(trace));
+      stack = trace.toString();
+    } catch (Throwable broken) {
+      StringBuilder frames = new StringBuilder(type);
+      for (StackTraceElement frame : t.getStackTrace()) {
+        frames.append("\n\tat ").append(frame);
+      }
+      stack = frames.toString();
+    }
     if (stack.length() > MAX_STACK_TRACE_CHARS) {
       stack = stack.substring(0, MAX_STACK_TRACE_CHARS) + "\n\t... (truncated)";
     }
-    return new RunError(
-        t.getClass().getName(), t.getMessage(), stack, t instanceof NonRetryableException);
+    if (message != null && message.length() > MAX_MESSAGE_CHARS) {
+      message = message.substring(0, MAX_MESSAGE_CHARS) + "... (truncated)";
+    }
+    return new RunError(type, message, stack, t instanceof NonRetryableException);
   }
 
   void cancel() {

@@ -1,6 +1,8 @@
 package dev.errand.sdk.internal.worker;
 
+import dev.errand.sdk.ErrandApiException;
 import dev.errand.sdk.ErrandException;
+import dev.errand.sdk.RunError;
 import dev.errand.sdk.internal.HttpTransport;
 import dev.errand.sdk.internal.protocol.WorkerProtocol;
 import dev.errand.sdk.internal.protocol.WorkerProtocol.AttemptResult;
@@ -19,12 +21,20 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends attempt results to the server in batches. One request is in flight at a time; results that
  * finish meanwhile go in the next one, so batching adds no delay when the worker is idle and fewer
- * round trips when it is busy. A failed request is retried until the server answers.
+ * round trips when it is busy.
+ *
+ * <p>A request that fails on the way (server down, restarting) is retried until the server answers.
+ * A request the server refuses (4xx: too large, unreadable) is never retried as is: a batch is
+ * split into single results, and a single refused result is replaced by a non-retryable failure
+ * saying why, so one bad result cannot hold back the others.
+ *
+ * <p>Runs on a platform thread: CPU-bound attempts on the virtual-thread carriers cannot starve it.
  */
 final class ResultReporter {
   private static final Logger log = LoggerFactory.getLogger(ResultReporter.class);
   static final int MAX_BATCH = 500;
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
   private final HttpTransport transport;
   private final String workerId;
@@ -40,7 +50,7 @@ final class ResultReporter {
   }
 
   void start() {
-    thread = Thread.ofVirtual().name("errand-report-" + workerId).start(this::loop);
+    thread = Thread.ofPlatform().daemon().name("errand-report-" + workerId).start(this::loop);
   }
 
   void submit(AttemptResult result) {
@@ -60,7 +70,7 @@ final class ResultReporter {
           batch.add(first);
           queue.drainTo(batch, MAX_BATCH - 1);
         }
-        send(batch);
+        deliver(batch);
         batch.clear();
         backoff = Duration.ofMillis(100);
       } catch (InterruptedException e) {
@@ -74,14 +84,68 @@ final class ResultReporter {
             e.getMessage());
         WorkerRuntime.sleepQuietly(backoff);
         backoff =
-            backoff.multipliedBy(2).compareTo(Duration.ofSeconds(5)) > 0
-                ? Duration.ofSeconds(5)
+            backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0
+                ? MAX_BACKOFF
                 : backoff.multipliedBy(2);
       } catch (Throwable t) {
         log.error("result reporter error, continuing", t);
         WorkerRuntime.sleepQuietly(backoff);
       }
     }
+  }
+
+  /** Sends a batch; a refused batch is sent one by one, a refused result as a failure. */
+  private void deliver(List<AttemptResult> batch) {
+    try {
+      send(batch);
+    } catch (ErrandApiException e) {
+      if (!isRefusal(e)) {
+        throw e;
+      }
+      if (batch.size() > 1) {
+        log.warn(
+            "server refused a batch of {} results ({}); sending them one by one",
+            batch.size(),
+            e.getMessage());
+        for (AttemptResult r : batch) {
+          deliver(List.of(r));
+        }
+      } else {
+        deliverRefused(batch.getFirst(), e);
+      }
+    }
+  }
+
+  private void deliverRefused(AttemptResult refused, ErrandApiException e) {
+    log.error(
+        "server refused the result of run {} attempt {}: {}",
+        refused.runId(),
+        refused.attempt(),
+        e.getMessage());
+    if (!refused.success() && refused.error() != null && refused.error().stackTrace().isEmpty()) {
+      active.remove(refused.runId(), refused.leaseToken()); // already the minimal form: give up
+      return;
+    }
+    String message = "the server refused this attempt's result: " + e.getMessage();
+    RunError error = new RunError("dev.errand.ResultRefused", message, "", true);
+    deliver(
+        List.of(
+            new AttemptResult(
+                refused.runId(),
+                refused.taskIdentifier(),
+                refused.leaseToken(),
+                refused.attempt(),
+                false,
+                null,
+                error)));
+  }
+
+  private static boolean isRefusal(ErrandApiException e) {
+    return e.status() >= 400
+        && e.status() < 500
+        && e.status() != 401
+        && e.status() != 408
+        && e.status() != 429;
   }
 
   private void send(List<AttemptResult> batch) {

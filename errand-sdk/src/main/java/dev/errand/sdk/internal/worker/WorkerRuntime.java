@@ -32,6 +32,7 @@ public final class WorkerRuntime {
   private static final Logger log = LoggerFactory.getLogger(WorkerRuntime.class);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
   private static final Duration CLAIM_TIMEOUT_MARGIN = Duration.ofSeconds(15);
+  private static final Duration SLOT_WAIT = Duration.ofMillis(200);
 
   private final HttpTransport transport;
   private final String workerId;
@@ -80,7 +81,8 @@ public final class WorkerRuntime {
     register();
     reporter.start();
     heartbeater.start();
-    claimThread = Thread.ofVirtual().name("errand-claim-" + workerId).start(this::claimLoop);
+    claimThread =
+        Thread.ofPlatform().daemon().name("errand-claim-" + workerId).start(this::claimLoop);
     log.info(
         "Errand worker {} started: tasks {}, max concurrency {}",
         workerId,
@@ -95,10 +97,12 @@ public final class WorkerRuntime {
           new TaskRegistration(
               task.id(), task.queue(), task.retry(), PayloadSchema.of(task.payloadType())));
     }
-    transport.post(
-        WorkerProtocol.REGISTER_PATH,
-        new RegisterRequest(workerId, registrations),
-        RegisterResponse.class);
+    RegisterResponse response =
+        transport.post(
+            WorkerProtocol.REGISTER_PATH,
+            new RegisterRequest(workerId, registrations),
+            RegisterResponse.class);
+    heartbeater.setInterval(Duration.ofMillis(response.heartbeatMillis()));
   }
 
   private void claimLoop() {
@@ -107,7 +111,9 @@ public final class WorkerRuntime {
     while (running.get()) {
       int permits = 0;
       try {
-        slots.acquire();
+        if (!slots.tryAcquire(SLOT_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+          continue; // all slots busy: look at `running` again
+        }
         permits = 1 + slots.drainPermits();
         ClaimResponse response =
             transport.post(
@@ -116,6 +122,7 @@ public final class WorkerRuntime {
                 claimResponseType,
                 pollWait.plus(CLAIM_TIMEOUT_MARGIN));
         heartbeater.setInterval(Duration.ofMillis(response.heartbeatMillis()));
+        // launched even when closing: these runs are leased to this worker now
         for (ClaimedRun run : response.runs()) {
           permits--;
           launch(run);
@@ -166,9 +173,7 @@ public final class WorkerRuntime {
     } catch (ErrandException e) {
       log.debug("could not tell the server worker {} stops: {}", workerId, e.getMessage());
     }
-    if (claimThread != null) {
-      claimThread.interrupt();
-    }
+    stopClaiming();
     try {
       if (!slots.tryAcquire(maxConcurrency, shutdownTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
         log.warn(
@@ -184,6 +189,25 @@ public final class WorkerRuntime {
     heartbeater.close();
     reporter.close();
     log.info("Errand worker {} stopped", workerId);
+  }
+
+  /**
+   * Lets the claim in flight finish rather than interrupting it: runs the server already leased in
+   * it would otherwise sit unexecuted until their lease expired. The stop call above makes a
+   * waiting claim answer at once.
+   */
+  private void stopClaiming() {
+    if (claimThread == null) {
+      return;
+    }
+    try {
+      if (!claimThread.join(pollWait.plus(CLAIM_TIMEOUT_MARGIN))) {
+        claimThread.interrupt();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      claimThread.interrupt();
+    }
   }
 
   static void sleepQuietly(Duration d) {

@@ -33,7 +33,7 @@ final class AttemptOutcomes {
       "lease_worker_id = NULL, lease_expires_at = NULL, version = version + 1,"
           + " updated_at = CURRENT_TIMESTAMP";
   private static final String MATCH_LEASE =
-      " WHERE id = ? AND lease_token = ? AND attempt_count = ?";
+      " WHERE id = ? AND lease_token = ? AND attempt_count = ? AND environment_id = ?";
 
   private final Database database;
   private final Dialect dialect;
@@ -43,13 +43,15 @@ final class AttemptOutcomes {
     this.dialect = dialect;
   }
 
-  List<OutcomeResult> finish(List<AttemptOutcome> outcomes) {
+  List<OutcomeResult> finish(UUID environmentId, List<AttemptOutcome> outcomes) {
+    Objects.requireNonNull(environmentId, "environmentId");
     if (outcomes.isEmpty()) {
       return List.of();
     }
     outcomes.forEach(AttemptOutcomes::validate);
     return database.transaction(
-        "finish " + outcomes.size() + " attempt(s)", connection -> finish(connection, outcomes));
+        "finish " + outcomes.size() + " attempt(s)",
+        connection -> finish(connection, environmentId, outcomes));
   }
 
   private static void validate(AttemptOutcome outcome) {
@@ -72,7 +74,8 @@ final class AttemptOutcomes {
     }
   }
 
-  private List<OutcomeResult> finish(Connection connection, List<AttemptOutcome> outcomes)
+  private List<OutcomeResult> finish(
+      Connection connection, UUID environmentId, List<AttemptOutcome> outcomes)
       throws SQLException {
     // Group by statement; inside a group, one lock order (by run id) so batches cannot deadlock.
     Map<String, List<Integer>> groups = new LinkedHashMap<>();
@@ -85,7 +88,7 @@ final class AttemptOutcomes {
       members.sort(Comparator.comparing(i -> outcomes.get(i).runId()));
       try (PreparedStatement ps = connection.prepareStatement(group.getKey())) {
         for (int i : members) {
-          bindUpdateRun(ps, outcomes.get(i));
+          bindUpdateRun(ps, outcomes.get(i), environmentId);
           ps.addBatch();
         }
         int[] counts = ps.executeBatch();
@@ -135,8 +138,8 @@ final class AttemptOutcomes {
         + MATCH_LEASE;
   }
 
-  private static void bindUpdateRun(PreparedStatement ps, AttemptOutcome outcome)
-      throws SQLException {
+  private static void bindUpdateRun(
+      PreparedStatement ps, AttemptOutcome outcome, UUID environmentId) throws SQLException {
     int i = 1;
     switch (outcome.kind()) {
       case SUCCEEDED -> ps.setString(i++, outcome.outputJson());
@@ -151,7 +154,8 @@ final class AttemptOutcomes {
     }
     ps.setObject(i++, outcome.runId());
     ps.setLong(i++, outcome.leaseToken());
-    ps.setInt(i, outcome.attempt());
+    ps.setInt(i++, outcome.attempt());
+    ps.setObject(i, environmentId);
   }
 
   private static void finishAttemptRows(

@@ -227,13 +227,14 @@ public final class JdbcStore implements Store {
   }
 
   @Override
-  public Set<UUID> heartbeat(List<LeaseRef> leaseRefs, Duration lease) {
-    return leases.heartbeat(leaseRefs, lease);
+  public Set<UUID> heartbeat(UUID environmentId, List<LeaseRef> leaseRefs, Duration lease) {
+    return leases.heartbeat(environmentId, leaseRefs, lease);
   }
 
   @Override
-  public List<OutcomeResult> finishAttempts(List<AttemptOutcome> attemptOutcomes) {
-    return outcomes.finish(attemptOutcomes);
+  public List<OutcomeResult> finishAttempts(
+      UUID environmentId, List<AttemptOutcome> attemptOutcomes) {
+    return outcomes.finish(environmentId, attemptOutcomes);
   }
 
   @Override

@@ -25,7 +25,7 @@ final class Leases {
     this.heartbeat =
         "UPDATE runs SET lease_expires_at = "
             + dialect.plusMillis("CURRENT_TIMESTAMP")
-            + ", updated_at = CURRENT_TIMESTAMP WHERE id = ? AND lease_token = ? AND "
+            + ", updated_at = CURRENT_TIMESTAMP WHERE id = ? AND lease_token = ? AND environment_id = ? AND "
             + StatusSql.is(RunStatus.EXECUTING);
   }
 
@@ -42,7 +42,7 @@ final class Leases {
             new Claim.Request(environmentId, List.copyOf(taskIds), workerId, max, leaseMillis));
   }
 
-  Set<UUID> heartbeat(List<LeaseRef> leases, Duration lease) {
+  Set<UUID> heartbeat(UUID environmentId, List<LeaseRef> leases, Duration lease) {
     long leaseMillis = positiveMillis(lease);
     if (leases.isEmpty()) {
       return Set.of();
@@ -57,6 +57,7 @@ final class Leases {
               ps.setLong(1, leaseMillis);
               ps.setObject(2, ref.runId());
               ps.setLong(3, ref.leaseToken());
+              ps.setObject(4, environmentId);
               ps.addBatch();
             }
             int[] counts = ps.executeBatch();
