@@ -8,10 +8,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One statement: pick due runs with {@code FOR UPDATE SKIP LOCKED} (served by the partial index
- * {@code runs_claimable_idx}), move them to {@code EXECUTING}, insert their attempts, return them.
- * The pick is a CTE so that it runs exactly once; concurrent claimers skip each other's rows
- * instead of waiting for them.
+ * One statement: pick due runs with {@code FOR UPDATE SKIP LOCKED}, one task at a time (a LATERAL
+ * per task id, each an ordered, limited walk of the partial index {@code runs_claimable_idx}, so a
+ * large backlog is never read or sorted), then the oldest {@code max} of those, move them to {@code
+ * EXECUTING}, insert their attempts, return them. The pick is a CTE so that it runs exactly once;
+ * concurrent claimers skip each other's rows instead of waiting for them.
  */
 final class PostgresClaim implements Claim {
 
@@ -25,12 +26,18 @@ final class PostgresClaim implements Claim {
     String claimable = StatusSql.mayMoveTo(RunStatus.EXECUTING);
     return """
     WITH picked AS (
-      SELECT id FROM runs
-      WHERE environment_id = ? AND task_id = ANY(?) AND %1$s
-        AND available_at <= CURRENT_TIMESTAMP
-      ORDER BY available_at, id
+      SELECT p.id, p.available_at
+      FROM unnest(CAST(? AS text[])) AS t(task_id)
+      CROSS JOIN LATERAL (
+        SELECT id, available_at FROM runs
+        WHERE environment_id = ? AND task_id = t.task_id AND %1$s
+          AND available_at <= CURRENT_TIMESTAMP
+        ORDER BY available_at, id
+        LIMIT ?
+        FOR UPDATE SKIP LOCKED
+      ) p
+      ORDER BY p.available_at, p.id
       LIMIT ?
-      FOR UPDATE SKIP LOCKED
     ), claimed AS (
       UPDATE runs r SET
         status = %2$s,
@@ -65,11 +72,12 @@ final class PostgresClaim implements Claim {
         "claim runs",
         connection -> {
           try (PreparedStatement ps = connection.prepareStatement(sql)) {
-            ps.setObject(1, request.environmentId());
-            ps.setArray(2, RunRows.textArray(connection, request.taskIds()));
+            ps.setArray(1, RunRows.textArray(connection, request.taskIds()));
+            ps.setObject(2, request.environmentId());
             ps.setInt(3, request.max());
-            ps.setString(4, request.workerId());
-            ps.setLong(5, request.leaseMillis());
+            ps.setInt(4, request.max());
+            ps.setString(5, request.workerId());
+            ps.setLong(6, request.leaseMillis());
             List<ClaimedRun> claimed = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {

@@ -72,6 +72,50 @@ class PostgresStoreClaimPlanTest {
     assertThat(plan).contains("runs_claimable_idx");
   }
 
+  @Test
+  void claimReadsOnlyWhatItMayClaimWhateverTheBacklog() throws SQLException {
+    UUID backlogged = UUID.randomUUID();
+    try (Connection connection = connect();
+        Statement statement = connection.createStatement()) {
+      statement.execute(
+          """
+          INSERT INTO runs (id, environment_id, task_id, queue, status, payload, max_attempts,
+                            created_at, available_at, updated_at)
+          SELECT gen_random_uuid(), '%s', 'task-' || (n %% 3), 'q', 'QUEUED', '{}', 3,
+                 now(), now() - (n * interval '1 millisecond'), now()
+          FROM generate_series(1, 60000) AS n
+          """
+              .formatted(backlogged));
+      statement.execute("ANALYZE runs");
+      connection.setAutoCommit(false);
+      try (PreparedStatement ps =
+          connection.prepareStatement(
+              "EXPLAIN (ANALYZE, FORMAT TEXT) " + PostgresClaim.sql(new PostgresDialect()))) {
+        ps.setArray(
+            1, connection.createArrayOf("text", new String[] {"task-0", "task-1", "task-2"}));
+        ps.setObject(2, backlogged);
+        ps.setInt(3, 50);
+        ps.setInt(4, 50);
+        ps.setString(5, "worker");
+        ps.setLong(6, 30_000);
+        List<String> lines = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            lines.add(rs.getString(1));
+          }
+        }
+        String plan = String.join("\n", lines);
+        assertThat(plan).contains("runs_claimable_idx").doesNotContain("Seq Scan on runs");
+        // each per-task index walk stops at the limit: 50 rows a loop, 3 loops, not 60,000
+        assertThat(plan)
+            .containsPattern(
+                "Index Scan using runs_claimable_idx[^\\n]*actual time=[^\\n]* rows=50(\\.00)? loops=3");
+      } finally {
+        connection.rollback();
+      }
+    }
+  }
+
   private static String explainClaim(boolean forbidSeqScan) throws SQLException {
     try (Connection connection = connect()) {
       if (forbidSeqScan) {
@@ -81,11 +125,12 @@ class PostgresStoreClaimPlanTest {
       }
       try (PreparedStatement ps =
           connection.prepareStatement("EXPLAIN " + PostgresClaim.sql(new PostgresDialect()))) {
-        ps.setObject(1, environmentId);
-        ps.setArray(2, connection.createArrayOf("text", new String[] {"task-0", "task-1"}));
+        ps.setArray(1, connection.createArrayOf("text", new String[] {"task-0", "task-1"}));
+        ps.setObject(2, environmentId);
         ps.setInt(3, 20);
-        ps.setString(4, "worker");
-        ps.setLong(5, 30_000);
+        ps.setInt(4, 20);
+        ps.setString(5, "worker");
+        ps.setLong(6, 30_000);
         List<String> lines = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
