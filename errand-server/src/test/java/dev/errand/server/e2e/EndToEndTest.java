@@ -677,6 +677,19 @@ abstract class EndToEndTest {
     assertThat(health.statusCode()).isEqualTo(200);
   }
 
+  @Test
+  void healthIs503OnceTheStoreIsGone() throws Exception {
+    assertThat(get("/healthz", null).statusCode()).isEqualTo(200);
+    server.store().close();
+    HttpResponse<String> health = get("/healthz", null);
+    assertThat(health.statusCode()).isEqualTo(503);
+    assertThat(health.body()).contains("store_unreachable");
+    expectError(
+        post("/api/v1/tasks/process-order/trigger", "{\"payload\":{}}", secretKey),
+        503,
+        "store_unavailable");
+  }
+
   private HttpResponse<String> post(String path, String body, String key) throws Exception {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(URI.create(server.localUrl() + path))
