@@ -1,5 +1,6 @@
 package dev.errand.bench;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -29,6 +30,9 @@ import java.util.Set;
  *     the benchmark's own databases
  * @param poolSize connections in the PostgreSQL store's pool
  * @param timeout longest wait of any one phase (enqueue, drain, verification)
+ * @param samplesFile where the latency scenario appends one CSV line per measured run, or null
+ * @param quietWait before each measurement, wait up to this long for the rest of the machine to be
+ *     idle (zero: do not wait)
  */
 record Options(
     List<StoreKind> stores,
@@ -43,7 +47,9 @@ record Options(
     int repeat,
     String postgresUrl,
     int poolSize,
-    Duration timeout) {
+    Duration timeout,
+    Duration quietWait,
+    Path samplesFile) {
 
   enum StoreKind {
     POSTGRES,
@@ -65,16 +71,20 @@ record Options(
         --runs N                          runs per drain measurement (default 20000)
         --batch N                         runs per batchTrigger call, 1..1000 (default 1000)
         --concurrency N[,N...]            worker maxConcurrency values the drain tries; the
-                                          latency scenario uses the first (default 200,350,500)
+                                          latency scenario uses the first (default 100,200,500,1000)
         --rate N                          latency scenario: triggers per second (default 200)
         --seconds N                       latency scenario: measured seconds (default 30)
-        --warmup-seconds N                latency scenario: unmeasured lead-in (default 5)
-        --warmup-runs N                   drain: unmeasured runs before the figures (default 5000)
+        --warmup-seconds N                latency scenario: unmeasured lead-in (default 20)
+        --warmup-runs N                   drain: unmeasured runs before the figures (default 20000)
         --repeat N                        measurements per setting (default 1)
         --postgres-url URL                loopback server to create databases on
                                           (default %s, or $ERRAND_BENCH_DATABASE_URL)
         --pool-size N                     PostgreSQL store pool size (default 10, the server's)
         --timeout-seconds N               longest wait of one phase (default 300)
+        --quiet-wait-seconds N            before each measurement, wait up to N s for the rest of
+                                          the machine to be idle (default 0: do not wait)
+        --samples FILE                    latency scenario: append every measured run's timings
+                                          to FILE as CSV
       """
           .formatted(DEFAULT_POSTGRES_URL);
 
@@ -90,7 +100,7 @@ record Options(
     if (batchSize < 1 || batchSize > 1_000) {
       throw new IllegalArgumentException("batch must be between 1 and 1000, was " + batchSize);
     }
-    if (warmupSeconds < 0 || warmupRuns < 0) {
+    if (warmupSeconds < 0 || warmupRuns < 0 || quietWait.isNegative()) {
       throw new IllegalArgumentException("warm-up values must not be negative");
     }
     concurrency.forEach(c -> positive("concurrency", c));
@@ -119,16 +129,18 @@ record Options(
             scenarios(values.getOrDefault("scenario", "all")),
             integer(values, "runs", 20_000),
             integer(values, "batch", 1_000),
-            integers(values.getOrDefault("concurrency", "200,350,500")),
+            integers(values.getOrDefault("concurrency", "100,200,500,1000")),
             integer(values, "rate", 200),
             integer(values, "seconds", 30),
-            integer(values, "warmup-seconds", 5),
-            integer(values, "warmup-runs", 5_000),
+            integer(values, "warmup-seconds", 20),
+            integer(values, "warmup-runs", 20_000),
             integer(values, "repeat", 1),
             values.getOrDefault(
                 "postgres-url", envUrl == null || envUrl.isBlank() ? DEFAULT_POSTGRES_URL : envUrl),
             integer(values, "pool-size", 10),
-            Duration.ofSeconds(integer(values, "timeout-seconds", 300)));
+            Duration.ofSeconds(integer(values, "timeout-seconds", 300)),
+            Duration.ofSeconds(integer(values, "quiet-wait-seconds", 0)),
+            values.containsKey("samples") ? Path.of(values.get("samples")) : null);
     values.keySet().removeAll(KNOWN);
     if (!values.isEmpty()) {
       throw new IllegalArgumentException("unknown option(s) " + values.keySet());
@@ -138,8 +150,21 @@ record Options(
 
   private static final Set<String> KNOWN =
       Set.of(
-          "store", "scenario", "runs", "batch", "concurrency", "rate", "seconds", "warmup-seconds",
-          "warmup-runs", "repeat", "postgres-url", "pool-size", "timeout-seconds");
+          "store",
+          "scenario",
+          "runs",
+          "batch",
+          "concurrency",
+          "rate",
+          "seconds",
+          "warmup-seconds",
+          "warmup-runs",
+          "repeat",
+          "postgres-url",
+          "pool-size",
+          "timeout-seconds",
+          "quiet-wait-seconds",
+          "samples");
 
   private static List<StoreKind> stores(String s) {
     return switch (s.toLowerCase(Locale.ROOT)) {

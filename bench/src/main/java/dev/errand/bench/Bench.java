@@ -1,0 +1,156 @@
+package dev.errand.bench;
+
+import dev.errand.bench.Options.Scenario;
+import dev.errand.bench.Options.StoreKind;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Whole-system benchmarks of Errand: server, store, worker and client in this one JVM, talking HTTP
+ * over 127.0.0.1. Two scenarios on each store: drain throughput ({@link DrainScenario}) and start
+ * latency at a steady rate ({@link LatencyScenario}). Each measurement gets a fresh store (a new
+ * PostgreSQL database, dropped afterwards, or a temporary directory). See docs/benchmarks.md.
+ *
+ * <pre>
+ * ./mvnw -q -pl bench -am package -DskipTests
+ * java -cp "bench/target/errand-bench.jar:bench/target/lib/*" dev.errand.bench.Bench --store postgres
+ * </pre>
+ */
+public final class Bench {
+  private Bench() {}
+
+  public static void main(String[] args) throws InterruptedException {
+    Options options;
+    try {
+      if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+        System.out.print(Options.USAGE);
+        return;
+      }
+      options = Options.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.err.print(Options.USAGE);
+      System.exit(2);
+      return;
+    }
+    PrintStream out = System.out;
+    machine(out, options);
+    List<DrainScenario.Result> drains = new ArrayList<>();
+    List<LatencyScenario.Result> latencies = new ArrayList<>();
+    for (StoreKind store : options.stores()) {
+      if (options.scenarios().contains(Scenario.DRAIN)) {
+        drain(out, options, store, drains);
+      }
+      if (options.scenarios().contains(Scenario.LATENCY)) {
+        for (int i = 0; i < options.repeat(); i++) {
+          progress(
+              out,
+              "%s latency at %d runs/s for %d s (+%d s warm-up), maxConcurrency %d",
+              store,
+              options.rate(),
+              options.seconds(),
+              options.warmupSeconds(),
+              options.concurrency().getFirst());
+          awaitQuiet(out, options);
+          latencies.add(new LatencyScenario(options).measure(store));
+        }
+      }
+    }
+    Report report = new Report(out);
+    report.drain(drains);
+    report.latency(latencies);
+    boolean verified =
+        drains.stream().allMatch(DrainScenario.Result::verified)
+            && latencies.stream().allMatch(LatencyScenario.Result::verified);
+    out.println();
+    out.println(
+        verified ? "Every run executed exactly once." : "VERIFICATION FAILED (see tables).");
+    System.exit(verified ? 0 : 1);
+  }
+
+  private static void drain(
+      PrintStream out, Options options, StoreKind store, List<DrainScenario.Result> results)
+      throws InterruptedException {
+    DrainScenario drain = new DrainScenario(options);
+    progress(out, "%s drain warm-up: %d runs (not counted)", store, options.warmupRuns());
+    drain.warmUp(store);
+    for (boolean overlapped : new boolean[] {false, true}) {
+      for (int concurrency : options.concurrency()) {
+        for (int i = 0; i < options.repeat(); i++) {
+          progress(
+              out,
+              "%s drain %s: %d runs, maxConcurrency %d",
+              store,
+              overlapped ? "overlapped" : "after enqueue",
+              options.runs(),
+              concurrency);
+          awaitQuiet(out, options);
+          DrainScenario.Result r = drain.measure(store, overlapped, concurrency);
+          progress(
+              out,
+              "  enqueue %.0f runs/s, drain %.0f runs/s%s",
+              r.enqueueRate(),
+              r.drainRate(),
+              r.verified() ? "" : " (NOT VERIFIED)");
+          results.add(r);
+        }
+      }
+    }
+  }
+
+  private static void awaitQuiet(PrintStream out, Options options) throws InterruptedException {
+    if (options.quietWait().isPositive() && !CpuMeter.awaitQuiet(options.quietWait())) {
+      progress(
+          out, "  the machine did not get quiet within %s; measuring anyway", options.quietWait());
+    }
+  }
+
+  private static void machine(PrintStream out, Options options) {
+    Runtime rt = Runtime.getRuntime();
+    out.printf(
+        Locale.ROOT,
+        "Errand bench: %d CPUs, max heap %d MiB, Java %s (%s), %s %s%n",
+        rt.availableProcessors(),
+        rt.maxMemory() >> 20,
+        Runtime.version(),
+        System.getProperty("java.vm.name"),
+        System.getProperty("os.name"),
+        System.getProperty("os.arch"));
+    if (options.stores().contains(StoreKind.POSTGRES)) {
+      out.println("PostgreSQL " + Deployment.postgresVersion(options.postgresUrl()));
+    }
+    out.println(
+        "Options: "
+            + options.stores()
+            + " "
+            + options.scenarios()
+            + ", runs "
+            + options.runs()
+            + ", batch "
+            + options.batchSize()
+            + ", concurrency "
+            + options.concurrency()
+            + ", rate "
+            + options.rate()
+            + "/s for "
+            + options.seconds()
+            + " s (+"
+            + options.warmupSeconds()
+            + " s warm-up), pool "
+            + options.poolSize());
+  }
+
+  private static void progress(PrintStream out, String format, Object... args) {
+    out.printf(Locale.ROOT, "[%tT] " + format + "%n", prepend(System.currentTimeMillis(), args));
+    out.flush();
+  }
+
+  private static Object[] prepend(Object first, Object[] rest) {
+    Object[] all = new Object[rest.length + 1];
+    all[0] = first;
+    System.arraycopy(rest, 0, all, 1, rest.length);
+    return all;
+  }
+}

@@ -1,0 +1,135 @@
+package dev.errand.bench;
+
+import dev.errand.bench.Options.StoreKind;
+import dev.errand.bench.Probe.Job;
+import dev.errand.sdk.ErrandClient;
+import dev.errand.sdk.ErrandWorker;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Drain throughput: {@code runs} no-op runs triggered with {@code batchTrigger}, then executed by
+ * one worker in the same JVM, on a fresh store each time.
+ *
+ * <ul>
+ *   <li><b>after enqueue</b>: every run is stored before the worker starts; the drain is timed from
+ *       just before {@code worker.start()} until the server reports no run QUEUED, DELAYED or
+ *       EXECUTING (polled every 5 ms once every task body has started).
+ *   <li><b>overlapped</b>: the worker runs first; the drain is timed from the first trigger call to
+ *       the same end.
+ * </ul>
+ *
+ * Each measurement then checks that every run executed exactly once: counted in the task body per
+ * sequence number, and read back from the server (every run COMPLETED with one attempt).
+ */
+final class DrainScenario {
+
+  /** One drain measurement. Rates are runs per second; -1 when the phase timed out. */
+  record Result(
+      StoreKind store,
+      boolean overlapped,
+      int concurrency,
+      int runs,
+      double enqueueSeconds,
+      double lastStartSeconds,
+      double drainSeconds,
+      Probe.Executions executions,
+      ServerCheck.Tally tally,
+      CpuMeter.Usage cpu,
+      double statusCheckMillis) {
+
+    double enqueueRate() {
+      return enqueueSeconds > 0 ? runs / enqueueSeconds : -1;
+    }
+
+    double drainRate() {
+      return drainSeconds > 0 ? runs / drainSeconds : -1;
+    }
+
+    boolean verified() {
+      return drainSeconds > 0 && executions.exactlyOnce(runs) && tally.allCompletedOnce(runs);
+    }
+  }
+
+  private final Options options;
+
+  DrainScenario(Options options) {
+    this.options = options;
+  }
+
+  /** An unmeasured drain, so the JIT has compiled the hot paths before the figures. */
+  void warmUp(StoreKind store) throws InterruptedException {
+    if (options.warmupRuns() > 0) {
+      measure(store, false, options.concurrency().getFirst(), options.warmupRuns());
+    }
+  }
+
+  Result measure(StoreKind store, boolean overlapped, int concurrency) throws InterruptedException {
+    return measure(store, overlapped, concurrency, options.runs());
+  }
+
+  private Result measure(StoreKind store, boolean overlapped, int concurrency, int runs)
+      throws InterruptedException {
+    Duration timeout = options.timeout();
+    try (Deployment deployment = Deployment.start(store, options)) {
+      ErrandClient client = deployment.client();
+      Probe probe = new Probe(runs);
+      probe.register(client);
+      ErrandWorker worker = probe.worker(client, concurrency);
+      CpuMeter.Snapshot before;
+      double enqueueSeconds;
+      try {
+        if (overlapped) {
+          worker.start();
+          before = CpuMeter.take();
+          enqueueSeconds = enqueue(client, probe, runs);
+        } else {
+          enqueueSeconds = enqueue(client, probe, runs);
+          before = CpuMeter.take();
+          worker.start();
+        }
+        long start = before.wallNanos();
+        boolean started = probe.awaitAllStarted(timeout);
+        long end = started ? ServerCheck.awaitDrained(client, timeout) : -1;
+        CpuMeter.Usage cpu = CpuMeter.between(before, CpuMeter.take());
+        double lastStart = started ? seconds(probe.lastStart() - start) : -1;
+        double drain = end > 0 ? seconds(end - start) : -1;
+        worker.close();
+        double statusCheckMillis = ServerCheck.timeDrainedCheck(client);
+        return new Result(
+            store,
+            overlapped,
+            concurrency,
+            runs,
+            enqueueSeconds,
+            lastStart,
+            drain,
+            probe.executions(),
+            ServerCheck.tally(client, runs),
+            cpu,
+            statusCheckMillis);
+      } finally {
+        worker.close();
+      }
+    }
+  }
+
+  /** Triggers {@code runs} runs in batches, one call at a time; returns the seconds it took. */
+  private double enqueue(ErrandClient client, Probe probe, int runs) {
+    long start = System.nanoTime();
+    for (int from = 0; from < runs; from += options.batchSize()) {
+      int to = Math.min(runs, from + options.batchSize());
+      List<Job> batch = new ArrayList<>(to - from);
+      for (int seq = from; seq < to; seq++) {
+        batch.add(new Job(seq));
+      }
+      client.batchTrigger(probe.task(), batch);
+    }
+    return seconds(System.nanoTime() - start);
+  }
+
+  static double seconds(long nanos) {
+    return nanos / 1e9;
+  }
+}

@@ -1,0 +1,119 @@
+package dev.errand.bench;
+
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Locale;
+
+/** Prints the figures as plain-text tables (also valid Markdown). */
+final class Report {
+  static final double TARGET_DRAIN_POSTGRES = 3_000;
+  static final double TARGET_P50_MS = 10;
+  static final double TARGET_P99_MS = 50;
+
+  private final PrintStream out;
+
+  Report(PrintStream out) {
+    this.out = out;
+  }
+
+  void drain(List<DrainScenario.Result> results) {
+    if (results.isEmpty()) {
+      return;
+    }
+    out.println();
+    out.println("Drain throughput (runs/s; the target is >= 3,000 runs/s drain on PostgreSQL)");
+    out.println();
+    out.println(
+        "| store | mode | maxConcurrency | runs | enqueue runs/s | last body start s | drained s"
+            + " | drain runs/s | JVM CPU ms/run | cores JVM / PG / irq / other | status check ms"
+            + " | exactly once |");
+    out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---|");
+    for (DrainScenario.Result r : results) {
+      out.println(
+          String.format(
+              Locale.ROOT,
+              "| %s | %s | %d | %d | %s | %s | %s | %s | %.2f | %s | %.1f | %s |",
+              store(r.store()),
+              r.overlapped() ? "overlapped" : "after enqueue",
+              r.concurrency(),
+              r.runs(),
+              rate(r.enqueueRate()),
+              secs(r.lastStartSeconds()),
+              secs(r.drainSeconds()),
+              rate(r.drainRate()),
+              r.cpu().jvmMillisPer(r.runs()),
+              cores(r.cpu()),
+              r.statusCheckMillis(),
+              r.verified() ? "yes" : "NO: " + r.executions() + "; " + r.tally()));
+    }
+  }
+
+  void latency(List<LatencyScenario.Result> results) {
+    if (results.isEmpty()) {
+      return;
+    }
+    out.println();
+    out.println(
+        "Start latency, trigger call to task body start (ms; targets p50 <= 10, p99 <= 50)");
+    out.println();
+    out.println(
+        "| store | rate/s (achieved) | runs | p50 | p90 | p99 | max | mean | trigger call p50"
+            + " / p99 | JVM CPU ms/run | cores JVM / PG / irq / other | exactly once |");
+    out.println("|---|---|---:|---:|---:|---:|---:|---:|---|---:|---|---|");
+    for (LatencyScenario.Result r : results) {
+      Percentiles l = r.startLatency();
+      Percentiles c = r.triggerCall();
+      out.println(
+          String.format(
+              Locale.ROOT,
+              "| %s | %.0f (%.1f) | %d%s | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f / %.1f | %.2f | %s"
+                  + " | %s |",
+              store(r.store()),
+              r.targetRate(),
+              r.achievedRate(),
+              l.count(),
+              l.missing() > 0 ? " (" + l.missing() + " never started)" : "",
+              l.p50(),
+              l.p90(),
+              l.p99(),
+              l.max(),
+              l.mean(),
+              c.p50(),
+              c.p99(),
+              r.cpu().jvmMillisPer(l.count() + l.missing()),
+              cores(r.cpu()),
+              r.verified()
+                  ? "yes"
+                  : "NO: "
+                      + r.triggerErrors()
+                      + " trigger errors ("
+                      + r.firstError()
+                      + "); "
+                      + r.executions()
+                      + "; "
+                      + r.tally()));
+    }
+  }
+
+  private static String store(Options.StoreKind kind) {
+    return kind == Options.StoreKind.POSTGRES ? "postgres" : "embedded";
+  }
+
+  private static String cores(CpuMeter.Usage u) {
+    return String.format(
+        Locale.ROOT,
+        "%.2f / %.2f / %.2f / %.2f",
+        u.jvmCores(),
+        u.postgresCores(),
+        u.interruptCores(),
+        u.otherCores());
+  }
+
+  private static String rate(double perSecond) {
+    return perSecond < 0 ? "timeout" : String.format(Locale.ROOT, "%,.0f", perSecond);
+  }
+
+  private static String secs(double s) {
+    return s < 0 ? "timeout" : String.format(Locale.ROOT, "%.2f", s);
+  }
+}

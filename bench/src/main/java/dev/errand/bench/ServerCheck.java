@@ -1,0 +1,133 @@
+package dev.errand.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.errand.sdk.ErrandClient;
+import dev.errand.sdk.Run;
+import dev.errand.sdk.RunPage;
+import dev.errand.sdk.RunQuery;
+import dev.errand.sdk.RunStatus;
+import java.time.Duration;
+import java.util.BitSet;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
+
+/** What the server says about the benchmark's runs, read over its public API. */
+final class ServerCheck {
+  private static final RunQuery ONE = RunQuery.ALL.withLimit(1);
+  private static final Duration POLL = Duration.ofMillis(5);
+
+  private ServerCheck() {}
+
+  /** Whether no run is waiting for a worker or executing. */
+  static boolean drained(ErrandClient client) {
+    return none(client, RunStatus.EXECUTING)
+        && none(client, RunStatus.QUEUED)
+        && none(client, RunStatus.DELAYED);
+  }
+
+  /**
+   * Milliseconds one {@link #drained} check takes once every run has finished: three {@code GET
+   * /api/v1/runs?status=...&limit=1} calls that find nothing (median of five checks).
+   */
+  static double timeDrainedCheck(ErrandClient client) {
+    long[] nanos = new long[5];
+    for (int i = 0; i < nanos.length; i++) {
+      long start = System.nanoTime();
+      drained(client);
+      nanos[i] = System.nanoTime() - start;
+    }
+    java.util.Arrays.sort(nanos);
+    return nanos[nanos.length / 2] / 1e6;
+  }
+
+  private static boolean none(ErrandClient client, RunStatus status) {
+    return client.runs().list(ONE.withStatus(status)).data().isEmpty();
+  }
+
+  /**
+   * Polls (every 5 ms) until {@link #drained}; returns the System.nanoTime when it first was, or -1
+   * after {@code timeout}.
+   */
+  static long awaitDrained(ErrandClient client, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (drained(client)) {
+        return System.nanoTime();
+      }
+      LockSupport.parkNanos(POLL.toNanos());
+    }
+    return -1;
+  }
+
+  /**
+   * Every run in the environment, tallied: runs per status, runs whose attempt count is not 1, and
+   * whether each sequence number 0..runs-1 has exactly one run.
+   */
+  record Tally(
+      Map<RunStatus, Integer> byStatus,
+      int total,
+      int notOneAttempt,
+      int seqMissing,
+      int seqDuplicated) {
+    int count(RunStatus s) {
+      return byStatus.getOrDefault(s, 0);
+    }
+
+    /** All {@code runs} runs COMPLETED after exactly one attempt, one run per sequence number. */
+    boolean allCompletedOnce(int runs) {
+      return total == runs
+          && count(RunStatus.COMPLETED) == runs
+          && notOneAttempt == 0
+          && seqMissing == 0
+          && seqDuplicated == 0;
+    }
+
+    @Override
+    public String toString() {
+      return "runs "
+          + total
+          + " "
+          + byStatus
+          + ", attempts!=1: "
+          + notOneAttempt
+          + ", seq missing/duplicated: "
+          + seqMissing
+          + "/"
+          + seqDuplicated;
+    }
+  }
+
+  /** Pages through every run (100 a page), newest first. */
+  static Tally tally(ErrandClient client, int runs) {
+    Map<RunStatus, Integer> byStatus = new EnumMap<>(RunStatus.class);
+    BitSet seen = new BitSet(runs);
+    int total = 0;
+    int notOneAttempt = 0;
+    int duplicated = 0;
+    int outOfRange = 0;
+    RunQuery query = RunQuery.ALL.withLimit(100);
+    while (true) {
+      RunPage page = client.runs().list(query);
+      for (Run<JsonNode> run : page.data()) {
+        total++;
+        byStatus.merge(run.status(), 1, Integer::sum);
+        notOneAttempt += run.attemptCount() == 1 ? 0 : 1;
+        int seq = run.payload().path("seq").asInt(-1);
+        if (seq < 0 || seq >= runs) {
+          outOfRange++;
+        } else if (seen.get(seq)) {
+          duplicated++;
+        } else {
+          seen.set(seq);
+        }
+      }
+      if (page.nextCursor() == null) {
+        break;
+      }
+      query = query.withCursor(page.nextCursor());
+    }
+    return new Tally(
+        byStatus, total, notOneAttempt, runs - seen.cardinality(), duplicated + outOfRange);
+  }
+}
