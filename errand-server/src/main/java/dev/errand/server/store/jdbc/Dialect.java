@@ -37,9 +37,9 @@ interface Dialect {
   String upsertTask();
 
   /**
-   * A statement that announces due runs in the environment bound to its one {@code ?} to every node
-   * sharing the database, delivered when the transaction commits; null when the database serves one
-   * node only.
+   * A statement that announces due runs (payload bound to its one {@code ?}) to every node sharing
+   * the database, delivered when the transaction commits; null when the database serves one node
+   * only.
    */
   String announceDue();
 

@@ -59,12 +59,15 @@ public final class JdbcStore implements Store {
   private final Cancellation cancellation;
   private final PostgresUrl listenUrl;
 
+  /** Tells this store's own due-runs announcements from other nodes'. */
+  private final String nodeId = UUID.randomUUID().toString();
+
   private JdbcStore(Database database, Dialect dialect, PostgresUrl listenUrl) {
     this.database = database;
     this.listenUrl = listenUrl;
     this.environments = new Environments(database);
     this.tasks = new TaskDefinitions(database, dialect);
-    this.insertion = new RunInsertion(database, dialect);
+    this.insertion = new RunInsertion(database, dialect, nodeId);
     this.queries = new RunQueries(database, dialect);
     this.leases = new Leases(database, dialect);
     this.outcomes = new AttemptOutcomes(database, dialect);
@@ -259,7 +262,7 @@ public final class JdbcStore implements Store {
     if (listenUrl == null) {
       return () -> {};
     }
-    return new PostgresDueListener(listenUrl, listener);
+    return new PostgresDueListener(listenUrl, nodeId, listener);
   }
 
   @Override

@@ -47,7 +47,10 @@ final class PostgresDialect implements Dialect {
     """;
   }
 
-  /** The channel of due-runs announcements; the payload is the environment id. */
+  /**
+   * The channel of due-runs announcements; the payload is {@code <environment id>/<node id>}, so a
+   * node can skip its own (it woke its claims in process already).
+   */
   static final String DUE_CHANNEL = "errand_due";
 
   @Override

@@ -26,11 +26,13 @@ final class PostgresDueListener implements AutoCloseable {
 
   private final PostgresUrl url;
   private final Consumer<UUID> listener;
+  private final String ownNodeId;
   private volatile boolean closed;
   private final Thread thread;
 
-  PostgresDueListener(PostgresUrl url, Consumer<UUID> listener) {
+  PostgresDueListener(PostgresUrl url, String ownNodeId, Consumer<UUID> listener) {
     this.url = url;
+    this.ownNodeId = ownNodeId;
     this.listener = listener;
     this.thread = Thread.ofVirtual().name("errand-due-listener").start(this::loop);
   }
@@ -73,7 +75,13 @@ final class PostgresDueListener implements AutoCloseable {
     }
   }
 
-  private void deliver(String environmentId) {
+  /** Hands on another node's announcement ({@code <environment id>/<node id>}); skips our own. */
+  private void deliver(String payload) {
+    int slash = payload.indexOf('/');
+    String environmentId = slash < 0 ? payload : payload.substring(0, slash);
+    if (slash >= 0 && payload.substring(slash + 1).equals(ownNodeId)) {
+      return;
+    }
     try {
       listener.accept(UUID.fromString(environmentId));
     } catch (RuntimeException e) {

@@ -37,9 +37,11 @@ final class RunInsertion {
   private final Database database;
   private final String insert;
   private final String announceDue;
+  private final String nodeId;
 
-  RunInsertion(Database database, Dialect dialect) {
+  RunInsertion(Database database, Dialect dialect, String nodeId) {
     this.database = database;
+    this.nodeId = nodeId;
     this.announceDue = dialect.announceDue();
     this.insert =
         "INSERT INTO runs (id, environment_id, task_id, queue, status, payload, max_attempts,"
@@ -134,7 +136,7 @@ final class RunInsertion {
         "announce due runs",
         connection -> {
           try (PreparedStatement ps = connection.prepareStatement(announceDue)) {
-            ps.setString(1, environmentId.toString());
+            ps.setString(1, environmentId + "/" + nodeId);
             ps.executeQuery().close();
           }
           return null;
@@ -154,7 +156,7 @@ final class RunInsertion {
     }
     try (PreparedStatement ps = connection.prepareStatement(announceDue)) {
       for (UUID environment : environments) {
-        ps.setString(1, environment.toString());
+        ps.setString(1, environment + "/" + nodeId);
         ps.executeQuery().close();
       }
     }
