@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -59,7 +58,6 @@ final class DevCommand implements Callable<Integer> {
     String key = secretKey(dataDir);
     ErrandServer server =
         ErrandServer.builder().store(Stores.embedded(dataDir)).host(host).port(port).build();
-    CountDownLatch stopped = new CountDownLatch(1);
     ErrandWorker exampleWorker = null;
     try {
       server.start();
@@ -75,19 +73,7 @@ final class DevCommand implements Callable<Integer> {
         exampleWorker.start();
       }
       banner(url, key);
-      ErrandWorker w = exampleWorker;
-      Runtime.getRuntime()
-          .addShutdownHook(
-              new Thread(
-                  () -> {
-                    if (w != null) {
-                      w.close();
-                    }
-                    server.close();
-                    stopped.countDown();
-                  }));
-      stopped.await();
-      return 0;
+      return UntilStopped.await(exampleWorker, server);
     } catch (RuntimeException e) {
       if (exampleWorker != null) {
         exampleWorker.close();

@@ -7,7 +7,6 @@ import dev.errand.server.store.Store;
 import dev.errand.server.store.Stores;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -95,15 +94,6 @@ final class ServerCommand implements Callable<Integer> {
               + " to reuse one): "
               + key);
     }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  server.close();
-                  stopped.countDown();
-                }));
-    stopped.await();
-    return 0;
+    return UntilStopped.await(server);
   }
 }

@@ -5,7 +5,6 @@ import dev.errand.sdk.ErrandClient;
 import dev.errand.sdk.ErrandWorker;
 import dev.errand.sdk.Task;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -50,16 +49,7 @@ final class WorkerCommand implements Callable<Integer> {
             .maxConcurrency(maxConcurrency)
             .build();
     worker.start();
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  worker.close();
-                  stopped.countDown();
-                }));
-    stopped.await();
-    return 0;
+    return UntilStopped.await(worker);
   }
 
   private static String firstNonBlank(String a, String b, String fallback) {
