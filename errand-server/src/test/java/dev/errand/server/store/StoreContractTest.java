@@ -539,6 +539,53 @@ abstract class StoreContractTest {
   }
 
   @Test
+  void aMixedBatchOfOutcomesIsAppliedPerOutcomeInOrder() {
+    for (int i = 0; i < 4; i++) {
+      insert(run("mixed"));
+    }
+    List<ClaimedRun> c = store.claim(env.id(), List.of("mixed"), "worker-1", 4, LONG_LEASE);
+    assertThat(c).hasSize(4);
+    ClaimedRun stale = c.get(3);
+
+    List<OutcomeResult> results =
+        store.finishAttempts(
+            env.id(),
+            List.of(
+                success(c.get(0), "{\"n\":0}"),
+                failure(c.get(1), "{\"type\":\"E\"}", true, 60_000, RunStatus.FAILED),
+                success(c.get(2), "{\"n\":2}"),
+                new AttemptOutcome(
+                    stale.runId(),
+                    stale.leaseToken() + 1,
+                    stale.attempt(),
+                    Kind.SUCCEEDED,
+                    "{}",
+                    null,
+                    false,
+                    0,
+                    null)));
+
+    assertThat(results)
+        .extracting(OutcomeResult::runId)
+        .containsExactly(c.get(0).runId(), c.get(1).runId(), c.get(2).runId(), stale.runId());
+    assertThat(results)
+        .extracting(OutcomeResult::accepted)
+        .containsExactly(true, true, true, false);
+    assertThat(results)
+        .extracting(OutcomeResult::status)
+        .containsExactly(
+            RunStatus.COMPLETED, RunStatus.QUEUED, RunStatus.COMPLETED, RunStatus.EXECUTING);
+    assertThat(find(c.get(2).runId()).outputJson()).isEqualTo("{\"n\":2}");
+    assertThat(store.findAttempts(c.get(0).runId()))
+        .singleElement()
+        .satisfies(a -> assertThat(a.status()).isEqualTo("COMPLETED"));
+    assertThat(store.findAttempts(stale.runId()))
+        .singleElement()
+        .satisfies(a -> assertThat(a.status()).isEqualTo("EXECUTING"));
+    assertThat(find(stale.runId()).outputJson()).isNull();
+  }
+
+  @Test
   void anotherEnvironmentCanNeitherHeartbeatNorFinishARun() {
     insert(run("scoped"));
     ClaimedRun claimed = claimOne("scoped", Duration.ofSeconds(5));

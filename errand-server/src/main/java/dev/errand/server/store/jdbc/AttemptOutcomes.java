@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -77,12 +78,18 @@ final class AttemptOutcomes {
   private List<OutcomeResult> finish(
       Connection connection, UUID environmentId, List<AttemptOutcome> outcomes)
       throws SQLException {
+    boolean[] accepted = new boolean[outcomes.size()];
+    boolean[] settled = new boolean[outcomes.size()];
+    if (dialect.completesInBulk()) {
+      completeInBulk(connection, environmentId, outcomes, accepted, settled);
+    }
     // Group by statement; inside a group, one lock order (by run id) so batches cannot deadlock.
     Map<String, List<Integer>> groups = new LinkedHashMap<>();
     for (int i = 0; i < outcomes.size(); i++) {
-      groups.computeIfAbsent(updateRun(outcomes.get(i)), sql -> new ArrayList<>()).add(i);
+      if (!settled[i]) {
+        groups.computeIfAbsent(updateRun(outcomes.get(i)), sql -> new ArrayList<>()).add(i);
+      }
     }
-    boolean[] accepted = new boolean[outcomes.size()];
     for (Map.Entry<String, List<Integer>> group : groups.entrySet()) {
       List<Integer> members = new ArrayList<>(group.getValue());
       members.sort(Comparator.comparing(i -> outcomes.get(i).runId()));
@@ -97,8 +104,34 @@ final class AttemptOutcomes {
         }
       }
     }
-    finishAttemptRows(connection, outcomes, accepted);
-    return results(connection, outcomes, accepted);
+    finishAttemptRows(connection, outcomes, accepted, settled);
+    return results(connection, outcomes, accepted, settled);
+  }
+
+  /** Succeeded outcomes, all at once: their runs and attempts are then settled. */
+  private static void completeInBulk(
+      Connection connection,
+      UUID environmentId,
+      List<AttemptOutcome> outcomes,
+      boolean[] accepted,
+      boolean[] settled)
+      throws SQLException {
+    List<Integer> succeeded = new ArrayList<>();
+    for (int i = 0; i < outcomes.size(); i++) {
+      if (outcomes.get(i).kind() == AttemptOutcome.Kind.SUCCEEDED) {
+        succeeded.add(i);
+      }
+    }
+    if (succeeded.isEmpty()) {
+      return;
+    }
+    Set<UUID> done =
+        PostgresBulkCompletion.complete(
+            connection, environmentId, succeeded.stream().map(outcomes::get).toList());
+    for (int i : succeeded) {
+      settled[i] = true;
+      accepted[i] = done.contains(outcomes.get(i).runId());
+    }
   }
 
   private String updateRun(AttemptOutcome outcome) {
@@ -159,12 +192,12 @@ final class AttemptOutcomes {
   }
 
   private static void finishAttemptRows(
-      Connection connection, List<AttemptOutcome> outcomes, boolean[] accepted)
+      Connection connection, List<AttemptOutcome> outcomes, boolean[] accepted, boolean[] settled)
       throws SQLException {
     try (PreparedStatement ps = connection.prepareStatement(Attempts.FINISH)) {
       int batched = 0;
       for (int i = 0; i < outcomes.size(); i++) {
-        if (!accepted[i]) {
+        if (!accepted[i] || settled[i]) {
           continue;
         }
         AttemptOutcome outcome = outcomes.get(i);
@@ -190,26 +223,41 @@ final class AttemptOutcomes {
 
   private record State(RunStatus status, Instant availableAt) {}
 
+  /**
+   * Per outcome: accepted, and the run's status after it. Runs completed in bulk are known to be
+   * {@code COMPLETED}; the others are read back in one query.
+   */
   private static List<OutcomeResult> results(
-      Connection connection, List<AttemptOutcome> outcomes, boolean[] accepted)
+      Connection connection, List<AttemptOutcome> outcomes, boolean[] accepted, boolean[] settled)
       throws SQLException {
+    List<UUID> unknown = new ArrayList<>();
+    for (int i = 0; i < outcomes.size(); i++) {
+      if (!(settled[i] && accepted[i])) {
+        unknown.add(outcomes.get(i).runId());
+      }
+    }
     Map<UUID, State> states = new HashMap<>();
-    try (PreparedStatement ps = connection.prepareStatement(READ_STATES)) {
-      ps.setArray(
-          1, RunRows.uuidArray(connection, outcomes.stream().map(AttemptOutcome::runId).toList()));
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          states.put(
-              RunRows.uuid(rs, "id"),
-              new State(
-                  RunStatus.valueOf(rs.getString("status")), RunRows.instant(rs, "available_at")));
+    if (!unknown.isEmpty()) {
+      try (PreparedStatement ps = connection.prepareStatement(READ_STATES)) {
+        ps.setArray(1, RunRows.uuidArray(connection, unknown));
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            states.put(
+                RunRows.uuid(rs, "id"),
+                new State(
+                    RunStatus.valueOf(rs.getString("status")),
+                    RunRows.instant(rs, "available_at")));
+          }
         }
       }
     }
     List<OutcomeResult> results = new ArrayList<>(outcomes.size());
     for (int i = 0; i < outcomes.size(); i++) {
       UUID runId = outcomes.get(i).runId();
-      State state = states.getOrDefault(runId, new State(null, null));
+      State state =
+          settled[i] && accepted[i]
+              ? new State(RunStatus.COMPLETED, null)
+              : states.getOrDefault(runId, new State(null, null));
       results.add(new OutcomeResult(runId, accepted[i], state.status(), state.availableAt()));
     }
     return results;

@@ -43,6 +43,12 @@ interface Dialect {
    */
   String announceDue();
 
+  /**
+   * Whether succeeded attempts are completed in one set-based statement ({@link
+   * PostgresBulkCompletion}) rather than in row-by-row batches.
+   */
+  boolean completesInBulk();
+
   /** How this database hands due runs to workers. */
   Claim claim();
 }

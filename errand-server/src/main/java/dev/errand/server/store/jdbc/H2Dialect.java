@@ -48,6 +48,11 @@ final class H2Dialect implements Dialect {
   }
 
   @Override
+  public boolean completesInBulk() {
+    return false;
+  }
+
+  @Override
   public Claim claim() {
     return claim;
   }

@@ -59,6 +59,11 @@ final class PostgresDialect implements Dialect {
   }
 
   @Override
+  public boolean completesInBulk() {
+    return true;
+  }
+
+  @Override
   public Claim claim() {
     return claim;
   }
