@@ -105,7 +105,7 @@ public final class Dispatcher {
     if (stopped.contains(workerId)) {
       return List.of();
     }
-    long generation = wakeups.generation(env.id());
+    long generation = wakeups.stamp(env.id(), taskIds);
     List<ClaimedRun> claimed =
         store.claim(
             env.id(), taskIds, workerId, Math.clamp(max, 1, MAX_CLAIM), config.leaseDuration());
@@ -127,7 +127,7 @@ public final class Dispatcher {
         return;
       }
       Duration pause = Duration.ofNanos(Math.min(left, config.pollInterval().toNanos()));
-      if (wakeups.await(env.id(), generation, pause)) {
+      if (wakeups.await(env.id(), taskIds, generation, pause)) {
         return;
       }
       Optional<Instant> due = store.nextDueAt(env.id(), taskIds);
@@ -146,12 +146,13 @@ public final class Dispatcher {
     List<OutcomeResult> applied = store.finishAttempts(env.id(), outcomes);
     List<String> rejected = new ArrayList<>();
     Instant dbNow = null;
-    for (OutcomeResult o : applied) {
+    for (int i = 0; i < applied.size(); i++) {
+      OutcomeResult o = applied.get(i);
       if (!o.accepted()) {
         rejected.add(RunIds.format(o.runId()));
       } else if (o.status() == RunStatus.QUEUED && o.availableAt() != null) {
         dbNow = dbNow == null ? store.now() : dbNow;
-        wakeups.signalAt(env.id(), o.availableAt(), dbNow);
+        wakeups.signalAt(env.id(), results.get(i).taskIdentifier(), o.availableAt(), dbNow);
       }
     }
     return rejected;

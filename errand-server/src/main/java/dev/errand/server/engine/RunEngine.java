@@ -87,12 +87,12 @@ public final class RunEngine {
               null));
     }
     List<InsertResult> results = store.insertRuns(runs);
-    wakeups.signal(env.id());
+    wakeups.signal(env.id(), taskId);
     if (delayed) {
       var now = java.time.Instant.now();
       for (NewRun run : runs) {
         if (run.delayMillis() > 0) {
-          wakeups.signalAt(env.id(), now.plusMillis(run.delayMillis()), now);
+          wakeups.signalAt(env.id(), taskId, now.plusMillis(run.delayMillis()), now);
         }
       }
     }
@@ -165,7 +165,7 @@ public final class RunEngine {
             0,
             original.id());
     UUID id = store.insertRuns(List.of(copy)).getFirst().runId();
-    wakeups.signal(env.id());
+    wakeups.signal(env.id(), original.taskId());
     return id;
   }
 
