@@ -33,6 +33,7 @@ public final class WorkerRuntime {
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
   private static final Duration CLAIM_TIMEOUT_MARGIN = Duration.ofSeconds(15);
   private static final Duration SLOT_WAIT = Duration.ofMillis(200);
+  private static final Duration GATHER_WINDOW = Duration.ofMillis(2);
 
   private final HttpTransport transport;
   private final String workerId;
@@ -115,6 +116,7 @@ public final class WorkerRuntime {
           continue; // all slots busy: look at `running` again
         }
         permits = 1 + slots.drainPermits();
+        permits += gatherMoreSlots(permits);
         ClaimResponse response =
             transport.post(
                 WorkerProtocol.CLAIM_PATH,
@@ -147,6 +149,27 @@ public final class WorkerRuntime {
         }
       }
     }
+  }
+
+  /**
+   * When few slots are free because many attempts are about to finish, waits up to {@link
+   * #GATHER_WINDOW} for more to free up, so one claim carries many runs instead of a few: a busy
+   * worker makes fewer, larger round trips. An idle worker (most slots free) never waits.
+   */
+  private int gatherMoreSlots(int permits) throws InterruptedException {
+    if (permits * 2 >= maxConcurrency || active.size() == 0) {
+      return 0;
+    }
+    long deadline = System.nanoTime() + GATHER_WINDOW.toNanos();
+    int gathered = 0;
+    while (permits + gathered < maxConcurrency / 2) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0 || !slots.tryAcquire(left, TimeUnit.NANOSECONDS)) {
+        break;
+      }
+      gathered += 1 + slots.drainPermits();
+    }
+    return gathered;
   }
 
   private void launch(ClaimedRun run) {
