@@ -125,7 +125,7 @@ final class TestTasks {
 
                   @Override
                   public String getMessage() {
-                    throw new UnsupportedOperationException("no message for you");
+                    throw new IllegalArgumentException("no message for you");
                   }
                 };
               });
