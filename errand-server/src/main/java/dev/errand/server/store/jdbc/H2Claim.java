@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -30,20 +31,11 @@ import java.util.concurrent.locks.ReentrantLock;
 final class H2Claim implements Claim {
 
   private final ReentrantLock turn = new ReentrantLock();
-  private final String selectDue;
+  private final Map<Integer, String> selectDueByTaskCount = new ConcurrentHashMap<>();
   private final String update;
 
   H2Claim(Dialect dialect) {
     String claimable = StatusSql.mayMoveTo(RunStatus.EXECUTING);
-    this.selectDue =
-        """
-        SELECT id FROM runs
-        WHERE environment_id = ? AND task_id = ANY(?) AND %s
-          AND available_at <= CURRENT_TIMESTAMP
-        ORDER BY available_at, id
-        LIMIT ?
-        """
-            .formatted(claimable);
     this.update =
         """
         SELECT id, task_id, payload, attempt_count, lease_token, tags FROM FINAL TABLE (
@@ -104,11 +96,39 @@ final class H2Claim implements Claim {
     return claimed;
   }
 
+  /**
+   * The due runs, oldest first: one index-ordered, limited walk per task and claimable status
+   * ({@code (environment_id, task_id, status, available_at, id)}), merged and cut to {@code max},
+   * so the backlog is never read or sorted as a whole.
+   */
+  private static String selectDue(int taskCount) {
+    List<String> walks = new ArrayList<>();
+    for (int t = 0; t < taskCount; t++) {
+      for (RunStatus status : RunStatus.sourcesOf(RunStatus.EXECUTING)) {
+        walks.add(
+            "(SELECT id, available_at FROM runs WHERE environment_id = ? AND task_id = ? AND status = "
+                + StatusSql.literal(status)
+                + " AND available_at <= CURRENT_TIMESTAMP ORDER BY available_at, id LIMIT ?)");
+      }
+    }
+    return "SELECT id FROM ("
+        + String.join(" UNION ALL ", walks)
+        + ") due ORDER BY available_at, id LIMIT ?";
+  }
+
   private List<UUID> selectDue(Connection connection, Request request) throws SQLException {
-    try (PreparedStatement ps = connection.prepareStatement(selectDue)) {
-      ps.setObject(1, request.environmentId());
-      ps.setArray(2, RunRows.textArray(connection, request.taskIds()));
-      ps.setInt(3, request.max());
+    List<String> tasks = List.copyOf(new java.util.LinkedHashSet<>(request.taskIds()));
+    String sql = selectDueByTaskCount.computeIfAbsent(tasks.size(), H2Claim::selectDue);
+    try (PreparedStatement ps = connection.prepareStatement(sql)) {
+      int i = 1;
+      for (String task : tasks) {
+        for (int s = 0; s < RunStatus.sourcesOf(RunStatus.EXECUTING).size(); s++) {
+          ps.setObject(i++, request.environmentId());
+          ps.setString(i++, task);
+          ps.setInt(i++, request.max());
+        }
+      }
+      ps.setInt(i, request.max());
       List<UUID> ids = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
