@@ -1,8 +1,8 @@
 package dev.errand.server.api;
 
+import com.fasterxml.jackson.annotation.JsonRawValue;
 import dev.errand.sdk.internal.protocol.WorkerProtocol;
 import dev.errand.sdk.internal.protocol.WorkerProtocol.ClaimRequest;
-import dev.errand.sdk.internal.protocol.WorkerProtocol.ClaimResponse;
 import dev.errand.sdk.internal.protocol.WorkerProtocol.CompleteRequest;
 import dev.errand.sdk.internal.protocol.WorkerProtocol.CompleteResponse;
 import dev.errand.sdk.internal.protocol.WorkerProtocol.HeartbeatRequest;
@@ -16,7 +16,6 @@ import dev.errand.server.store.ClaimedRun;
 import dev.errand.server.store.Store.LeaseRef;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,13 +58,13 @@ final class WorkerRoutes {
             items(req.tasks(), "tasks"),
             req.max(),
             Duration.ofMillis(Math.max(0, req.waitMillis())));
-    List<WorkerProtocol.ClaimedRun> runs = new ArrayList<>(claimed.size());
+    List<ClaimedRunBody> runs = new ArrayList<>(claimed.size());
     for (ClaimedRun c : claimed) {
       runs.add(
-          new WorkerProtocol.ClaimedRun(
+          new ClaimedRunBody(
               RunIds.format(c.runId()),
               c.taskId(),
-              readTree(c.payloadJson()),
+              c.payloadJson(),
               c.attempt(),
               c.leaseToken(),
               c.tags()));
@@ -73,9 +72,25 @@ final class WorkerRoutes {
     EngineConfig config = dispatcher.config();
     HttpApi.json(
         ctx,
-        new ClaimResponse(
+        new ClaimResponseBody(
             runs, config.leaseDuration().toMillis(), config.heartbeatInterval().toMillis()));
   }
+
+  /**
+   * {@link WorkerProtocol.ClaimedRun} as the server writes it: the stored payload text goes out as
+   * is, without being parsed and written again on the hottest path.
+   */
+  private record ClaimedRunBody(
+      String runId,
+      String taskIdentifier,
+      @JsonRawValue String payload,
+      int attempt,
+      long leaseToken,
+      List<String> tags) {}
+
+  /** {@link WorkerProtocol.ClaimResponse} as the server writes it. */
+  private record ClaimResponseBody(
+      List<ClaimedRunBody> runs, long leaseMillis, long heartbeatMillis) {}
 
   private void complete(Context ctx) {
     CompleteRequest req = Bodies.read(ctx, CompleteRequest.class);
@@ -122,13 +137,5 @@ final class WorkerRoutes {
       }
     }
     return list;
-  }
-
-  private static com.fasterxml.jackson.databind.JsonNode readTree(String json) {
-    try {
-      return dev.errand.sdk.internal.Json.mapper().readTree(json);
-    } catch (IOException e) {
-      throw new IllegalStateException("stored payload is not JSON", e);
-    }
   }
 }

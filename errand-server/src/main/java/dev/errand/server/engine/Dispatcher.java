@@ -159,7 +159,7 @@ public final class Dispatcher {
   }
 
   private AttemptOutcome toOutcome(Environment env, AttemptResult r) {
-    UUID runId = RunIdsParam.parse(r.runId());
+    UUID runId = parseRunId(r.runId());
     if (r.success()) {
       return new AttemptOutcome(
           runId,
@@ -217,14 +217,12 @@ public final class Dispatcher {
     }
   }
 
-  /** Parses run ids in worker messages, answering 400 for a malformed one. */
-  static final class RunIdsParam {
-    static UUID parse(String id) {
-      try {
-        return RunIds.parse(id);
-      } catch (IllegalArgumentException e) {
-        throw EngineException.badRequest("invalid_run_id", e.getMessage());
-      }
+  /** Parses a run id in a worker message, answering 400 for a malformed one. */
+  private static UUID parseRunId(String id) {
+    try {
+      return RunIds.parse(id);
+    } catch (IllegalArgumentException e) {
+      throw EngineException.badRequest("invalid_run_id", e.getMessage());
     }
   }
 }

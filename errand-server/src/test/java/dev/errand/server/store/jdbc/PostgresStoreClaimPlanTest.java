@@ -88,23 +88,16 @@ class PostgresStoreClaimPlanTest {
               .formatted(backlogged));
       statement.execute("ANALYZE runs");
       connection.setAutoCommit(false);
-      try (PreparedStatement ps =
-          connection.prepareStatement(
-              "EXPLAIN (ANALYZE, FORMAT TEXT) " + PostgresClaim.sql(new PostgresDialect()))) {
-        ps.setArray(
-            1, connection.createArrayOf("text", new String[] {"task-0", "task-1", "task-2"}));
-        ps.setObject(2, backlogged);
-        ps.setInt(3, 50);
-        ps.setInt(4, 50);
-        ps.setString(5, "worker");
-        ps.setLong(6, 30_000);
-        List<String> lines = new ArrayList<>();
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            lines.add(rs.getString(1));
-          }
-        }
-        String plan = String.join("\n", lines);
+      try {
+        String plan =
+            explain(
+                connection,
+                "EXPLAIN (ANALYZE, FORMAT TEXT) ",
+                backlogged,
+                50,
+                "task-0",
+                "task-1",
+                "task-2");
         assertThat(plan).contains("runs_claimable_idx").doesNotContain("Seq Scan on runs");
         // each per-task index walk stops at the limit: 50 rows a loop, 3 loops, not 60,000
         assertThat(plan)
@@ -123,22 +116,29 @@ class PostgresStoreClaimPlanTest {
           statement.execute("SET enable_seqscan = off");
         }
       }
-      try (PreparedStatement ps =
-          connection.prepareStatement("EXPLAIN " + PostgresClaim.sql(new PostgresDialect()))) {
-        ps.setArray(1, connection.createArrayOf("text", new String[] {"task-0", "task-1"}));
-        ps.setObject(2, environmentId);
-        ps.setInt(3, 20);
-        ps.setInt(4, 20);
-        ps.setString(5, "worker");
-        ps.setLong(6, 30_000);
-        List<String> lines = new ArrayList<>();
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            lines.add(rs.getString(1));
-          }
+      return explain(connection, "EXPLAIN ", environmentId, 20, "task-0", "task-1");
+    }
+  }
+
+  /** The plan of the claim statement for these tasks, as the explain prefix prints it. */
+  private static String explain(
+      Connection connection, String prefix, UUID environment, int max, String... tasks)
+      throws SQLException {
+    try (PreparedStatement ps =
+        connection.prepareStatement(prefix + PostgresClaim.sql(new PostgresDialect()))) {
+      ps.setArray(1, connection.createArrayOf("text", tasks));
+      ps.setObject(2, environment);
+      ps.setInt(3, max);
+      ps.setInt(4, max);
+      ps.setString(5, "worker");
+      ps.setLong(6, 30_000);
+      List<String> lines = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          lines.add(rs.getString(1));
         }
-        return String.join("\n", lines);
       }
+      return String.join("\n", lines);
     }
   }
 }
