@@ -1,5 +1,7 @@
 package dev.errand.sdk;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -31,6 +33,7 @@ public final class Task<P, O> {
   private final Class<O> outputType;
   private final RetryPolicy retry;
   private final String queue;
+  private final Duration maxDuration;
   private final TaskFunction<P, O> function;
 
   private Task(Builder<P, O> b, TaskFunction<P, O> function) {
@@ -39,6 +42,7 @@ public final class Task<P, O> {
     this.outputType = b.outputType;
     this.retry = b.retry;
     this.queue = b.queue;
+    this.maxDuration = b.maxDuration;
     this.function = function;
   }
 
@@ -67,8 +71,42 @@ public final class Task<P, O> {
     return queue;
   }
 
+  /** How long one attempt may run before it is interrupted; null for no limit. */
+  public Duration maxDuration() {
+    return maxDuration;
+  }
+
   public TaskFunction<P, O> function() {
     return function;
+  }
+
+  /**
+   * From inside another task's {@code run}: triggers a child run of this task and suspends the
+   * calling run until the child finishes. The parent holds no worker or queue slot meanwhile, so a
+   * parent and its children on one queue cannot deadlock. Recorded like a step: a resumed parent
+   * gets the same child's result and triggers nothing new. Canceling the parent cancels the child.
+   */
+  public RunResult<O> triggerAndWait(TaskContext ctx, P payload) {
+    return ctx.triggerAndWait(this, payload, TriggerOptions.NONE);
+  }
+
+  /** {@link #triggerAndWait(TaskContext, Object)} with trigger options for the child. */
+  public RunResult<O> triggerAndWait(TaskContext ctx, P payload, TriggerOptions options) {
+    return ctx.triggerAndWait(this, payload, options);
+  }
+
+  /**
+   * Triggers one child run per payload (at most 1,000) and suspends the calling run until all have
+   * finished; the results are in payload order.
+   */
+  public List<RunResult<O>> batchTriggerAndWait(TaskContext ctx, List<P> payloads) {
+    return ctx.batchTriggerAndWait(this, payloads, TriggerOptions.NONE);
+  }
+
+  /** {@link #batchTriggerAndWait(TaskContext, List)} with options applied to every child. */
+  public List<RunResult<O>> batchTriggerAndWait(
+      TaskContext ctx, List<P> payloads, TriggerOptions options) {
+    return ctx.batchTriggerAndWait(this, payloads, options);
   }
 
   @Override
@@ -83,6 +121,7 @@ public final class Task<P, O> {
     private final Class<O> outputType;
     private RetryPolicy retry = RetryPolicy.DEFAULT;
     private String queue = DEFAULT_QUEUE;
+    private Duration maxDuration;
 
     private Builder(String id, Class<P> payloadType, Class<O> outputType) {
       Objects.requireNonNull(id, "task id");
@@ -109,6 +148,20 @@ public final class Task<P, O> {
             "queue must match " + ID_PATTERN.pattern() + ", was '" + queue + "'");
       }
       this.queue = queue;
+      return this;
+    }
+
+    /**
+     * How long one attempt may run. A longer attempt is interrupted and counts as a failed attempt;
+     * the next one resumes from the last recorded step. When timeouts use up the attempts, the run
+     * ends {@code TIMED_OUT}. Overridable per trigger. Default: no limit.
+     */
+    public Builder<P, O> maxDuration(Duration maxDuration) {
+      Objects.requireNonNull(maxDuration, "maxDuration");
+      if (maxDuration.isNegative() || maxDuration.isZero()) {
+        throw new IllegalArgumentException("maxDuration must be positive but was " + maxDuration);
+      }
+      this.maxDuration = maxDuration;
       return this;
     }
 

@@ -1,5 +1,7 @@
 package dev.errand.sdk;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.slf4j.Logger;
 
@@ -28,4 +30,70 @@ public interface TaskContext {
 
   /** Whether the run was canceled or its lease lost; a long task should stop when true. */
   boolean isCancelled();
+
+  // --- durable execution ------------------------------------------------------------------
+
+  /**
+   * Runs {@code block} once and records its result (as JSON) durably before returning it. On any
+   * later attempt of this run (retry, crash recovery, timeout, resume after a wait) the recorded
+   * result is returned without running the block. A step is identified by its name and how many
+   * steps of that name came before it, so steps in loops work.
+   *
+   * @throws NonDeterminismException when an earlier attempt recorded a different step at this point
+   * @throws Exception whatever the block threw (after the step's retries, if it has a policy)
+   */
+  <T> T step(String name, Class<T> type, StepBlock<T> block) throws Exception;
+
+  /** {@link #step(String, Class, StepBlock)} with options, such as a retry policy of the step. */
+  <T> T step(String name, StepOptions options, Class<T> type, StepBlock<T> block) throws Exception;
+
+  /** A step without a result: runs {@code block} once, and never again once recorded. */
+  void step(String name, StepAction block) throws Exception;
+
+  /** {@link #step(String, StepAction)} with options. */
+  void step(String name, StepOptions options, StepAction block) throws Exception;
+
+  /**
+   * The step whose block is running on this thread, with its idempotency key.
+   *
+   * @throws IllegalStateException outside a step's block
+   */
+  StepInfo currentStep();
+
+  /**
+   * Suspends the run for {@code duration}: it becomes {@code WAITING}, frees its worker slot, and
+   * resumes on some worker when the time is up, also across server restarts. Recorded like a step,
+   * so a resumed run does not wait again. Implemented by unwinding the attempt's stack: do not
+   * catch {@link Throwable} around it.
+   */
+  void waitFor(Duration duration);
+
+  /** {@link #waitFor(Duration)} until a point in time. */
+  void waitUntil(Instant time);
+
+  /**
+   * Creates a waitpoint token (recorded as a step: a resumed run gets the same token back).
+   *
+   * @param timeout how long until the token times out; null for never
+   */
+  WaitToken createToken(Duration timeout);
+
+  /**
+   * Suspends the run until token {@code tokenId} is completed or times out, then returns the data
+   * it was completed with (read as {@code type}) or a timeout. Recorded like a step.
+   */
+  <T> TokenResult<T> waitForToken(String tokenId, Class<T> type);
+
+  /**
+   * Triggers one child run of {@code task} and suspends this run until the child finishes. The
+   * waiting parent holds no worker or queue slot. Prefer {@link Task#triggerAndWait}.
+   */
+  <P, O> RunResult<O> triggerAndWait(Task<P, O> task, P payload, TriggerOptions options);
+
+  /**
+   * Triggers one child run per payload and suspends this run until all finish; results are in
+   * payload order. Prefer {@link Task#batchTriggerAndWait}.
+   */
+  <P, O> List<RunResult<O>> batchTriggerAndWait(
+      Task<P, O> task, List<P> payloads, TriggerOptions options);
 }

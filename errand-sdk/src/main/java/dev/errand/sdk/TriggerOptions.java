@@ -13,33 +13,51 @@ import java.util.List;
  *     #MAX_TAG_LENGTH} characters
  * @param delay how long to wait before the run may start; the run is {@code DELAYED} until then
  * @param maxAttempts overrides the task's retry policy's attempts for this run
+ * @param maxDuration overrides the task's maximum duration of one attempt for this run
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TriggerOptions(
-    String idempotencyKey, List<String> tags, Duration delay, Integer maxAttempts) {
+    String idempotencyKey,
+    List<String> tags,
+    Duration delay,
+    Integer maxAttempts,
+    Duration maxDuration) {
   public static final int MAX_TAGS = 10;
   public static final int MAX_TAG_LENGTH = 128;
 
   /** No options: the task's defaults. */
-  public static final TriggerOptions NONE = new TriggerOptions(null, null, null, null);
+  public static final TriggerOptions NONE = new TriggerOptions(null, null, null, null, null);
 
   public TriggerOptions {
     tags = tags == null ? null : List.copyOf(tags);
+    if (maxDuration != null && (maxDuration.isNegative() || maxDuration.isZero())) {
+      throw new IllegalArgumentException("maxDuration must be positive but was " + maxDuration);
+    }
+  }
+
+  /** Options without a maximum duration override. */
+  public TriggerOptions(
+      String idempotencyKey, List<String> tags, Duration delay, Integer maxAttempts) {
+    this(idempotencyKey, tags, delay, maxAttempts, null);
   }
 
   public TriggerOptions withIdempotencyKey(String key) {
-    return new TriggerOptions(key, tags, delay, maxAttempts);
+    return new TriggerOptions(key, tags, delay, maxAttempts, maxDuration);
   }
 
   public TriggerOptions withTags(String... newTags) {
-    return new TriggerOptions(idempotencyKey, List.of(newTags), delay, maxAttempts);
+    return new TriggerOptions(idempotencyKey, List.of(newTags), delay, maxAttempts, maxDuration);
   }
 
   public TriggerOptions withDelay(Duration newDelay) {
-    return new TriggerOptions(idempotencyKey, tags, newDelay, maxAttempts);
+    return new TriggerOptions(idempotencyKey, tags, newDelay, maxAttempts, maxDuration);
   }
 
   public TriggerOptions withMaxAttempts(int attempts) {
-    return new TriggerOptions(idempotencyKey, tags, delay, attempts);
+    return new TriggerOptions(idempotencyKey, tags, delay, attempts, maxDuration);
+  }
+
+  public TriggerOptions withMaxDuration(Duration newMaxDuration) {
+    return new TriggerOptions(idempotencyKey, tags, delay, maxAttempts, newMaxDuration);
   }
 }

@@ -34,6 +34,7 @@ public final class HttpApi {
     Authenticator auth = new Authenticator(store);
     RunRoutes runs = new RunRoutes(engine.runs());
     WorkerRoutes workers = new WorkerRoutes(engine.dispatcher());
+    WaitpointRoutes waitpoints = new WaitpointRoutes(engine.waitpoints());
     return Javalin.create(
         config -> {
           config.concurrency.useVirtualThreads = true;
@@ -46,6 +47,7 @@ public final class HttpApi {
           config.routes.before("/api/*", ctx -> authenticate(ctx, auth));
           runs.addTo(config.routes);
           workers.addTo(config.routes);
+          waitpoints.addTo(config.routes);
           config.routes.exception(
               ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));
           config.routes.exception(
@@ -96,6 +98,9 @@ public final class HttpApi {
   }
 
   private static void authenticate(Context ctx, Authenticator auth) {
+    if (WaitpointRoutes.CALLBACK_PATH.matcher(ctx.path()).matches()) {
+      return; // signed by the HMAC in its path instead
+    }
     String header = ctx.header("Authorization");
     if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
       throw new ApiException(401, "unauthorized", "missing Authorization: Bearer <secret key>");

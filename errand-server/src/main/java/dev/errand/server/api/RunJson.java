@@ -9,6 +9,7 @@ import dev.errand.sdk.internal.Json;
 import dev.errand.server.engine.RunIds;
 import dev.errand.server.store.AttemptRecord;
 import dev.errand.server.store.RunRecord;
+import dev.errand.server.store.StepRecord;
 import java.time.Instant;
 import java.util.List;
 
@@ -19,6 +20,11 @@ final class RunJson {
   private RunJson() {}
 
   static ObjectNode run(RunRecord r, List<AttemptRecord> attempts) {
+    return run(r, attempts, null);
+  }
+
+  /** A run; with {@code steps}, also its steps and the waitpoints among them. */
+  static ObjectNode run(RunRecord r, List<AttemptRecord> attempts, List<StepRecord> steps) {
     ObjectNode n = MAPPER.createObjectNode();
     n.put("id", RunIds.format(r.id()));
     n.put("taskIdentifier", r.taskId());
@@ -51,6 +57,51 @@ final class RunJson {
     time(n, "delayUntil", r.status() == RunStatus.DELAYED ? r.availableAt() : null);
     boolean retryPending = r.status() == RunStatus.QUEUED && r.attemptCount() > 0;
     time(n, "nextAttemptAt", retryPending ? r.availableAt() : null);
+    if (r.maxDurationMillis() == null) {
+      n.putNull("maxDuration");
+    } else {
+      n.put("maxDuration", java.time.Duration.ofMillis(r.maxDurationMillis()).toString());
+    }
+    n.put("parentRunId", r.parentRunId() == null ? null : RunIds.format(r.parentRunId()));
+    if (steps != null) {
+      ArrayNode stepList = n.putArray("steps");
+      ArrayNode waitpoints = n.putArray("waitpoints");
+      for (StepRecord s : steps) {
+        ObjectNode sn = stepList.addObject();
+        sn.put("position", s.position());
+        sn.put("name", s.name());
+        sn.put("index", s.index());
+        sn.put("kind", s.kind().name());
+        sn.put("status", s.status().name());
+        sn.put("attempt", s.attempt());
+        sn.put("attempts", s.tries());
+        time(sn, "startedAt", s.startedAt());
+        time(sn, "finishedAt", s.finishedAt());
+        raw(sn, "output", s.outputJson());
+        raw(sn, "error", s.errorJson());
+        if (s.kind() != StepRecord.Kind.STEP) {
+          ObjectNode w = waitpoints.addObject();
+          w.put("position", s.position());
+          w.put(
+              "type",
+              switch (s.kind()) {
+                case WAIT -> "DURATION";
+                case TOKEN -> "TOKEN";
+                default -> "RUN";
+              });
+          w.put("status", s.status() == StepRecord.Status.WAITING ? "WAITING" : "COMPLETED");
+          time(w, s.kind() == StepRecord.Kind.TOKEN ? "timeoutAt" : "resumeAt", s.resumeAt());
+          if (s.tokenId() != null) {
+            w.put("tokenId", RunIds.formatToken(s.tokenId()));
+          }
+          if (s.childCount() != null) {
+            w.put("childCount", s.childCount());
+          }
+          time(w, "completedAt", s.status() == StepRecord.Status.WAITING ? null : s.finishedAt());
+          raw(w, "output", s.outputJson());
+        }
+      }
+    }
     return n;
   }
 

@@ -62,12 +62,12 @@ final class RunRoutes {
 
   private void get(Context ctx) {
     RunDetails d = engine.get(Bodies.environment(ctx), runId(ctx));
-    HttpApi.json(ctx, RunJson.run(d.run(), d.attempts()));
+    HttpApi.json(ctx, RunJson.run(d.run(), d.attempts(), d.steps()));
   }
 
   private void cancel(Context ctx) {
     RunDetails d = engine.cancel(Bodies.environment(ctx), runId(ctx));
-    HttpApi.json(ctx, RunJson.run(d.run(), d.attempts()));
+    HttpApi.json(ctx, RunJson.run(d.run(), d.attempts(), d.steps()));
   }
 
   private void replay(Context ctx) {
@@ -121,7 +121,7 @@ final class RunRoutes {
     }
   }
 
-  private static int limit(String s) {
+  static int limit(String s) {
     if (s == null || s.isEmpty()) {
       return DEFAULT_PAGE;
     }

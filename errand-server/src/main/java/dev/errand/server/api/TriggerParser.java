@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
 /** Reads trigger and batch bodies: {@code {"payload": ..., "options": {...}}}. */
 final class TriggerParser {
   private static final Set<String> OPTIONS =
-      Set.of("idempotencyKey", "tags", "delay", "maxAttempts");
+      Set.of("idempotencyKey", "tags", "delay", "maxAttempts", "maxDuration");
   private static final Pattern SHORT_DURATION = Pattern.compile("(\\d{1,9})\\s*(ms|s|m|h|d|w)");
 
   /** Longest delay a trigger may ask for: 365 days. */
@@ -81,7 +81,25 @@ final class TriggerParser {
         idempotencyKey(options.get("idempotencyKey"), at),
         tags(options.get("tags"), at),
         delay(options.get("delay"), at),
-        maxAttempts(options.get("maxAttempts"), at));
+        maxAttempts(options.get("maxAttempts"), at),
+        maxDuration(options.get("maxDuration"), at));
+  }
+
+  /** A maximum attempt duration: like a delay, but positive. */
+  private static Duration maxDuration(JsonNode n, String at) {
+    if (n == null || n.isNull()) {
+      return null;
+    }
+    Duration d = n.isTextual() ? parseDuration(n.asText().trim()) : null;
+    if (d == null || !d.isPositive() || d.compareTo(MAX_DELAY) > 0) {
+      throw ApiException.badRequest(
+          "invalid_options",
+          at
+              + "options.maxDuration must be a positive duration such as \"30s\", \"5m\" or"
+              + " \"PT10S\", at most 365 days; was "
+              + n);
+    }
+    return d;
   }
 
   private static String idempotencyKey(JsonNode n, String at) {
@@ -174,7 +192,7 @@ final class TriggerParser {
     return d;
   }
 
-  private static Duration parseDuration(String s) {
+  static Duration parseDuration(String s) {
     Matcher m = SHORT_DURATION.matcher(s);
     if (m.matches()) {
       long v = Long.parseLong(m.group(1));

@@ -13,6 +13,7 @@ import dev.errand.server.engine.Dispatcher;
 import dev.errand.server.engine.EngineConfig;
 import dev.errand.server.engine.RunIds;
 import dev.errand.server.store.ClaimedRun;
+import dev.errand.server.store.StepRecord;
 import dev.errand.server.store.Store.LeaseRef;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
@@ -34,6 +35,16 @@ final class WorkerRoutes {
     routes.post(WorkerProtocol.COMPLETE_PATH, this::complete);
     routes.post(WorkerProtocol.HEARTBEAT_PATH, this::heartbeat);
     routes.post(WorkerProtocol.STOP_PATH, this::stop);
+    routes.post(WorkerProtocol.STEP_PATH, this::step);
+  }
+
+  private void step(Context ctx) {
+    WorkerProtocol.StepReport report = Bodies.read(ctx, WorkerProtocol.StepReport.class);
+    if (report.runId() == null || report.name() == null || report.status() == null) {
+      throw ApiException.badRequest("invalid_request", "a step needs runId, name and status");
+    }
+    boolean accepted = dispatcher.recordStep(Bodies.environment(ctx), report);
+    HttpApi.json(ctx, new WorkerProtocol.StepReportResponse(accepted));
   }
 
   private void register(Context ctx) {
@@ -67,7 +78,9 @@ final class WorkerRoutes {
               c.payloadJson(),
               c.attempt(),
               c.leaseToken(),
-              c.tags()));
+              c.tags(),
+              c.maxDurationMillis(),
+              steps(c.steps())));
     }
     EngineConfig config = dispatcher.config();
     HttpApi.json(
@@ -86,7 +99,36 @@ final class WorkerRoutes {
       @JsonRawValue String payload,
       int attempt,
       long leaseToken,
-      List<String> tags) {}
+      List<String> tags,
+      long maxDurationMillis,
+      List<RecordedStepBody> steps) {}
+
+  /** {@link WorkerProtocol.RecordedStep} as the server writes it, the output as stored. */
+  private record RecordedStepBody(
+      int position,
+      String name,
+      int index,
+      String kind,
+      String status,
+      @JsonRawValue String output) {}
+
+  private static List<RecordedStepBody> steps(List<StepRecord> steps) {
+    if (steps == null || steps.isEmpty()) {
+      return List.of();
+    }
+    List<RecordedStepBody> bodies = new ArrayList<>(steps.size());
+    for (StepRecord s : steps) {
+      bodies.add(
+          new RecordedStepBody(
+              s.position(),
+              s.name(),
+              s.index(),
+              s.kind().name(),
+              s.status().name(),
+              s.outputJson()));
+    }
+    return bodies;
+  }
 
   /** {@link WorkerProtocol.ClaimResponse} as the server writes it. */
   private record ClaimResponseBody(

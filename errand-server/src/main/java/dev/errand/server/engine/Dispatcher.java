@@ -5,11 +5,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.errand.sdk.RunError;
 import dev.errand.sdk.RunStatus;
 import dev.errand.sdk.Task;
+import dev.errand.sdk.TriggerOptions;
 import dev.errand.sdk.internal.Json;
 import dev.errand.sdk.internal.protocol.WorkerProtocol.AttemptResult;
+import dev.errand.sdk.internal.protocol.WorkerProtocol.ChildTrigger;
+import dev.errand.sdk.internal.protocol.WorkerProtocol.StepReport;
+import dev.errand.sdk.internal.protocol.WorkerProtocol.Suspension;
 import dev.errand.sdk.internal.protocol.WorkerProtocol.TaskRegistration;
 import dev.errand.server.store.AttemptOutcome;
 import dev.errand.server.store.ClaimedRun;
+import dev.errand.server.store.NewRun;
+import dev.errand.server.store.StepRecord;
 import dev.errand.server.store.Store;
 import dev.errand.server.store.Store.Environment;
 import dev.errand.server.store.Store.LeaseRef;
@@ -33,6 +39,9 @@ public final class Dispatcher {
   /** Most runs one claim hands out: {@value}. */
   public static final int MAX_CLAIM = 500;
 
+  /** The error type of an attempt that ran past its maximum duration. */
+  public static final String MAX_DURATION_EXCEEDED = "dev.errand.MaxDurationExceeded";
+
   private final Store store;
   private final TaskCatalog catalog;
   private final Wakeups wakeups;
@@ -40,8 +49,19 @@ public final class Dispatcher {
   private final ObjectMapper mapper = Json.mapper();
   private final StoppedWorkers stopped = new StoppedWorkers();
 
-  Dispatcher(Store store, TaskCatalog catalog, Wakeups wakeups, EngineConfig config) {
+  private final RunEngine runs;
+  private final Waitpoints waitpoints;
+
+  Dispatcher(
+      Store store,
+      TaskCatalog catalog,
+      Wakeups wakeups,
+      EngineConfig config,
+      RunEngine runs,
+      Waitpoints waitpoints) {
     this.store = store;
+    this.runs = runs;
+    this.waitpoints = waitpoints;
     this.catalog = catalog;
     this.wakeups = wakeups;
     this.config = config;
@@ -70,6 +90,10 @@ public final class Dispatcher {
         throw EngineException.badRequest(
             "invalid_task", "task '" + r.id() + "' needs a valid queue and retry policy");
       }
+      if (r.maxDurationMillis() != null && r.maxDurationMillis() <= 0) {
+        throw EngineException.badRequest(
+            "invalid_task", "task '" + r.id() + "' has a maxDuration that is not positive");
+      }
       records.add(
           new TaskRecord(
               r.id(),
@@ -77,7 +101,8 @@ public final class Dispatcher {
               r.retry().maxAttempts(),
               toJson(r.retry()),
               r.payloadSchema() == null ? null : toJson(r.payloadSchema()),
-              null));
+              null,
+              r.maxDurationMillis()));
     }
     catalog.register(env.id(), records);
     stopped.remove(workerId);
@@ -137,25 +162,187 @@ public final class Dispatcher {
     }
   }
 
+  /**
+   * Records a step's result under the attempt's lease; false when the lease is no longer the
+   * worker's.
+   */
+  public boolean recordStep(Environment env, StepReport report) {
+    UUID runId = parseRunId(report.runId());
+    StepRecord.Status status;
+    try {
+      status = StepRecord.Status.valueOf(String.valueOf(report.status()));
+    } catch (IllegalArgumentException e) {
+      throw EngineException.badRequest(
+          "invalid_step", "step status must be COMPLETED or FAILED, was " + report.status());
+    }
+    if (status == StepRecord.Status.WAITING) {
+      throw EngineException.badRequest("invalid_step", "a step report cannot be WAITING");
+    }
+    validateStepPlace(report.position(), report.name(), report.index());
+    StepRecord step =
+        new StepRecord(
+            runId,
+            report.position(),
+            report.name(),
+            report.index(),
+            StepRecord.Kind.STEP,
+            status,
+            status == StepRecord.Status.COMPLETED
+                ? toJson(report.output() == null ? mapper.nullNode() : report.output())
+                : null,
+            report.error() == null ? null : toJson(report.error()),
+            report.attempt(),
+            Math.max(1, report.tries()),
+            report.startedAt(),
+            store.now(),
+            null,
+            null,
+            null);
+    return store.recordStep(
+        env.id(), new LeaseRef(runId, report.leaseToken()), report.attempt(), step);
+  }
+
+  private static void validateStepPlace(int position, String name, int index) {
+    if (position < 0 || index < 0 || name == null || name.isBlank() || name.length() > 256) {
+      throw EngineException.badRequest(
+          "invalid_step",
+          "a step needs a position and index >= 0 and a name of 1 to 256 characters");
+    }
+  }
+
   /** Records attempt results; returns the run ids whose result was refused (stale lease). */
   public List<String> complete(Environment env, List<AttemptResult> results) {
+    List<String> rejected = new ArrayList<>();
+    List<AttemptResult> finished = new ArrayList<>(results.size());
+    for (AttemptResult r : results) {
+      if (r.suspension() == null) {
+        finished.add(r);
+      } else if (!suspend(env, r)) {
+        rejected.add(r.runId());
+      }
+    }
+    if (finished.isEmpty()) {
+      return rejected;
+    }
+    results = finished;
     List<AttemptOutcome> outcomes = new ArrayList<>(results.size());
     for (AttemptResult r : results) {
       outcomes.add(toOutcome(env, r));
     }
     List<OutcomeResult> applied = store.finishAttempts(env.id(), outcomes);
-    List<String> rejected = new ArrayList<>();
+    boolean finals = false;
     Instant dbNow = null;
     for (int i = 0; i < applied.size(); i++) {
       OutcomeResult o = applied.get(i);
       if (!o.accepted()) {
         rejected.add(RunIds.format(o.runId()));
+      } else if (o.status() != null && o.status().isFinal()) {
+        finals = true;
       } else if (o.status() == RunStatus.QUEUED && o.availableAt() != null) {
         dbNow = dbNow == null ? store.now() : dbNow;
         wakeups.signalAt(env.id(), results.get(i).taskIdentifier(), o.availableAt(), dbNow);
       }
     }
+    if (finals) {
+      waitpoints.nudge(); // a finished run may be the last child a parent waits for
+    }
     return rejected;
+  }
+
+  /** Ends an attempt that stopped to wait; false when its lease was no longer the worker's. */
+  private boolean suspend(Environment env, AttemptResult r) {
+    UUID runId = parseRunId(r.runId());
+    Suspension s = r.suspension();
+    validateStepPlace(s.position(), s.name(), s.index());
+    StepRecord.Kind kind;
+    try {
+      kind = StepRecord.Kind.valueOf(String.valueOf(s.kind()));
+    } catch (IllegalArgumentException e) {
+      kind = StepRecord.Kind.STEP;
+    }
+    List<NewRun> children = List.of();
+    UUID tokenId = null;
+    switch (kind) {
+      case WAIT -> {
+        if (s.resumeAt() == null) {
+          throw EngineException.badRequest("invalid_suspension", "a WAIT needs resumeAt");
+        }
+      }
+      case TOKEN -> {
+        try {
+          tokenId = RunIds.parseToken(s.tokenId());
+        } catch (IllegalArgumentException e) {
+          throw EngineException.badRequest("invalid_token_id", e.getMessage());
+        }
+      }
+      case CHILDREN -> children = childRuns(env, runId, s);
+      default ->
+          throw EngineException.badRequest(
+              "invalid_suspension", "kind must be WAIT, TOKEN or CHILDREN, was " + s.kind());
+    }
+    StepRecord waiting =
+        new StepRecord(
+            runId,
+            s.position(),
+            s.name(),
+            s.index(),
+            kind,
+            StepRecord.Status.WAITING,
+            null,
+            null,
+            r.attempt(),
+            1,
+            null,
+            null,
+            kind == StepRecord.Kind.WAIT ? s.resumeAt() : null,
+            tokenId,
+            kind == StepRecord.Kind.CHILDREN ? children.size() : null);
+    Store.SuspendResult result =
+        store.suspend(
+            env.id(),
+            new LeaseRef(runId, r.leaseToken()),
+            r.attempt(),
+            waiting,
+            children,
+            waitpoints::tokenOutcomeJson);
+    switch (result) {
+      case REJECTED -> {
+        return false;
+      }
+      case UNKNOWN_TOKEN ->
+          throw EngineException.notFound(
+              "token_not_found", "no token " + s.tokenId() + " in environment " + env.slug());
+      case RESUMED -> wakeups.signal(env.id(), r.taskIdentifier());
+      case WAITING -> {
+        runs.signalInserted(env.id(), children);
+        if (kind == StepRecord.Kind.WAIT) {
+          waitpoints.wakeAt(s.resumeAt());
+        }
+      }
+    }
+    return true;
+  }
+
+  private List<NewRun> childRuns(Environment env, UUID parentId, Suspension s) {
+    List<ChildTrigger> triggers = s.children();
+    if (triggers == null || triggers.isEmpty() || triggers.size() > RunEngine.MAX_BATCH_SIZE) {
+      throw EngineException.badRequest(
+          "invalid_suspension",
+          "a child-run wait needs 1 to " + RunEngine.MAX_BATCH_SIZE + " children");
+    }
+    String taskId = triggers.getFirst().task();
+    List<TriggerRequest> items = new ArrayList<>(triggers.size());
+    for (ChildTrigger t : triggers) {
+      if (t == null || t.task() == null || !t.task().equals(taskId)) {
+        throw EngineException.badRequest(
+            "invalid_suspension", "the children of one wait must all be of one task");
+      }
+      TriggerOptions o = t.options() == null ? TriggerOptions.NONE : t.options();
+      items.add(
+          new TriggerRequest(
+              t.payload(), null, o.tags(), o.delay(), o.maxAttempts(), o.maxDuration()));
+    }
+    return runs.newRuns(env, taskId, items, parentId, s.position());
   }
 
   private AttemptOutcome toOutcome(Environment env, AttemptResult r) {
@@ -191,7 +378,7 @@ public final class Dispatcher {
         toJson(error),
         !error.nonRetryable(),
         delay,
-        RunStatus.FAILED);
+        MAX_DURATION_EXCEEDED.equals(error.type()) ? RunStatus.TIMED_OUT : RunStatus.FAILED);
   }
 
   /**

@@ -12,6 +12,7 @@ public final class Engine implements AutoCloseable {
   private final RunEngine runs;
   private final Dispatcher dispatcher;
   private final SupervisedLoop reaper;
+  private final Waitpoints waitpoints;
   private final Store store;
   private AutoCloseable dueListener;
 
@@ -19,7 +20,8 @@ public final class Engine implements AutoCloseable {
     this.store = store;
     TaskCatalog catalog = new TaskCatalog(store);
     this.runs = new RunEngine(store, catalog, wakeups);
-    this.dispatcher = new Dispatcher(store, catalog, wakeups, config);
+    this.waitpoints = new Waitpoints(store, wakeups);
+    this.dispatcher = new Dispatcher(store, catalog, wakeups, config, runs, waitpoints);
     this.reaper =
         new SupervisedLoop(
             "lease-reaper", config.reaperInterval(), new LeaseReaper(store, wakeups));
@@ -28,6 +30,7 @@ public final class Engine implements AutoCloseable {
   public Engine start() {
     dueListener = store.listenForDue(wakeups::signal);
     reaper.start();
+    waitpoints.start();
     return this;
   }
 
@@ -39,9 +42,14 @@ public final class Engine implements AutoCloseable {
     return dispatcher;
   }
 
+  public Waitpoints waitpoints() {
+    return waitpoints;
+  }
+
   @Override
   public void close() {
     reaper.close();
+    waitpoints.close();
     if (dueListener != null) {
       try {
         dueListener.close();

@@ -61,7 +61,7 @@ final class LeaseReaper implements Runnable {
                         errorJson(e),
                         true,
                         0,
-                        RunStatus.CRASHED))
+                        e.timedOut() ? RunStatus.TIMED_OUT : RunStatus.CRASHED))
             .toList();
     List<OutcomeResult> results = store.finishAttempts(environmentId, outcomes);
     boolean requeued = false;
@@ -85,11 +85,21 @@ final class LeaseReaper implements Runnable {
 
   private static String errorJson(ExpiredLease e) {
     RunError error =
-        new RunError(
-            "dev.errand.WorkerLost",
-            "worker " + e.workerId() + " stopped heartbeating; its lease expired",
-            "",
-            false);
+        e.timedOut()
+            ? new RunError(
+                Dispatcher.MAX_DURATION_EXCEEDED,
+                "attempt "
+                    + e.attempt()
+                    + " on worker "
+                    + e.workerId()
+                    + " ran past its maximum duration and did not stop",
+                "",
+                false)
+            : new RunError(
+                "dev.errand.WorkerLost",
+                "worker " + e.workerId() + " stopped heartbeating; its lease expired",
+                "",
+                false);
     try {
       return Json.mapper().writeValueAsString(error);
     } catch (JsonProcessingException ex) {

@@ -10,6 +10,7 @@ import dev.errand.server.store.NewRun;
 import dev.errand.server.store.RunNotFoundException;
 import dev.errand.server.store.RunRecord;
 import dev.errand.server.store.RunStateConflictException;
+import dev.errand.server.store.StepRecord;
 import dev.errand.server.store.Store;
 import dev.errand.server.store.Store.Environment;
 import dev.errand.server.store.Store.InsertResult;
@@ -52,6 +53,39 @@ public final class RunEngine {
           "batch_too_large",
           "a batch holds at most " + MAX_BATCH_SIZE + " items, got " + items.size());
     }
+    List<NewRun> runs = newRuns(env, taskId, items, null, 0);
+    List<InsertResult> results = store.insertRuns(runs);
+    signalInserted(env.id(), runs);
+    return results;
+  }
+
+  /** Wakes the workers of inserted runs: now for due ones, at their time for delayed ones. */
+  void signalInserted(UUID environmentId, List<NewRun> runs) {
+    java.time.Instant now = null;
+    java.util.Set<String> signaled = new java.util.HashSet<>();
+    for (NewRun run : runs) {
+      if (run.delayMillis() > 0) {
+        now = now == null ? java.time.Instant.now() : now;
+        wakeups.signalAt(environmentId, run.taskId(), now.plusMillis(run.delayMillis()), now);
+      } else if (signaled.add(run.taskId())) {
+        wakeups.signal(environmentId, run.taskId());
+      }
+    }
+  }
+
+  /**
+   * The runs to insert for trigger items of one task, validated. With a {@code parentRunId}, they
+   * are the children a parent's step at {@code parentPosition} waits for: each gets the parent's
+   * link and an idempotency key of its place, so a repeated suspension creates nothing twice.
+   *
+   * @throws EngineException 404 for an unknown task, 400 for a payload its schema refuses
+   */
+  List<NewRun> newRuns(
+      Environment env,
+      String taskId,
+      List<TriggerRequest> items,
+      UUID parentRunId,
+      int parentPosition) {
     TaskCatalog.Definition task =
         catalog
             .find(env.id(), taskId)
@@ -65,14 +99,20 @@ public final class RunEngine {
                             + env.slug()
                             + " (a worker registers its tasks when it starts)"));
     List<NewRun> runs = new ArrayList<>(items.size());
-    boolean delayed = false;
     for (int i = 0; i < items.size(); i++) {
       TriggerRequest item = items.get(i);
       validatePayload(task, item.payload(), items.size() == 1 ? "" : "items[" + i + "].");
       long delayMillis = item.delay() == null ? 0 : item.delay().toMillis();
-      delayed |= delayMillis > 0;
       int maxAttempts =
           item.maxAttempts() != null ? item.maxAttempts() : task.record().maxAttempts();
+      Long maxDuration =
+          item.maxDuration() != null
+              ? Long.valueOf(item.maxDuration().toMillis())
+              : task.record().maxDurationMillis();
+      String key = item.idempotencyKey();
+      if (parentRunId != null) {
+        key = RunIds.format(parentRunId) + ":" + parentPosition + ":" + i;
+      }
       runs.add(
           new NewRun(
               RunIds.next(),
@@ -82,21 +122,15 @@ public final class RunEngine {
               toJson(item.payload()),
               maxAttempts,
               item.tags() == null ? List.of() : item.tags(),
-              item.idempotencyKey(),
+              key,
               delayMillis,
-              null));
+              null,
+              maxDuration,
+              parentRunId,
+              parentRunId == null ? null : parentPosition,
+              parentRunId == null ? null : i));
     }
-    List<InsertResult> results = store.insertRuns(runs);
-    wakeups.signal(env.id(), taskId);
-    if (delayed) {
-      var now = java.time.Instant.now();
-      for (NewRun run : runs) {
-        if (run.delayMillis() > 0) {
-          wakeups.signalAt(env.id(), taskId, now.plusMillis(run.delayMillis()), now);
-        }
-      }
-    }
-    return results;
+    return runs;
   }
 
   private void validatePayload(TaskCatalog.Definition task, JsonNode payload, String prefix) {
@@ -115,12 +149,12 @@ public final class RunEngine {
     }
   }
 
-  /** A run with its attempts. */
-  public record RunDetails(RunRecord run, List<AttemptRecord> attempts) {}
+  /** A run with its attempts and recorded steps. */
+  public record RunDetails(RunRecord run, List<AttemptRecord> attempts, List<StepRecord> steps) {}
 
   public RunDetails get(Environment env, UUID runId) {
     RunRecord run = store.findRun(env.id(), runId).orElseThrow(() -> runNotFound(runId));
-    return new RunDetails(run, store.findAttempts(runId));
+    return new RunDetails(run, store.findAttempts(runId), store.findSteps(runId));
   }
 
   public List<RunRecord> list(Environment env, RunFilter filter, int limit) {
@@ -135,7 +169,7 @@ public final class RunEngine {
   public RunDetails cancel(Environment env, UUID runId) {
     try {
       RunRecord run = store.cancel(env.id(), runId);
-      return new RunDetails(run, store.findAttempts(runId));
+      return new RunDetails(run, store.findAttempts(runId), store.findSteps(runId));
     } catch (RunNotFoundException e) {
       throw runNotFound(runId);
     } catch (RunStateConflictException e) {

@@ -54,8 +54,29 @@ public final class RunIds {
     return new UUID(msb, lsb);
   }
 
+  /** The prefix of waitpoint token ids: {@value}. */
+  public static final String TOKEN_PREFIX = "waitpoint_";
+
   /** {@code run_} and the 26-character base32 form of {@code id}. */
   public static String format(UUID id) {
+    return format(PREFIX, id);
+  }
+
+  /** {@code waitpoint_} and the 26-character base32 form of {@code id}. */
+  public static String formatToken(UUID id) {
+    return format(TOKEN_PREFIX, id);
+  }
+
+  /**
+   * Parses a token id.
+   *
+   * @throws IllegalArgumentException when {@code text} is not a token id
+   */
+  public static UUID parseToken(String text) {
+    return parse(TOKEN_PREFIX, "token", text);
+  }
+
+  private static String format(String prefix, UUID id) {
     char[] out = new char[26];
     long hi = id.getMostSignificantBits();
     long lo = id.getLeastSignificantBits();
@@ -65,7 +86,7 @@ public final class RunIds {
       lo = (lo >>> 5) | (hi << 59);
       hi >>>= 5;
     }
-    return PREFIX + new String(out);
+    return prefix + new String(out);
   }
 
   /**
@@ -74,16 +95,20 @@ public final class RunIds {
    * @throws IllegalArgumentException when {@code text} is not a run id
    */
   public static UUID parse(String text) {
-    if (text == null || text.length() != PREFIX.length() + 26 || !text.startsWith(PREFIX)) {
-      throw new IllegalArgumentException("not a run id: '" + text + "'");
+    return parse(PREFIX, "run", text);
+  }
+
+  private static UUID parse(String prefix, String what, String text) {
+    if (text == null || text.length() != prefix.length() + 26 || !text.startsWith(prefix)) {
+      throw new IllegalArgumentException("not a " + what + " id: '" + text + "'");
     }
     long hi = 0;
     long lo = 0;
-    for (int i = PREFIX.length(); i < text.length(); i++) {
+    for (int i = prefix.length(); i < text.length(); i++) {
       char c = text.charAt(i);
       int v = c < 128 ? DECODE[c] : -1;
-      if (v < 0 || (i == PREFIX.length() && v > 7)) {
-        throw new IllegalArgumentException("not a run id: '" + text + "'");
+      if (v < 0 || (i == prefix.length() && v > 7)) {
+        throw new IllegalArgumentException("not a " + what + " id: '" + text + "'");
       }
       hi = (hi << 5) | (lo >>> 59);
       lo = (lo << 5) | v;

@@ -10,4 +10,15 @@ public record TriggerRequest(
     String idempotencyKey,
     List<String> tags,
     Duration delay,
-    Integer maxAttempts) {}
+    Integer maxAttempts,
+    Duration maxDuration) {
+
+  public TriggerRequest(
+      JsonNode payload,
+      String idempotencyKey,
+      List<String> tags,
+      Duration delay,
+      Integer maxAttempts) {
+    this(payload, idempotencyKey, tags, delay, maxAttempts, null);
+  }
+}

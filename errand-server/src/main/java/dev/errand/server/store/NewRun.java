@@ -12,6 +12,10 @@ import java.util.UUID;
  * @param tags never null
  * @param idempotencyKey null for none
  * @param replayOf the run this one replays, or null
+ * @param maxDurationMillis how long one attempt may run, or null for no limit
+ * @param parentRunId the run that triggered this one and waits for it, or null
+ * @param parentPosition the parent's step position that waits for this run
+ * @param parentItem this run's index among the children that step waits for
  */
 public record NewRun(
     UUID id,
@@ -23,4 +27,38 @@ public record NewRun(
     List<String> tags,
     String idempotencyKey,
     long delayMillis,
-    UUID replayOf) {}
+    UUID replayOf,
+    Long maxDurationMillis,
+    UUID parentRunId,
+    Integer parentPosition,
+    Integer parentItem) {
+
+  /** A run without a maximum duration or a parent. */
+  public NewRun(
+      UUID id,
+      UUID environmentId,
+      String taskId,
+      String queue,
+      String payloadJson,
+      int maxAttempts,
+      List<String> tags,
+      String idempotencyKey,
+      long delayMillis,
+      UUID replayOf) {
+    this(
+        id,
+        environmentId,
+        taskId,
+        queue,
+        payloadJson,
+        maxAttempts,
+        tags,
+        idempotencyKey,
+        delayMillis,
+        replayOf,
+        null,
+        null,
+        null,
+        null);
+  }
+}

@@ -27,4 +27,7 @@ public record RunRecord(
     String leaseWorkerId,
     long leaseToken,
     Instant leaseExpiresAt,
-    long version) {}
+    long version,
+    Long maxDurationMillis,
+    UUID parentRunId,
+    int stepCount) {}

@@ -127,9 +127,136 @@ public interface Store extends AutoCloseable {
   /** A lease a worker holds on an executing run. */
   record LeaseRef(UUID runId, long leaseToken) {}
 
-  /** An executing run whose lease expired: its environment, lease, attempt and last worker. */
+  /**
+   * An executing run whose lease expired: its environment, lease, attempt and last worker, and
+   * whether the attempt ran past its maximum duration (its deadline passed) rather than stopped
+   * heartbeating.
+   */
   record ExpiredLease(
-      UUID runId, UUID environmentId, long leaseToken, int attempt, String workerId) {}
+      UUID runId,
+      UUID environmentId,
+      long leaseToken,
+      int attempt,
+      String workerId,
+      boolean timedOut) {
+    public ExpiredLease(
+        UUID runId, UUID environmentId, long leaseToken, int attempt, String workerId) {
+      this(runId, environmentId, leaseToken, attempt, workerId, false);
+    }
+  }
+
+  // --- durable execution ----------------------------------------------------------------
+
+  /**
+   * Records a step's result for the attempt holding {@code lease}, in a transaction that locks the
+   * run: refused (false) when the run in {@code environmentId} is not {@code EXECUTING} under that
+   * lease token and attempt. A {@code COMPLETED} step already recorded at the position is left as
+   * it is (and the call still succeeds).
+   */
+  boolean recordStep(UUID environmentId, LeaseRef lease, int attempt, StepRecord step);
+
+  /** The steps of a run, by position. */
+  List<StepRecord> findSteps(UUID runId);
+
+  /**
+   * Ends an attempt that stops to wait, in one transaction: inserts {@code children} (their
+   * idempotency keys make a repeated suspension trigger nothing twice), records {@code waiting}
+   * (status {@code WAITING}), marks the attempt {@code SUSPENDED}, and moves the run to {@code
+   * WAITING} without a lease. A {@code TOKEN} wait on a token already completed or timed out
+   * resolves at once (the run goes back to {@code QUEUED}, {@code tokenOutcomeJson} computing its
+   * output).
+   */
+  SuspendResult suspend(
+      UUID environmentId,
+      LeaseRef lease,
+      int attempt,
+      StepRecord waiting,
+      List<NewRun> children,
+      java.util.function.Function<TokenRecord, String> tokenOutcomeJson);
+
+  /** What {@link #suspend} did. */
+  enum SuspendResult {
+    /** The run waits. */
+    WAITING,
+    /** The wait was already over: the run is {@code QUEUED} again. */
+    RESUMED,
+    /** The lease was not the caller's: nothing changed. */
+    REJECTED,
+    /** The token to wait for does not exist in the environment: nothing changed. */
+    UNKNOWN_TOKEN
+  }
+
+  /**
+   * {@code WAITING} steps whose wait may be over: a {@code WAIT} or {@code TOKEN} wait whose {@code
+   * resumeAt} passed, a {@code TOKEN} wait whose token is no longer {@code WAITING}, a {@code
+   * CHILDREN} wait whose children are all final. At most {@code limit}.
+   */
+  List<WaitingStep> findResumable(int limit);
+
+  /** A waiting step of a run of {@code taskId} in {@code environmentId}. */
+  record WaitingStep(
+      UUID environmentId,
+      String taskId,
+      UUID runId,
+      int position,
+      StepRecord.Kind kind,
+      UUID tokenId) {}
+
+  /**
+   * Completes a {@code WAITING} step with {@code outputJson} and moves its {@code WAITING} run back
+   * to {@code QUEUED}, due now, keeping its attempt number. False when the step was no longer
+   * waiting (another node resolved it).
+   */
+  boolean resolveWait(UUID runId, int position, String outputJson);
+
+  /** The children a {@code CHILDREN} step started, in item order. */
+  List<RunRecord> findChildren(UUID parentRunId, int position);
+
+  /**
+   * Times out a {@code WAITING} token whose {@code timeoutAt} passed; returns the token as it is
+   * after the call (completed, timed out, or still waiting when not due), empty when unknown.
+   */
+  Optional<TokenRecord> timeOutToken(UUID tokenId);
+
+  // --- waitpoint tokens -------------------------------------------------------------------
+
+  /**
+   * Creates a token, or returns the one created earlier with the same idempotency key in the
+   * environment ({@code created=false}).
+   *
+   * @param timeoutMillis null for a token that never times out
+   */
+  TokenInsert createToken(
+      UUID environmentId,
+      UUID tokenId,
+      String idempotencyKey,
+      List<String> tags,
+      Long timeoutMillis);
+
+  record TokenInsert(TokenRecord token, boolean created) {}
+
+  Optional<TokenRecord> findToken(UUID environmentId, UUID tokenId);
+
+  /** Tokens newest first, filtered by status and tag when not null, before id when not null. */
+  List<TokenRecord> listTokens(
+      UUID environmentId, TokenRecord.Status status, String tag, UUID beforeId, int limit);
+
+  /**
+   * Completes a {@code WAITING} token with {@code outputJson} and, in the same transaction,
+   * resolves every wait on it with {@code stepOutputJson} (the runs go back to {@code QUEUED}).
+   * Returns the resolved waits.
+   *
+   * @throws TokenNotFoundException when no such token is in the environment
+   * @throws TokenStateConflictException when the token was already completed or timed out
+   */
+  List<WaitingStep> completeToken(
+      UUID environmentId,
+      UUID tokenId,
+      String outputJson,
+      java.util.function.Function<TokenRecord, String> stepOutputJson);
+
+  /** The value of a server-wide setting, storing {@code initial} first when it has none. */
+  String setting(String name, java.util.function.Supplier<String> initial);
 
   /** Result of inserting one run: its id, and whether it is new or an idempotent duplicate. */
   record InsertResult(UUID runId, boolean created) {}

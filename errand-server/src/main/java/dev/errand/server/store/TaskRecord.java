@@ -8,6 +8,7 @@ import java.time.Instant;
  * @param retryPolicyJson the {@link dev.errand.sdk.RetryPolicy} as JSON
  * @param payloadSchemaJson the JSON schema payloads are validated against, or null
  * @param updatedAt set by the store; ignored on upsert
+ * @param maxDurationMillis how long one attempt may run, or null for no limit
  */
 public record TaskRecord(
     String taskId,
@@ -15,4 +16,17 @@ public record TaskRecord(
     int maxAttempts,
     String retryPolicyJson,
     String payloadSchemaJson,
-    Instant updatedAt) {}
+    Instant updatedAt,
+    Long maxDurationMillis) {
+
+  /** A task without a maximum duration. */
+  public TaskRecord(
+      String taskId,
+      String queue,
+      int maxAttempts,
+      String retryPolicyJson,
+      String payloadSchemaJson,
+      Instant updatedAt) {
+    this(taskId, queue, maxAttempts, retryPolicyJson, payloadSchemaJson, updatedAt, null);
+  }
+}

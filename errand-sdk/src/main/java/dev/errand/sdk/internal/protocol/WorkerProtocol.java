@@ -3,6 +3,8 @@ package dev.errand.sdk.internal.protocol;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.errand.sdk.RetryPolicy;
 import dev.errand.sdk.RunError;
+import dev.errand.sdk.TriggerOptions;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -15,12 +17,26 @@ public final class WorkerProtocol {
   public static final String COMPLETE_PATH = "/api/v1/workers/complete";
   public static final String HEARTBEAT_PATH = "/api/v1/workers/heartbeat";
   public static final String STOP_PATH = "/api/v1/workers/stop";
+  public static final String STEP_PATH = "/api/v1/workers/steps";
+
+  /** Step kinds: a block's result, a timed wait, a wait on a token, a wait on child runs. */
+  public static final String STEP = "STEP";
+
+  public static final String WAIT = "WAIT";
+  public static final String TOKEN = "TOKEN";
+  public static final String CHILDREN = "CHILDREN";
+
+  /** Step statuses. */
+  public static final String COMPLETED = "COMPLETED";
+
+  public static final String FAILED = "FAILED";
+  public static final String WAITING = "WAITING";
 
   private WorkerProtocol() {}
 
   /** A task definition as a worker registers it. */
   public record TaskRegistration(
-      String id, String queue, RetryPolicy retry, JsonNode payloadSchema) {}
+      String id, String queue, RetryPolicy retry, JsonNode payloadSchema, Long maxDurationMillis) {}
 
   public record RegisterRequest(String workerId, List<TaskRegistration> tasks) {}
 
@@ -33,13 +49,69 @@ public final class WorkerProtocol {
    */
   public record ClaimRequest(String workerId, List<String> tasks, int max, long waitMillis) {}
 
+  /**
+   * A claimed run. {@code steps} are what earlier attempts recorded, by position; {@code
+   * maxDurationMillis} is 0 when an attempt may run without limit.
+   */
   public record ClaimedRun(
       String runId,
       String taskIdentifier,
       JsonNode payload,
       int attempt,
       long leaseToken,
-      List<String> tags) {}
+      List<String> tags,
+      long maxDurationMillis,
+      List<RecordedStep> steps) {}
+
+  /**
+   * A step an earlier attempt recorded. A {@code CHILDREN} step's output is an array of {@link
+   * ChildOutcome}; a {@code TOKEN} step's output is a {@link TokenOutcome}.
+   */
+  public record RecordedStep(
+      int position, String name, int index, String kind, String status, JsonNode output) {}
+
+  /** How one child run ended, as a parent's {@code CHILDREN} step records it. */
+  public record ChildOutcome(String runId, String status, JsonNode output, RunError error) {}
+
+  /** How a wait on a token ended, as the {@code TOKEN} step records it. */
+  public record TokenOutcome(String tokenId, boolean ok, JsonNode output) {}
+
+  /**
+   * A step's result, recorded before the task goes on. Refused (not {@code accepted}) when the
+   * lease is no longer the worker's; a {@code COMPLETED} step is never overwritten.
+   */
+  public record StepReport(
+      String workerId,
+      String runId,
+      long leaseToken,
+      int attempt,
+      int position,
+      String name,
+      int index,
+      String status,
+      JsonNode output,
+      RunError error,
+      Instant startedAt,
+      int tries) {}
+
+  public record StepReportResponse(boolean accepted) {}
+
+  /**
+   * An attempt that stops to wait: at {@code position} the run waits until {@code resumeAt} ({@code
+   * WAIT}), for token {@code tokenId} ({@code TOKEN}) or for {@code children} it triggers ({@code
+   * CHILDREN}).
+   */
+  public record Suspension(
+      int position,
+      String name,
+      int index,
+      String kind,
+      Instant resumeAt,
+      String tokenId,
+      List<ChildTrigger> children) {}
+
+  /** A child run to trigger as part of a {@link Suspension}. */
+  public record ChildTrigger(String task, JsonNode payload, TriggerOptions options) {}
 
   /**
    * The runs claimed, and how long each lease lasts without a heartbeat.
@@ -48,7 +120,10 @@ public final class WorkerProtocol {
    */
   public record ClaimResponse(List<ClaimedRun> runs, long leaseMillis, long heartbeatMillis) {}
 
-  /** The outcome of one attempt: {@code output} when it succeeded, else {@code error}. */
+  /**
+   * The outcome of one attempt: {@code output} when it succeeded, {@code suspension} when it
+   * stopped to wait, else {@code error}.
+   */
   public record AttemptResult(
       String runId,
       String taskIdentifier,
@@ -56,7 +131,8 @@ public final class WorkerProtocol {
       int attempt,
       boolean success,
       JsonNode output,
-      RunError error) {}
+      RunError error,
+      Suspension suspension) {}
 
   public record CompleteRequest(String workerId, List<AttemptResult> results) {}
 

@@ -8,13 +8,19 @@ import dev.errand.sdk.RunError;
 import dev.errand.sdk.Task;
 import dev.errand.sdk.TaskContext;
 import dev.errand.sdk.TaskFunction;
+import dev.errand.sdk.internal.HttpTransport;
 import dev.errand.sdk.internal.Json;
 import dev.errand.sdk.internal.protocol.WorkerProtocol.AttemptResult;
 import dev.errand.sdk.internal.protocol.WorkerProtocol.ClaimedRun;
+import dev.errand.sdk.internal.protocol.WorkerProtocol.Suspension;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.util.List;
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -25,18 +31,36 @@ final class AttemptExecution implements Runnable {
   static final int MAX_STACK_TRACE_CHARS = 32_768;
   static final int MAX_MESSAGE_CHARS = 8_192;
 
+  /** The error type of an attempt interrupted at its maximum duration. */
+  public static final String MAX_DURATION_EXCEEDED = "dev.errand.MaxDurationExceeded";
+
   private final Task<?, ?> task;
   private final ClaimedRun run;
   private final ResultReporter reporter;
   private final Semaphore slots;
+  private final HttpTransport transport;
+  private final String workerId;
+  private final ScheduledExecutorService timer;
+  private final AtomicBoolean reported = new AtomicBoolean();
   private volatile boolean cancelled;
+  private volatile boolean timedOut;
   private volatile Thread thread;
 
-  AttemptExecution(Task<?, ?> task, ClaimedRun run, ResultReporter reporter, Semaphore slots) {
+  AttemptExecution(
+      Task<?, ?> task,
+      ClaimedRun run,
+      ResultReporter reporter,
+      Semaphore slots,
+      HttpTransport transport,
+      String workerId,
+      ScheduledExecutorService timer) {
     this.task = task;
     this.run = run;
     this.reporter = reporter;
     this.slots = slots;
+    this.transport = transport;
+    this.workerId = workerId;
+    this.timer = timer;
   }
 
   @Override
@@ -45,14 +69,24 @@ final class AttemptExecution implements Runnable {
     MDC.put("runId", run.runId());
     MDC.put("taskIdentifier", run.taskIdentifier());
     MDC.put("attempt", Integer.toString(run.attempt()));
+    ScheduledFuture<?> deadline =
+        run.maxDurationMillis() > 0
+            ? timer.schedule(this::timeOut, run.maxDurationMillis(), TimeUnit.MILLISECONDS)
+            : null;
     AttemptResult result;
     try {
       result = execute();
     } catch (Throwable t) { // never leave a run EXECUTING with nobody to report it
       result = failure(t);
     } finally {
+      if (deadline != null) {
+        deadline.cancel(false);
+      }
       MDC.clear();
       slots.release();
+    }
+    if (timedOut) {
+      return; // timeOut() reported it
     }
     if (cancelled) {
       log.info(
@@ -61,7 +95,48 @@ final class AttemptExecution implements Runnable {
           run.attempt());
       return;
     }
-    reporter.submit(result);
+    if (reported.compareAndSet(false, true)) {
+      reporter.submit(result);
+    }
+  }
+
+  /**
+   * The attempt ran past its maximum duration: interrupt it and report the timeout at once, even if
+   * the task ignores the interrupt (its thread then finishes unobserved; the server fences any
+   * later write by the lease token).
+   */
+  private void timeOut() {
+    if (cancelled || !reported.compareAndSet(false, true)) {
+      return;
+    }
+    timedOut = true;
+    Thread t = thread;
+    if (t != null) {
+      t.interrupt();
+    }
+    log.warn(
+        "run {} attempt {} exceeded its maximum duration of {}: interrupted",
+        run.runId(),
+        run.attempt(),
+        Duration.ofMillis(run.maxDurationMillis()));
+    reporter.submit(
+        new AttemptResult(
+            run.runId(),
+            run.taskIdentifier(),
+            run.leaseToken(),
+            run.attempt(),
+            false,
+            null,
+            new RunError(
+                MAX_DURATION_EXCEEDED,
+                "attempt "
+                    + run.attempt()
+                    + " ran longer than its maximum duration of "
+                    + Duration.ofMillis(run.maxDurationMillis())
+                    + " and was interrupted",
+                "",
+                false),
+            null));
   }
 
   private AttemptResult execute() {
@@ -83,7 +158,16 @@ final class AttemptExecution implements Runnable {
     }
     Object output;
     try {
-      output = invoke(task.function(), payload, new Context());
+      output =
+          invoke(
+              task.function(),
+              payload,
+              new DurableContext(run, task, transport, workerId, () -> cancelled));
+    } catch (SuspendSignal s) {
+      return suspended(s.suspension());
+    } catch (LeaseLostSignal lost) {
+      cancelled = true;
+      return failure(lost);
     } catch (Throwable t) {
       if (t instanceof InterruptedException) {
         Thread.currentThread().interrupt();
@@ -103,7 +187,19 @@ final class AttemptExecution implements Runnable {
               e));
     }
     return new AttemptResult(
-        run.runId(), run.taskIdentifier(), run.leaseToken(), run.attempt(), true, json, null);
+        run.runId(), run.taskIdentifier(), run.leaseToken(), run.attempt(), true, json, null, null);
+  }
+
+  private AttemptResult suspended(Suspension suspension) {
+    return new AttemptResult(
+        run.runId(),
+        run.taskIdentifier(),
+        run.leaseToken(),
+        run.attempt(),
+        false,
+        null,
+        null,
+        suspension);
   }
 
   @SuppressWarnings("unchecked")
@@ -120,7 +216,8 @@ final class AttemptExecution implements Runnable {
         run.attempt(),
         false,
         null,
-        toError(t));
+        toError(t),
+        null);
   }
 
   /** The stored form of a failure; never throws, whatever the throwable's methods do. */
@@ -158,40 +255,6 @@ final class AttemptExecution implements Runnable {
     Thread t = thread;
     if (t != null) {
       t.interrupt();
-    }
-  }
-
-  private final class Context implements TaskContext {
-    private final Logger logger = LoggerFactory.getLogger("errand.task." + task.id());
-
-    @Override
-    public String runId() {
-      return run.runId();
-    }
-
-    @Override
-    public String taskIdentifier() {
-      return run.taskIdentifier();
-    }
-
-    @Override
-    public int attempt() {
-      return run.attempt();
-    }
-
-    @Override
-    public List<String> tags() {
-      return run.tags() == null ? List.of() : run.tags();
-    }
-
-    @Override
-    public Logger logger() {
-      return logger;
-    }
-
-    @Override
-    public boolean isCancelled() {
-      return cancelled;
     }
   }
 }

@@ -137,7 +137,8 @@ final class ResultReporter {
                 refused.attempt(),
                 false,
                 null,
-                error)));
+                error,
+                null)));
   }
 
   private static boolean isRefusal(ErrandApiException e) {

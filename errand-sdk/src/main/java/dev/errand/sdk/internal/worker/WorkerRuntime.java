@@ -18,6 +18,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -46,6 +48,9 @@ public final class WorkerRuntime {
   private final ResultReporter reporter;
   private final Heartbeater heartbeater;
   private final AtomicBoolean running = new AtomicBoolean();
+  private final ScheduledExecutorService timer =
+      Executors.newSingleThreadScheduledExecutor(
+          Thread.ofPlatform().daemon().name("errand-deadlines").factory());
   private final JavaType claimResponseType = Json.mapper().constructType(ClaimResponse.class);
   private Thread claimThread;
 
@@ -96,7 +101,11 @@ public final class WorkerRuntime {
     for (Task<?, ?> task : tasks.values()) {
       registrations.add(
           new TaskRegistration(
-              task.id(), task.queue(), task.retry(), PayloadSchema.of(task.payloadType())));
+              task.id(),
+              task.queue(),
+              task.retry(),
+              PayloadSchema.of(task.payloadType()),
+              task.maxDuration() == null ? null : task.maxDuration().toMillis()));
     }
     RegisterResponse response =
         transport.post(
@@ -174,7 +183,8 @@ public final class WorkerRuntime {
 
   private void launch(ClaimedRun run) {
     Task<?, ?> task = tasks.get(run.taskIdentifier());
-    AttemptExecution execution = new AttemptExecution(task, run, reporter, slots);
+    AttemptExecution execution =
+        new AttemptExecution(task, run, reporter, slots, transport, workerId, timer);
     active.add(run, execution);
     Thread.ofVirtual().name("errand-run-" + run.runId()).start(execution);
   }
@@ -211,6 +221,7 @@ public final class WorkerRuntime {
     }
     heartbeater.close();
     reporter.close();
+    timer.shutdownNow();
     log.info("Errand worker {} stopped", workerId);
   }
 

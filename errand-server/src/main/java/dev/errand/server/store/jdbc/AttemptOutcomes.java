@@ -31,7 +31,7 @@ final class AttemptOutcomes {
   private static final String READ_STATES =
       "SELECT id, status, available_at FROM runs WHERE id = ANY(?)";
   private static final String RELEASE_LEASE =
-      "lease_worker_id = NULL, lease_expires_at = NULL, version = version + 1,"
+      "lease_worker_id = NULL, lease_expires_at = NULL, deadline_at = NULL, version = version + 1,"
           + " updated_at = CURRENT_TIMESTAMP";
   private static final String MATCH_LEASE =
       " WHERE id = ? AND lease_token = ? AND attempt_count = ? AND environment_id = ?";
@@ -151,11 +151,18 @@ final class AttemptOutcomes {
             + StatusSql.executingMayMoveTo(RunStatus.QUEUED, outcome.exhaustedStatus());
       }
       case LEASE_EXPIRED ->
-          requeueOr(RunStatus.CRASHED, "attempt_count < max_attempts", "CURRENT_TIMESTAMP")
+          requeueOr(expiredEnd(outcome), "attempt_count < max_attempts", "CURRENT_TIMESTAMP")
               + " AND "
-              + StatusSql.executingMayMoveTo(RunStatus.QUEUED, RunStatus.CRASHED)
+              + StatusSql.executingMayMoveTo(RunStatus.QUEUED, expiredEnd(outcome))
               + " AND lease_expires_at < CURRENT_TIMESTAMP";
     };
+  }
+
+  /** How a run whose lease expired ends when no attempts remain: CRASHED, or TIMED_OUT. */
+  private static RunStatus expiredEnd(AttemptOutcome outcome) {
+    return outcome.exhaustedStatus() == RunStatus.TIMED_OUT
+        ? RunStatus.TIMED_OUT
+        : RunStatus.CRASHED;
   }
 
   /** Back to QUEUED, due at {@code dueAt}, when {@code retry} holds; else final as {@code end}. */
@@ -203,11 +210,13 @@ final class AttemptOutcomes {
         AttemptOutcome outcome = outcomes.get(i);
         ps.setString(
             1,
-            switch (outcome.kind()) {
-              case SUCCEEDED -> Attempts.COMPLETED;
-              case FAILED -> Attempts.FAILED;
-              case LEASE_EXPIRED -> Attempts.CRASHED;
-            });
+            outcome.exhaustedStatus() == RunStatus.TIMED_OUT
+                ? Attempts.TIMED_OUT
+                : switch (outcome.kind()) {
+                  case SUCCEEDED -> Attempts.COMPLETED;
+                  case FAILED -> Attempts.FAILED;
+                  case LEASE_EXPIRED -> Attempts.CRASHED;
+                });
         ps.setString(
             2, outcome.kind() == AttemptOutcome.Kind.SUCCEEDED ? null : outcome.errorJson());
         ps.setObject(3, outcome.runId());

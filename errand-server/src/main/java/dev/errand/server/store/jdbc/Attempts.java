@@ -31,11 +31,23 @@ final class Attempts {
           + EXECUTING
           + "'";
 
+  static final String SUSPENDED = "SUSPENDED";
+  static final String TIMED_OUT = "TIMED_OUT";
+
+  /**
+   * A resumed run executes its attempt again (its number stays): the SUSPENDED row is reused. The
+   * started_at of the attempt's first execution is kept.
+   */
   private static final String INSERT_EXECUTING =
-      "INSERT INTO attempts (run_id, number, status, worker_id, started_at)"
-          + " VALUES (?, ?, '"
+      "MERGE INTO attempts a USING (VALUES (CAST(? AS UUID), CAST(? AS INTEGER), CAST(? AS VARCHAR)))"
+          + " AS v(run_id, number, worker_id) ON a.run_id = v.run_id AND a.number = v.number"
+          + " WHEN MATCHED THEN UPDATE SET status = '"
           + EXECUTING
-          + "', ?, CURRENT_TIMESTAMP)";
+          + "', worker_id = v.worker_id, finished_at = NULL, error = NULL"
+          + " WHEN NOT MATCHED THEN INSERT (run_id, number, status, worker_id, started_at)"
+          + " VALUES (v.run_id, v.number, '"
+          + EXECUTING
+          + "', v.worker_id, CURRENT_TIMESTAMP)";
 
   /** Inserts the executing attempts of freshly claimed runs, in one batch. */
   static void insertExecuting(Connection connection, List<ClaimedRun> runs, String workerId)

@@ -20,6 +20,10 @@ final class Cancellation {
           + " version = version + 1, updated_at = CURRENT_TIMESTAMP"
           + " WHERE id = ? AND environment_id = ? AND "
           + StatusSql.mayMoveTo(RunStatus.CANCELED);
+  private static final String UNFINISHED_CHILDREN =
+      "SELECT id FROM runs WHERE parent_run_id = ? AND "
+          + StatusSql.mayMoveTo(RunStatus.CANCELED)
+          + " ORDER BY id";
   private static final String FIND_RUN =
       "SELECT " + RunRows.RUN_COLUMNS + " FROM runs WHERE environment_id = ? AND id = ?";
 
@@ -50,8 +54,40 @@ final class Cancellation {
             ps.setObject(1, runId);
             ps.executeUpdate();
           }
+          cancelDescendants(connection, environmentId, runId);
           return run;
         });
+  }
+
+  /** Cancels the unfinished children of a run, their children, and so on. */
+  private static void cancelDescendants(Connection connection, UUID environmentId, UUID parentId)
+      throws SQLException {
+    java.util.ArrayDeque<UUID> parents = new java.util.ArrayDeque<>();
+    parents.add(parentId);
+    while (!parents.isEmpty()) {
+      UUID parent = parents.poll();
+      java.util.List<UUID> children = new java.util.ArrayList<>();
+      try (PreparedStatement ps = connection.prepareStatement(UNFINISHED_CHILDREN)) {
+        ps.setObject(1, parent);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            children.add(RunRows.uuid(rs, "id"));
+          }
+        }
+      }
+      for (UUID child : children) {
+        try (PreparedStatement ps = connection.prepareStatement(CANCEL_RUN)) {
+          ps.setObject(1, child);
+          ps.setObject(2, environmentId);
+          ps.executeUpdate();
+        }
+        try (PreparedStatement ps = connection.prepareStatement(Attempts.CANCEL_EXECUTING)) {
+          ps.setObject(1, child);
+          ps.executeUpdate();
+        }
+        parents.add(child);
+      }
+    }
   }
 
   private static RunRecord find(Connection connection, UUID environmentId, UUID runId)

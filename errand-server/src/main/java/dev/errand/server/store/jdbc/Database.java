@@ -27,6 +27,8 @@ final class Database implements AutoCloseable {
   private static final Set<String> RACE_CONSTRAINTS =
       Set.of(
           "runs_idempotency_uidx",
+          "waitpoint_tokens_idempotency_uidx",
+          "server_settings",
           "tasks_pkey",
           "projects_slug_key",
           "environments_project_slug_key",

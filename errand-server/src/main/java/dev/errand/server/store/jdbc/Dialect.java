@@ -19,6 +19,12 @@ interface Dialect {
    */
   String plusMillis(String timestampSql);
 
+  /**
+   * An expression: {@code timestampSql} plus the milliseconds of the SQL expression {@code
+   * millisSql}.
+   */
+  String plusMillisOf(String timestampSql, String millisSql);
+
   /** A predicate on {@code runs}: its tags contain the tag bound to the one {@code ?}. */
   String tagsContain();
 
@@ -32,7 +38,8 @@ interface Dialect {
 
   /**
    * Creates or replaces one task definition, keeping its {@code created_at}. Parameters:
-   * environment id, task id, queue, max attempts, retry policy JSON, payload schema JSON.
+   * environment id, task id, queue, max attempts, retry policy JSON, payload schema JSON, max
+   * duration in milliseconds (null for none).
    */
   String upsertTask();
 

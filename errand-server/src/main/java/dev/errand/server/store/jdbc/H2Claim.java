@@ -38,13 +38,14 @@ final class H2Claim implements Claim {
     String claimable = StatusSql.mayMoveTo(RunStatus.EXECUTING);
     this.update =
         """
-        SELECT id, task_id, payload, attempt_count, lease_token, tags FROM FINAL TABLE (
+        SELECT %4$s FROM FINAL TABLE (
           UPDATE runs SET
             status = %2$s,
             attempt_count = attempt_count + 1,
             lease_token = lease_token + 1,
             lease_worker_id = ?,
-            lease_expires_at = %3$s,
+            deadline_at = %5$s,
+            lease_expires_at = LEAST(%3$s, COALESCE(%5$s, %3$s)),
             started_at = COALESCE(started_at, CURRENT_TIMESTAMP),
             version = version + 1,
             updated_at = CURRENT_TIMESTAMP
@@ -53,7 +54,9 @@ final class H2Claim implements Claim {
             .formatted(
                 claimable,
                 StatusSql.literal(RunStatus.EXECUTING),
-                dialect.plusMillis("CURRENT_TIMESTAMP"));
+                dialect.plusMillis("CURRENT_TIMESTAMP"),
+                RunRows.CLAIMED_COLUMNS,
+                Steps.deadline(dialect, ""));
   }
 
   @Override
@@ -80,7 +83,8 @@ final class H2Claim implements Claim {
     try (PreparedStatement ps = connection.prepareStatement(update)) {
       ps.setString(1, request.workerId());
       ps.setLong(2, request.leaseMillis());
-      ps.setArray(3, RunRows.uuidArray(connection, due));
+      ps.setLong(3, request.leaseMillis());
+      ps.setArray(4, RunRows.uuidArray(connection, due));
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           claimed.add(RunRows.claimed(rs));

@@ -16,6 +16,11 @@ final class H2Dialect implements Dialect {
   }
 
   @Override
+  public String plusMillisOf(String timestampSql, String millisSql) {
+    return "DATEADD(MILLISECOND, " + millisSql + ", " + timestampSql + ")";
+  }
+
+  @Override
   public String plusMillis(String timestampSql) {
     return "DATEADD(MILLISECOND, CAST(? AS BIGINT), " + timestampSql + ")";
   }
@@ -36,9 +41,9 @@ final class H2Dialect implements Dialect {
     // MERGE ... KEY updates only the listed columns, so created_at keeps its first value.
     return """
     MERGE INTO tasks (environment_id, task_id, queue, max_attempts, retry_policy,
-                      payload_schema, updated_at)
+                      payload_schema, max_duration_ms, updated_at)
     KEY (environment_id, task_id)
-    VALUES (?, ?, ?, ?, ?, ?, CURRENT_TIMESTAMP)
+    VALUES (?, ?, ?, ?, ?, ?, ?, CURRENT_TIMESTAMP)
     """;
   }
 

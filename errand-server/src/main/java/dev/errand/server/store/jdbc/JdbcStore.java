@@ -7,9 +7,11 @@ import dev.errand.server.store.AttemptRecord;
 import dev.errand.server.store.ClaimedRun;
 import dev.errand.server.store.NewRun;
 import dev.errand.server.store.RunRecord;
+import dev.errand.server.store.StepRecord;
 import dev.errand.server.store.Store;
 import dev.errand.server.store.StoreException;
 import dev.errand.server.store.TaskRecord;
+import dev.errand.server.store.TokenRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -23,6 +25,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,6 +61,8 @@ public final class JdbcStore implements Store {
   private final Leases leases;
   private final AttemptOutcomes outcomes;
   private final Cancellation cancellation;
+  private final Steps steps;
+  private final Tokens tokens;
   private final PostgresUrl listenUrl;
 
   /** Tells this store's own due-runs announcements from other nodes'. */
@@ -69,7 +75,9 @@ public final class JdbcStore implements Store {
     this.tasks = new TaskDefinitions(database, dialect);
     this.insertion = new RunInsertion(database, dialect, nodeId);
     this.queries = new RunQueries(database, dialect);
-    this.leases = new Leases(database, dialect);
+    this.steps = new Steps(database, insertion);
+    this.tokens = new Tokens(database, dialect);
+    this.leases = new Leases(database, dialect, steps);
     this.outcomes = new AttemptOutcomes(database, dialect);
     this.cancellation = new Cancellation(database);
   }
@@ -248,6 +256,82 @@ public final class JdbcStore implements Store {
   @Override
   public List<ExpiredLease> findExpiredLeases(int limit) {
     return queries.findExpiredLeases(limit);
+  }
+
+  @Override
+  public boolean recordStep(UUID environmentId, LeaseRef lease, int attempt, StepRecord step) {
+    return steps.record(environmentId, lease, attempt, step);
+  }
+
+  @Override
+  public List<StepRecord> findSteps(UUID runId) {
+    return steps.find(runId);
+  }
+
+  @Override
+  public SuspendResult suspend(
+      UUID environmentId,
+      LeaseRef lease,
+      int attempt,
+      StepRecord waiting,
+      List<NewRun> children,
+      Function<TokenRecord, String> tokenOutcomeJson) {
+    return steps.suspend(environmentId, lease, attempt, waiting, children, tokenOutcomeJson);
+  }
+
+  @Override
+  public List<WaitingStep> findResumable(int limit) {
+    return steps.findResumable(limit);
+  }
+
+  @Override
+  public boolean resolveWait(UUID runId, int position, String outputJson) {
+    return steps.resolve(runId, position, outputJson);
+  }
+
+  @Override
+  public List<RunRecord> findChildren(UUID parentRunId, int position) {
+    return steps.findChildren(parentRunId, position);
+  }
+
+  @Override
+  public Optional<TokenRecord> timeOutToken(UUID tokenId) {
+    return tokens.timeOut(tokenId);
+  }
+
+  @Override
+  public TokenInsert createToken(
+      UUID environmentId,
+      UUID tokenId,
+      String idempotencyKey,
+      List<String> tags,
+      Long timeoutMillis) {
+    return tokens.create(environmentId, tokenId, idempotencyKey, tags, timeoutMillis);
+  }
+
+  @Override
+  public Optional<TokenRecord> findToken(UUID environmentId, UUID tokenId) {
+    return tokens.find(environmentId, tokenId);
+  }
+
+  @Override
+  public List<TokenRecord> listTokens(
+      UUID environmentId, TokenRecord.Status status, String tag, UUID beforeId, int limit) {
+    return tokens.list(environmentId, status, tag, beforeId, limit);
+  }
+
+  @Override
+  public List<WaitingStep> completeToken(
+      UUID environmentId,
+      UUID tokenId,
+      String outputJson,
+      Function<TokenRecord, String> stepOutputJson) {
+    return tokens.complete(environmentId, tokenId, outputJson, stepOutputJson, insertion);
+  }
+
+  @Override
+  public String setting(String name, Supplier<String> initial) {
+    return Tokens.setting(database, name, initial);
   }
 
   @Override

@@ -19,13 +19,18 @@ final class Leases {
   private final Dialect dialect;
   private final String heartbeat;
 
-  Leases(Database database, Dialect dialect) {
+  private final Steps steps;
+
+  Leases(Database database, Dialect dialect, Steps steps) {
     this.database = database;
+    this.steps = steps;
     this.dialect = dialect;
     this.heartbeat =
-        "UPDATE runs SET lease_expires_at = "
+        "UPDATE runs SET lease_expires_at = LEAST("
             + dialect.plusMillis("CURRENT_TIMESTAMP")
-            + ", updated_at = CURRENT_TIMESTAMP WHERE id = ? AND lease_token = ? AND environment_id = ? AND "
+            + ", COALESCE(deadline_at, "
+            + dialect.plusMillis("CURRENT_TIMESTAMP")
+            + ")), updated_at = CURRENT_TIMESTAMP WHERE id = ? AND lease_token = ? AND environment_id = ? AND "
             + StatusSql.is(RunStatus.EXECUTING);
   }
 
@@ -35,11 +40,13 @@ final class Leases {
     if (max <= 0 || taskIds.isEmpty()) {
       return List.of();
     }
-    return dialect
-        .claim()
-        .claim(
-            database,
-            new Claim.Request(environmentId, List.copyOf(taskIds), workerId, max, leaseMillis));
+    return steps.attach(
+        dialect
+            .claim()
+            .claim(
+                database,
+                new Claim.Request(
+                    environmentId, List.copyOf(taskIds), workerId, max, leaseMillis)));
   }
 
   Set<UUID> heartbeat(UUID environmentId, List<LeaseRef> leases, Duration lease) {
@@ -55,9 +62,10 @@ final class Leases {
           try (PreparedStatement ps = connection.prepareStatement(heartbeat)) {
             for (LeaseRef ref : sorted) {
               ps.setLong(1, leaseMillis);
-              ps.setObject(2, ref.runId());
-              ps.setLong(3, ref.leaseToken());
-              ps.setObject(4, environmentId);
+              ps.setLong(2, leaseMillis);
+              ps.setObject(3, ref.runId());
+              ps.setLong(4, ref.leaseToken());
+              ps.setObject(5, environmentId);
               ps.addBatch();
             }
             int[] counts = ps.executeBatch();

@@ -44,26 +44,31 @@ final class PostgresClaim implements Claim {
         attempt_count = r.attempt_count + 1,
         lease_token = r.lease_token + 1,
         lease_worker_id = ?,
-        lease_expires_at = %3$s,
+        deadline_at = %4$s,
+        lease_expires_at = LEAST(%3$s, COALESCE(%4$s, %3$s)),
         started_at = COALESCE(r.started_at, CURRENT_TIMESTAMP),
         version = r.version + 1,
         updated_at = CURRENT_TIMESTAMP
       FROM picked
       WHERE r.id = picked.id AND r.%1$s
       RETURNING r.id, r.task_id, r.payload, r.attempt_count, r.lease_token, r.tags,
-                r.available_at, r.lease_worker_id
+                r.available_at, r.lease_worker_id, r.max_duration_ms, r.step_count
     ), attempt AS (
       INSERT INTO attempts (run_id, number, status, worker_id, started_at)
       SELECT id, attempt_count, %2$s, lease_worker_id, CURRENT_TIMESTAMP FROM claimed
+      ON CONFLICT (run_id, number) DO UPDATE SET
+        status = EXCLUDED.status, worker_id = EXCLUDED.worker_id, finished_at = NULL, error = NULL
     )
-    SELECT id, task_id, payload, attempt_count, lease_token, tags
+    SELECT %5$s
     FROM claimed
     ORDER BY available_at, id
     """
         .formatted(
             claimable,
             StatusSql.literal(RunStatus.EXECUTING),
-            dialect.plusMillis("CURRENT_TIMESTAMP"));
+            dialect.plusMillis("CURRENT_TIMESTAMP"),
+            Steps.deadline(dialect, "r."),
+            RunRows.CLAIMED_COLUMNS);
   }
 
   @Override
@@ -78,6 +83,7 @@ final class PostgresClaim implements Claim {
             ps.setInt(4, request.max());
             ps.setString(5, request.workerId());
             ps.setLong(6, request.leaseMillis());
+            ps.setLong(7, request.leaseMillis());
             List<ClaimedRun> claimed = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {

@@ -16,6 +16,11 @@ final class PostgresDialect implements Dialect {
   }
 
   @Override
+  public String plusMillisOf(String timestampSql, String millisSql) {
+    return "(" + timestampSql + " + (" + millisSql + ") * INTERVAL '1 millisecond')";
+  }
+
+  @Override
   public String plusMillis(String timestampSql) {
     return "(" + timestampSql + " + CAST(? AS bigint) * INTERVAL '1 millisecond')";
   }
@@ -36,13 +41,14 @@ final class PostgresDialect implements Dialect {
   public String upsertTask() {
     return """
     INSERT INTO tasks (environment_id, task_id, queue, max_attempts, retry_policy,
-                       payload_schema, created_at, updated_at)
-    VALUES (?, ?, ?, ?, ?, ?, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)
+                       payload_schema, max_duration_ms, created_at, updated_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)
     ON CONFLICT (environment_id, task_id) DO UPDATE SET
       queue = EXCLUDED.queue,
       max_attempts = EXCLUDED.max_attempts,
       retry_policy = EXCLUDED.retry_policy,
       payload_schema = EXCLUDED.payload_schema,
+      max_duration_ms = EXCLUDED.max_duration_ms,
       updated_at = EXCLUDED.updated_at
     """;
   }

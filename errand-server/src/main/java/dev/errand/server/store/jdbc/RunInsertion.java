@@ -45,8 +45,9 @@ final class RunInsertion {
     this.announceDue = dialect.announceDue();
     this.insert =
         "INSERT INTO runs (id, environment_id, task_id, queue, status, payload, max_attempts,"
-            + " tags, idempotency_key, replay_of, created_at, available_at, updated_at)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CURRENT_TIMESTAMP, "
+            + " tags, idempotency_key, replay_of, max_duration_ms, parent_run_id, parent_position,"
+            + " parent_item, created_at, available_at, updated_at)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CURRENT_TIMESTAMP, "
             + dialect.plusMillis("CURRENT_TIMESTAMP")
             + ", CURRENT_TIMESTAMP)"
             + dialect.skipTakenIdempotencyKey();
@@ -70,7 +71,8 @@ final class RunInsertion {
         "insert " + runs.size() + " run(s)", connection -> insert(connection, runs));
   }
 
-  private List<InsertResult> insert(Connection connection, List<NewRun> runs) throws SQLException {
+  /** Inserts runs inside the caller's transaction. */
+  List<InsertResult> insert(Connection connection, List<NewRun> runs) throws SQLException {
     Map<Key, Integer> firstWithKey = new LinkedHashMap<>();
     for (int i = 0; i < runs.size(); i++) {
       Key key = Key.of(runs.get(i));
@@ -120,7 +122,11 @@ final class RunInsertion {
         ps.setArray(8, RunRows.textArray(connection, run.tags() == null ? List.of() : run.tags()));
         ps.setString(9, run.idempotencyKey());
         ps.setObject(10, run.replayOf());
-        ps.setLong(11, delay);
+        ps.setObject(11, run.maxDurationMillis(), java.sql.Types.BIGINT);
+        ps.setObject(12, run.parentRunId());
+        ps.setObject(13, run.parentPosition(), java.sql.Types.INTEGER);
+        ps.setObject(14, run.parentItem(), java.sql.Types.INTEGER);
+        ps.setLong(15, delay);
         ps.addBatch();
       }
       ps.executeBatch();
@@ -141,6 +147,17 @@ final class RunInsertion {
           }
           return null;
         });
+  }
+
+  /** Announces due runs in one environment when the caller's transaction commits. */
+  void announce(Connection connection, UUID environmentId) throws SQLException {
+    if (announceDue == null) {
+      return;
+    }
+    try (PreparedStatement ps = connection.prepareStatement(announceDue)) {
+      ps.setString(1, environmentId + "/" + nodeId);
+      ps.executeQuery().close();
+    }
   }
 
   /** Announces, once per environment, the inserted runs that are due now (at commit). */

@@ -26,7 +26,9 @@ final class RunQueries {
           + " WHERE environment_id = ? AND task_id = ANY(?) AND "
           + StatusSql.mayMoveTo(RunStatus.EXECUTING);
   private static final String EXPIRED_LEASES =
-      "SELECT id, environment_id, lease_token, attempt_count, lease_worker_id FROM runs WHERE "
+      "SELECT id, environment_id, lease_token, attempt_count, lease_worker_id,"
+          + " CASE WHEN deadline_at <= CURRENT_TIMESTAMP THEN 1 ELSE 0 END AS timed_out"
+          + " FROM runs WHERE "
           + StatusSql.is(RunStatus.EXECUTING)
           + " AND lease_expires_at < CURRENT_TIMESTAMP ORDER BY lease_expires_at LIMIT ?";
 
@@ -152,7 +154,8 @@ final class RunQueries {
                         RunRows.uuid(rs, "environment_id"),
                         rs.getLong("lease_token"),
                         rs.getInt("attempt_count"),
-                        rs.getString("lease_worker_id")));
+                        rs.getString("lease_worker_id"),
+                        rs.getInt("timed_out") == 1));
               }
             }
             return leases;

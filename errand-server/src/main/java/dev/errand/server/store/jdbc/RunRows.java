@@ -24,7 +24,8 @@ final class RunRows {
   static final String RUN_COLUMNS =
       "id, environment_id, task_id, queue, status, payload, output, error, attempt_count,"
           + " max_attempts, tags, idempotency_key, replay_of, created_at, available_at,"
-          + " started_at, finished_at, lease_worker_id, lease_token, lease_expires_at, version";
+          + " started_at, finished_at, lease_worker_id, lease_token, lease_expires_at, version,"
+          + " max_duration_ms, parent_run_id, step_count";
 
   static final String ATTEMPT_COLUMNS =
       "run_id, number, status, worker_id, started_at, finished_at, error";
@@ -51,18 +52,36 @@ final class RunRows {
         rs.getString("lease_worker_id"),
         rs.getLong("lease_token"),
         instant(rs, "lease_expires_at"),
-        rs.getLong("version"));
+        rs.getLong("version"),
+        nullableLong(rs, "max_duration_ms"),
+        uuid(rs, "parent_run_id"),
+        rs.getInt("step_count"));
   }
 
-  /** A claimed run from columns id, task_id, payload, attempt_count, lease_token, tags. */
+  /** The columns {@link #claimed} reads. */
+  static final String CLAIMED_COLUMNS =
+      "id, task_id, payload, attempt_count, lease_token, tags, max_duration_ms, step_count";
+
+  /**
+   * A claimed run from {@link #CLAIMED_COLUMNS}. A run with recorded steps gets a placeholder list
+   * that {@link Steps#attach} replaces with the steps.
+   */
   static ClaimedRun claimed(ResultSet rs) throws SQLException {
+    Long maxDuration = nullableLong(rs, "max_duration_ms");
     return new ClaimedRun(
         uuid(rs, "id"),
         rs.getString("task_id"),
         rs.getString("payload"),
         rs.getInt("attempt_count"),
         rs.getLong("lease_token"),
-        tags(rs, "tags"));
+        tags(rs, "tags"),
+        maxDuration == null ? 0 : maxDuration,
+        rs.getInt("step_count") > 0 ? null : List.of());
+  }
+
+  static Long nullableLong(ResultSet rs, String column) throws SQLException {
+    long value = rs.getLong(column);
+    return rs.wasNull() ? null : value;
   }
 
   static AttemptRecord attempt(ResultSet rs) throws SQLException {

@@ -11,7 +11,8 @@ import java.util.UUID;
 final class TaskDefinitions {
 
   private static final String FIND =
-      "SELECT task_id, queue, max_attempts, retry_policy, payload_schema, updated_at"
+      "SELECT task_id, queue, max_attempts, retry_policy, payload_schema, updated_at,"
+          + " max_duration_ms"
           + " FROM tasks WHERE environment_id = ? AND task_id = ?";
 
   private final Database database;
@@ -37,6 +38,7 @@ final class TaskDefinitions {
               ps.setInt(4, task.maxAttempts());
               ps.setString(5, task.retryPolicyJson());
               ps.setString(6, task.payloadSchemaJson());
+              ps.setObject(7, task.maxDurationMillis(), java.sql.Types.BIGINT);
               ps.addBatch();
             }
             ps.executeBatch();
@@ -63,7 +65,8 @@ final class TaskDefinitions {
                       rs.getInt("max_attempts"),
                       rs.getString("retry_policy"),
                       rs.getString("payload_schema"),
-                      RunRows.instant(rs, "updated_at")));
+                      RunRows.instant(rs, "updated_at"),
+                      RunRows.nullableLong(rs, "max_duration_ms")));
             }
           }
         });
