@@ -57,5 +57,5 @@ CREATE INDEX waitpoint_tokens_timeout_idx ON waitpoint_tokens (status, timeout_a
 
 CREATE TABLE server_settings (
     name  VARCHAR PRIMARY KEY,
-    value VARCHAR NOT NULL
+    setting_value VARCHAR NOT NULL
 );

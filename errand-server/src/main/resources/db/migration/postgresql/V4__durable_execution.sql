@@ -68,5 +68,5 @@ CREATE INDEX waitpoint_tokens_timeout_idx ON waitpoint_tokens (timeout_at) WHERE
 -- Server-wide settings shared by every node, such as the key that signs token callback URLs.
 CREATE TABLE server_settings (
     name  text PRIMARY KEY,
-    value text NOT NULL
+    setting_value text NOT NULL
 );

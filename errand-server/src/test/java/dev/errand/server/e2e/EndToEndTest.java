@@ -13,18 +13,13 @@ import dev.errand.sdk.Run;
 import dev.errand.sdk.RunHandle;
 import dev.errand.sdk.RunQuery;
 import dev.errand.sdk.RunStatus;
-import dev.errand.sdk.Task;
 import dev.errand.sdk.TriggerOptions;
 import dev.errand.sdk.internal.Json;
-import dev.errand.server.ErrandServer;
 import dev.errand.server.auth.SecretKeys;
 import dev.errand.server.e2e.TestTasks.Key;
 import dev.errand.server.e2e.TestTasks.Order;
 import dev.errand.server.e2e.TestTasks.Receipt;
-import dev.errand.server.engine.EngineConfig;
-import dev.errand.server.store.Store;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -33,81 +28,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole path: a real server on a random port, real workers, HTTP between them. Runs once per
  * store (PostgreSQL and embedded) through its subclasses.
  */
-abstract class EndToEndTest {
-  static final Duration LEASE = Duration.ofSeconds(2);
-  static final EngineConfig FAST =
-      new EngineConfig(
-          LEASE, Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofSeconds(25));
-  static final Duration TIMEOUT = Duration.ofSeconds(30);
-
-  @TempDir Path tempDir;
-
-  final String secretKey = SecretKeys.generate("test");
-  ErrandServer server;
-  ErrandClient client;
-  final List<ErrandWorker> workers = new ArrayList<>();
-  final HttpClient http = HttpClient.newHttpClient();
-
-  /** Points the test at fresh, empty storage. */
-  abstract void newStorage() throws Exception;
-
-  /** Opens the current storage (again, after a restart). */
-  abstract Store openStore();
-
-  @BeforeEach
-  void startServer() throws Exception {
-    newStorage();
-    server = startServerOn(0);
-    client = ErrandClient.builder().apiUrl(server.localUrl()).secretKey(secretKey).build();
-  }
-
-  ErrandServer startServerOn(int port) {
-    ErrandServer s =
-        ErrandServer.builder()
-            .store(openStore())
-            .host("127.0.0.1")
-            .port(port)
-            .engineConfig(FAST)
-            .build();
-    s.start();
-    s.bootstrap("default", "test", secretKey);
-    return s;
-  }
-
-  @AfterEach
-  void stopAll() {
-    workers.forEach(ErrandWorker::close);
-    if (server != null) {
-      server.close();
-    }
-  }
-
-  ErrandWorker startWorker(Task<?, ?>... tasks) {
-    ErrandWorker worker =
-        ErrandWorker.builder()
-            .client(client)
-            .register(tasks)
-            .pollWait(Duration.ofSeconds(5))
-            .shutdownTimeout(Duration.ofSeconds(2))
-            .build();
-    worker.start();
-    workers.add(worker);
-    return worker;
-  }
-
-  static String unique(String prefix) {
-    return prefix + "-" + UUID.randomUUID();
-  }
-
+abstract class EndToEndTest extends ServerTestBase {
   @Test
   void runCompletesWithItsTypedOutput() {
     startWorker(TestTasks.PROCESS_ORDER);

@@ -250,7 +250,7 @@ final class Tokens {
     return database.transaction(
         "read setting " + name,
         connection -> {
-          String select = "SELECT value FROM server_settings WHERE name = ?";
+          String select = "SELECT setting_value FROM server_settings WHERE name = ?";
           try (PreparedStatement ps = connection.prepareStatement(select)) {
             ps.setString(1, name);
             try (ResultSet rs = ps.executeQuery()) {
@@ -262,7 +262,7 @@ final class Tokens {
           String value = initial.get();
           try (PreparedStatement ps =
               connection.prepareStatement(
-                  "INSERT INTO server_settings (name, value) VALUES (?, ?)")) {
+                  "INSERT INTO server_settings (name, setting_value) VALUES (?, ?)")) {
             ps.setString(1, name);
             ps.setString(2, value);
             ps.executeUpdate();

@@ -1,0 +1,98 @@
+package dev.errand.server.e2e;
+
+import dev.errand.sdk.ErrandClient;
+import dev.errand.sdk.ErrandWorker;
+import dev.errand.sdk.Task;
+import dev.errand.server.ErrandServer;
+import dev.errand.server.auth.SecretKeys;
+import dev.errand.server.engine.EngineConfig;
+import dev.errand.server.store.Store;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real server on a random port with a fresh store, a client and workers, for end-to-end tests;
+ * subclasses pick the store.
+ */
+abstract class ServerTestBase {
+  static final Duration LEASE = Duration.ofSeconds(2);
+  static final EngineConfig FAST =
+      new EngineConfig(
+          LEASE, Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofSeconds(25));
+  static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+  @TempDir Path tempDir;
+
+  final String secretKey = SecretKeys.generate("test");
+  ErrandServer server;
+  ErrandClient client;
+  final List<ErrandWorker> workers = new ArrayList<>();
+  final HttpClient http = HttpClient.newHttpClient();
+
+  /** Points the test at fresh, empty storage. */
+  abstract void newStorage() throws Exception;
+
+  /** Opens the current storage (again, after a restart). */
+  abstract Store openStore();
+
+  @BeforeEach
+  void startServer() throws Exception {
+    newStorage();
+    server = startServerOn(0);
+    client = ErrandClient.builder().apiUrl(server.localUrl()).secretKey(secretKey).build();
+  }
+
+  ErrandServer startServerOn(int port) {
+    ErrandServer s =
+        ErrandServer.builder()
+            .store(openStore())
+            .host("127.0.0.1")
+            .port(port)
+            .engineConfig(FAST)
+            .build();
+    s.start();
+    s.bootstrap("default", "test", secretKey);
+    return s;
+  }
+
+  @AfterEach
+  void stopAll() {
+    workers.forEach(ErrandWorker::close);
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  ErrandWorker startWorker(Task<?, ?>... tasks) {
+    return startWorker(0, tasks);
+  }
+
+  /** A worker running at most {@code maxConcurrency} attempts at once (0: the default). */
+  ErrandWorker startWorker(int maxConcurrency, Task<?, ?>... tasks) {
+    ErrandWorker.Builder builder = ErrandWorker.builder();
+    if (maxConcurrency > 0) {
+      builder.maxConcurrency(maxConcurrency);
+    }
+    ErrandWorker worker =
+        builder
+            .client(client)
+            .register(tasks)
+            .pollWait(Duration.ofSeconds(5))
+            .shutdownTimeout(Duration.ofSeconds(2))
+            .build();
+    worker.start();
+    workers.add(worker);
+    return worker;
+  }
+
+  static String unique(String prefix) {
+    return prefix + "-" + UUID.randomUUID();
+  }
+}
