@@ -36,11 +36,13 @@ public final class ErrandClient {
 
   private final HttpTransport transport;
   private final Runs runs;
+  private final Waitpoints waitpoints;
   private final ObjectMapper mapper = Json.mapper();
 
   private ErrandClient(URI apiUrl, String secretKey) {
     this.transport = new HttpTransport(apiUrl, secretKey);
     this.runs = new Runs(transport);
+    this.waitpoints = new Waitpoints(transport);
   }
 
   /**
@@ -98,6 +100,11 @@ public final class ErrandClient {
       handles.add(new RunHandle<>(run.path("id").asText(), task.outputType()));
     }
     return handles;
+  }
+
+  /** Creating, completing and listing waitpoint tokens. */
+  public Waitpoints waitpoints() {
+    return waitpoints;
   }
 
   /** Reading, listing, canceling and replaying runs. */

@@ -123,13 +123,13 @@ public final class Runs {
         run.nextAttemptAt());
   }
 
-  private static void add(StringJoiner q, String name, Object value) {
+  static void add(StringJoiner q, String name, Object value) {
     if (value != null) {
       q.add(name + "=" + encode(value.toString()));
     }
   }
 
-  private static String encode(String s) {
+  static String encode(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }
 }

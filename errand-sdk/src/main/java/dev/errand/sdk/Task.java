@@ -32,7 +32,7 @@ public final class Task<P, O> {
   private final Class<P> payloadType;
   private final Class<O> outputType;
   private final RetryPolicy retry;
-  private final String queue;
+  private final Queue queue;
   private final Duration maxDuration;
   private final TaskFunction<P, O> function;
 
@@ -67,7 +67,13 @@ public final class Task<P, O> {
     return retry;
   }
 
+  /** The name of the queue this task's runs go to. */
   public String queue() {
+    return queue.name();
+  }
+
+  /** The queue this task's runs go to, with its concurrency limit. */
+  public Queue queueDefinition() {
     return queue;
   }
 
@@ -120,7 +126,7 @@ public final class Task<P, O> {
     private final Class<P> payloadType;
     private final Class<O> outputType;
     private RetryPolicy retry = RetryPolicy.DEFAULT;
-    private String queue = DEFAULT_QUEUE;
+    private Queue queue = Queue.named(DEFAULT_QUEUE);
     private Duration maxDuration;
 
     private Builder(String id, Class<P> payloadType, Class<O> outputType) {
@@ -140,14 +146,15 @@ public final class Task<P, O> {
       return this;
     }
 
-    /** The queue this task's runs go to. Default {@value Task#DEFAULT_QUEUE}. */
+    /** The queue this task's runs go to, without a limit. Default {@value Task#DEFAULT_QUEUE}. */
     public Builder<P, O> queue(String queue) {
-      Objects.requireNonNull(queue, "queue");
-      if (!ID_PATTERN.matcher(queue).matches()) {
-        throw new IllegalArgumentException(
-            "queue must match " + ID_PATTERN.pattern() + ", was '" + queue + "'");
-      }
-      this.queue = queue;
+      this.queue = Queue.named(queue);
+      return this;
+    }
+
+    /** The queue this task's runs go to, with its concurrency limit. */
+    public Builder<P, O> queue(Queue queue) {
+      this.queue = Objects.requireNonNull(queue, "queue");
       return this;
     }
 

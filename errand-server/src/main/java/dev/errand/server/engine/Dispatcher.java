@@ -2,6 +2,7 @@ package dev.errand.server.engine;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.errand.sdk.Queue;
 import dev.errand.sdk.RunError;
 import dev.errand.sdk.RunStatus;
 import dev.errand.sdk.Task;
@@ -90,6 +91,17 @@ public final class Dispatcher {
         throw EngineException.badRequest(
             "invalid_task", "task '" + r.id() + "' needs a valid queue and retry policy");
       }
+      if (r.concurrencyLimit() != null
+          && (r.concurrencyLimit() < 1 || r.concurrencyLimit() > Queue.MAX_CONCURRENCY_LIMIT)) {
+        throw EngineException.badRequest(
+            "invalid_task",
+            "queue '"
+                + queue
+                + "' of task '"
+                + r.id()
+                + "' needs a concurrencyLimit from 1 to "
+                + Queue.MAX_CONCURRENCY_LIMIT);
+      }
       if (r.maxDurationMillis() != null && r.maxDurationMillis() <= 0) {
         throw EngineException.badRequest(
             "invalid_task", "task '" + r.id() + "' has a maxDuration that is not positive");
@@ -102,7 +114,8 @@ public final class Dispatcher {
               toJson(r.retry()),
               r.payloadSchema() == null ? null : toJson(r.payloadSchema()),
               null,
-              r.maxDurationMillis()));
+              r.maxDurationMillis(),
+              r.concurrencyLimit()));
     }
     catalog.register(env.id(), records);
     stopped.remove(workerId);
@@ -131,20 +144,85 @@ public final class Dispatcher {
       return List.of();
     }
     long generation = wakeups.stamp(env.id(), taskIds);
-    List<ClaimedRun> claimed =
-        store.claim(
-            env.id(), taskIds, workerId, Math.clamp(max, 1, MAX_CLAIM), config.leaseDuration());
+    int limit = Math.clamp(max, 1, MAX_CLAIM);
+    QueuePlan plan = plan(env, taskIds);
+    List<ClaimedRun> claimed = new ArrayList<>();
+    if (!plan.unlimited().isEmpty()) {
+      claimed.addAll(
+          store.claim(env.id(), plan.unlimited(), workerId, limit, config.leaseDuration()));
+    }
+    for (LimitedQueue q : plan.limited()) {
+      if (claimed.size() >= limit) {
+        break;
+      }
+      claimed.addAll(
+          store.claimInQueue(
+              env.id(),
+              q.name(),
+              q.limit(),
+              q.taskIds(),
+              workerId,
+              limit - claimed.size(),
+              config.leaseDuration()));
+    }
     if (claimed.isEmpty()) {
-      awaitDue(env, workerId, taskIds, generation, wait);
+      awaitDue(env, workerId, taskIds, plan, generation, wait);
     }
     return claimed;
   }
 
-  /** Waits until a run may be due: a wake-up on this node, or a due run made by another node. */
+  /** Tasks of a queue with a concurrency limit. */
+  private record LimitedQueue(String name, int limit, List<String> taskIds) {}
+
+  /** The tasks of a claim, split into those without a queue limit and those with one. */
+  private record QueuePlan(List<String> unlimited, List<LimitedQueue> limited) {}
+
+  private QueuePlan plan(Environment env, List<String> taskIds) {
+    List<String> unlimited = new ArrayList<>(taskIds.size());
+    java.util.Map<String, LimitedQueue> limited = new java.util.LinkedHashMap<>();
+    for (String taskId : taskIds) {
+      TaskRecord task =
+          catalog.find(env.id(), taskId).map(TaskCatalog.Definition::record).orElse(null);
+      if (task == null || task.concurrencyLimit() == null) {
+        unlimited.add(taskId);
+      } else {
+        limited
+            .computeIfAbsent(
+                task.queue(), q -> new LimitedQueue(q, task.concurrencyLimit(), new ArrayList<>()))
+            .taskIds()
+            .add(taskId);
+      }
+    }
+    return new QueuePlan(unlimited, List.copyOf(limited.values()));
+  }
+
+  /** Whether a run of a task in a limited queue left EXECUTING: claims waiting on it may go on. */
+  private boolean inLimitedQueue(Environment env, String taskId) {
+    return catalog
+        .find(env.id(), taskId)
+        .map(d -> d.record().concurrencyLimit() != null)
+        .orElse(false);
+  }
+
+  /**
+   * Waits until a run may be due: a wake-up on this node, or a due run made by another node. Due
+   * runs of a limited queue may be held back by its limit, so they do not end the wait (that would
+   * spin); a slot freed on this node wakes the wait, one freed on another node is noticed by the
+   * worker's next claim, at most one poll interval later.
+   */
   private void awaitDue(
-      Environment env, String workerId, List<String> taskIds, long generation, Duration wait)
+      Environment env,
+      String workerId,
+      List<String> taskIds,
+      QueuePlan plan,
+      long generation,
+      Duration wait)
       throws InterruptedException {
     Duration capped = wait.compareTo(config.maxClaimWait()) > 0 ? config.maxClaimWait() : wait;
+    if (!plan.limited().isEmpty() && capped.compareTo(config.pollInterval()) > 0) {
+      capped = config.pollInterval();
+    }
+    List<String> dueTasks = plan.unlimited();
     long deadline = System.nanoTime() + capped.toNanos();
     while (!stopped.contains(workerId)) {
       long left = deadline - System.nanoTime();
@@ -155,7 +233,10 @@ public final class Dispatcher {
       if (wakeups.await(env.id(), taskIds, generation, pause)) {
         return;
       }
-      Optional<Instant> due = store.nextDueAt(env.id(), taskIds);
+      if (dueTasks.isEmpty()) {
+        continue;
+      }
+      Optional<Instant> due = store.nextDueAt(env.id(), dueTasks);
       if (due.isPresent() && !due.get().isAfter(store.now())) {
         return;
       }
@@ -231,9 +312,13 @@ public final class Dispatcher {
     }
     List<OutcomeResult> applied = store.finishAttempts(env.id(), outcomes);
     boolean finals = false;
+    boolean slotsFreed = false;
     Instant dbNow = null;
     for (int i = 0; i < applied.size(); i++) {
       OutcomeResult o = applied.get(i);
+      if (o.accepted() && inLimitedQueue(env, results.get(i).taskIdentifier())) {
+        slotsFreed = true;
+      }
       if (!o.accepted()) {
         rejected.add(RunIds.format(o.runId()));
       } else if (o.status() != null && o.status().isFinal()) {
@@ -245,6 +330,9 @@ public final class Dispatcher {
     }
     if (finals) {
       waitpoints.nudge(); // a finished run may be the last child a parent waits for
+    }
+    if (slotsFreed) {
+      wakeups.signal(env.id()); // claims held back by a queue's limit may go on
     }
     return rejected;
   }
@@ -315,6 +403,9 @@ public final class Dispatcher {
       case RESUMED -> wakeups.signal(env.id(), r.taskIdentifier());
       case WAITING -> {
         runs.signalInserted(env.id(), children);
+        if (inLimitedQueue(env, r.taskIdentifier())) {
+          wakeups.signal(env.id()); // the waiting run freed its queue slot
+        }
         if (kind == StepRecord.Kind.WAIT) {
           waitpoints.wakeAt(s.resumeAt());
         }

@@ -40,7 +40,10 @@ public interface Store extends AutoCloseable {
 
   // --- tasks ----------------------------------------------------------------------------
 
-  /** Creates or replaces task definitions, as registered by a worker. */
+  /**
+   * Creates or replaces task definitions, as registered by a worker, and sets the concurrency limit
+   * of their queues as they declare it (the last registration of a queue wins).
+   */
   void upsertTasks(UUID environmentId, List<TaskRecord> tasks);
 
   Optional<TaskRecord> findTask(UUID environmentId, String taskId);
@@ -84,6 +87,21 @@ public interface Store extends AutoCloseable {
    */
   List<ClaimedRun> claim(
       UUID environmentId, Collection<String> taskIds, String workerId, int max, Duration lease);
+
+  /**
+   * Like {@link #claim}, for tasks that share {@code queue}, whose concurrency limit is {@code
+   * limit}: claims at most {@code limit} minus the queue's {@code EXECUTING} runs. Claims of one
+   * queue take turns (PostgreSQL: a transaction-scoped advisory lock), so the limit holds across
+   * all server nodes.
+   */
+  List<ClaimedRun> claimInQueue(
+      UUID environmentId,
+      String queue,
+      int limit,
+      Collection<String> taskIds,
+      String workerId,
+      int max,
+      Duration lease);
 
   /** The earliest {@code availableAt} among not yet claimed runs of these tasks, if any. */
   Optional<Instant> nextDueAt(UUID environmentId, Collection<String> taskIds);

@@ -9,6 +9,7 @@ import java.time.Instant;
  * @param payloadSchemaJson the JSON schema payloads are validated against, or null
  * @param updatedAt set by the store; ignored on upsert
  * @param maxDurationMillis how long one attempt may run, or null for no limit
+ * @param concurrencyLimit the limit of the task's queue as the task declared it, or null for none
  */
 public record TaskRecord(
     String taskId,
@@ -17,7 +18,8 @@ public record TaskRecord(
     String retryPolicyJson,
     String payloadSchemaJson,
     Instant updatedAt,
-    Long maxDurationMillis) {
+    Long maxDurationMillis,
+    Integer concurrencyLimit) {
 
   /** A task without a maximum duration. */
   public TaskRecord(
@@ -27,6 +29,6 @@ public record TaskRecord(
       String retryPolicyJson,
       String payloadSchemaJson,
       Instant updatedAt) {
-    this(taskId, queue, maxAttempts, retryPolicyJson, payloadSchemaJson, updatedAt, null);
+    this(taskId, queue, maxAttempts, retryPolicyJson, payloadSchemaJson, updatedAt, null, null);
   }
 }

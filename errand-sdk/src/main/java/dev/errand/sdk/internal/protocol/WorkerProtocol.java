@@ -36,7 +36,12 @@ public final class WorkerProtocol {
 
   /** A task definition as a worker registers it. */
   public record TaskRegistration(
-      String id, String queue, RetryPolicy retry, JsonNode payloadSchema, Long maxDurationMillis) {}
+      String id,
+      String queue,
+      RetryPolicy retry,
+      JsonNode payloadSchema,
+      Long maxDurationMillis,
+      Integer concurrencyLimit) {}
 
   public record RegisterRequest(String workerId, List<TaskRegistration> tasks) {}
 

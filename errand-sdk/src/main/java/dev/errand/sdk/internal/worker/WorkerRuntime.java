@@ -105,7 +105,8 @@ public final class WorkerRuntime {
               task.queue(),
               task.retry(),
               PayloadSchema.of(task.payloadType()),
-              task.maxDuration() == null ? null : task.maxDuration().toMillis()));
+              task.maxDuration() == null ? null : task.maxDuration().toMillis(),
+              task.queueDefinition().concurrencyLimit()));
     }
     RegisterResponse response =
         transport.post(

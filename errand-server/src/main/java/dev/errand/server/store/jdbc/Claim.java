@@ -13,7 +13,33 @@ interface Claim {
 
   List<ClaimedRun> claim(Database database, Request request);
 
+  /**
+   * Like {@link #claim}, but taking turns with every other claim of {@code queue} (across nodes)
+   * and claiming at most {@code limit} minus the queue's executing runs.
+   */
+  List<ClaimedRun> claimLimited(Database database, Request request, String queue, int limit);
+
+  /** Counts the executing runs of a queue. */
+  String COUNT_EXECUTING =
+      "SELECT COUNT(*) FROM runs WHERE environment_id = ? AND queue = ? AND status = 'EXECUTING'";
+
+  static int executing(java.sql.Connection connection, Request request, String queue)
+      throws java.sql.SQLException {
+    try (java.sql.PreparedStatement ps = connection.prepareStatement(COUNT_EXECUTING)) {
+      ps.setObject(1, request.environmentId());
+      ps.setString(2, queue);
+      try (java.sql.ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getInt(1);
+      }
+    }
+  }
+
   /** What to claim, for whom, for how long. */
   record Request(
-      UUID environmentId, List<String> taskIds, String workerId, int max, long leaseMillis) {}
+      UUID environmentId, List<String> taskIds, String workerId, int max, long leaseMillis) {
+    Request withMax(int newMax) {
+      return new Request(environmentId, taskIds, workerId, newMax, leaseMillis);
+    }
+  }
 }

@@ -44,6 +44,12 @@ interface Dialect {
   String upsertTask();
 
   /**
+   * Creates or replaces a queue's concurrency limit. Parameters: environment id, name, limit (null
+   * for none).
+   */
+  String upsertQueue();
+
+  /**
    * A statement that announces due runs (payload bound to its one {@code ?}) to every node sharing
    * the database, delivered when the transaction commits; null when the database serves one node
    * only.

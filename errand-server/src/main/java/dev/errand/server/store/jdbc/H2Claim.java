@@ -59,6 +59,34 @@ final class H2Claim implements Claim {
                 Steps.deadline(dialect, ""));
   }
 
+  /** The embedded store belongs to one JVM: the claims' turn lock also serializes the count. */
+  @Override
+  public List<ClaimedRun> claimLimited(
+      Database database, Request request, String queue, int limit) {
+    takeTurn();
+    try {
+      return database.transaction(
+          "claim runs of queue " + queue,
+          connection -> {
+            int free = limit - Claim.executing(connection, request, queue);
+            return free <= 0
+                ? List.<ClaimedRun>of()
+                : claim(connection, request.withMax(Math.min(free, request.max())));
+          });
+    } finally {
+      turn.unlock();
+    }
+  }
+
+  private void takeTurn() {
+    try {
+      turn.lockInterruptibly();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StoreException("claim runs interrupted while waiting for its turn", e);
+    }
+  }
+
   @Override
   public List<ClaimedRun> claim(Database database, Request request) {
     try {

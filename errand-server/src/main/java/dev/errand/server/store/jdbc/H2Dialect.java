@@ -48,6 +48,12 @@ final class H2Dialect implements Dialect {
   }
 
   @Override
+  public String upsertQueue() {
+    return "MERGE INTO queues (environment_id, name, concurrency_limit, updated_at)"
+        + " KEY (environment_id, name) VALUES (?, ?, ?, CURRENT_TIMESTAMP)";
+  }
+
+  @Override
   public String announceDue() {
     return null;
   }

@@ -233,6 +233,18 @@ public final class JdbcStore implements Store {
   }
 
   @Override
+  public List<ClaimedRun> claimInQueue(
+      UUID environmentId,
+      String queue,
+      int limit,
+      Collection<String> taskIds,
+      String workerId,
+      int max,
+      Duration lease) {
+    return leases.claimInQueue(environmentId, queue, limit, taskIds, workerId, max, lease);
+  }
+
+  @Override
   public Optional<Instant> nextDueAt(UUID environmentId, Collection<String> taskIds) {
     return queries.nextDueAt(environmentId, taskIds);
   }

@@ -49,6 +49,28 @@ final class Leases {
                     environmentId, List.copyOf(taskIds), workerId, max, leaseMillis)));
   }
 
+  List<ClaimedRun> claimInQueue(
+      UUID environmentId,
+      String queue,
+      int limit,
+      Collection<String> taskIds,
+      String workerId,
+      int max,
+      Duration lease) {
+    long leaseMillis = positiveMillis(lease);
+    if (max <= 0 || taskIds.isEmpty()) {
+      return List.of();
+    }
+    return steps.attach(
+        dialect
+            .claim()
+            .claimLimited(
+                database,
+                new Claim.Request(environmentId, List.copyOf(taskIds), workerId, max, leaseMillis),
+                queue,
+                limit));
+  }
+
   Set<UUID> heartbeat(UUID environmentId, List<LeaseRef> leases, Duration lease) {
     long leaseMillis = positiveMillis(lease);
     if (leases.isEmpty()) {

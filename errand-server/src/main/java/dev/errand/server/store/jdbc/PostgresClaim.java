@@ -73,25 +73,50 @@ final class PostgresClaim implements Claim {
 
   @Override
   public List<ClaimedRun> claim(Database database, Request request) {
+    return database.transaction("claim runs", connection -> claim(connection, request));
+  }
+
+  /**
+   * The queue's claims take turns on a transaction-scoped advisory lock keyed by environment and
+   * queue: the count of executing runs read after taking it includes every earlier claim (they
+   * committed before releasing it), and runs only enter EXECUTING through a claim.
+   */
+  @Override
+  public List<ClaimedRun> claimLimited(
+      Database database, Request request, String queue, int limit) {
     return database.transaction(
-        "claim runs",
+        "claim runs of queue " + queue,
         connection -> {
-          try (PreparedStatement ps = connection.prepareStatement(sql)) {
-            ps.setArray(1, RunRows.textArray(connection, request.taskIds()));
-            ps.setObject(2, request.environmentId());
-            ps.setInt(3, request.max());
-            ps.setInt(4, request.max());
-            ps.setString(5, request.workerId());
-            ps.setLong(6, request.leaseMillis());
-            ps.setLong(7, request.leaseMillis());
-            List<ClaimedRun> claimed = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-              while (rs.next()) {
-                claimed.add(RunRows.claimed(rs));
-              }
-            }
-            return claimed;
+          try (PreparedStatement ps =
+              connection.prepareStatement("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))")) {
+            ps.setString(1, "errand-queue/" + request.environmentId() + "/" + queue);
+            ps.executeQuery().close();
           }
+          int free = limit - Claim.executing(connection, request, queue);
+          if (free <= 0) {
+            return List.of();
+          }
+          return claim(connection, request.withMax(Math.min(free, request.max())));
         });
+  }
+
+  private List<ClaimedRun> claim(java.sql.Connection connection, Request request)
+      throws java.sql.SQLException {
+    try (PreparedStatement ps = connection.prepareStatement(sql)) {
+      ps.setArray(1, RunRows.textArray(connection, request.taskIds()));
+      ps.setObject(2, request.environmentId());
+      ps.setInt(3, request.max());
+      ps.setInt(4, request.max());
+      ps.setString(5, request.workerId());
+      ps.setLong(6, request.leaseMillis());
+      ps.setLong(7, request.leaseMillis());
+      List<ClaimedRun> claimed = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          claimed.add(RunRows.claimed(rs));
+        }
+      }
+      return claimed;
+    }
   }
 }

@@ -60,6 +60,13 @@ final class PostgresDialect implements Dialect {
   static final String DUE_CHANNEL = "errand_due";
 
   @Override
+  public String upsertQueue() {
+    return "INSERT INTO queues (environment_id, name, concurrency_limit, updated_at)"
+        + " VALUES (?, ?, ?, now()) ON CONFLICT (environment_id, name) DO UPDATE SET"
+        + " concurrency_limit = EXCLUDED.concurrency_limit, updated_at = EXCLUDED.updated_at";
+  }
+
+  @Override
   public String announceDue() {
     return "SELECT pg_notify('" + DUE_CHANNEL + "', CAST(? AS text))";
   }

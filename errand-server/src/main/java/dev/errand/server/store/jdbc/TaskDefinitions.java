@@ -12,7 +12,9 @@ final class TaskDefinitions {
 
   private static final String FIND =
       "SELECT task_id, queue, max_attempts, retry_policy, payload_schema, updated_at,"
-          + " max_duration_ms"
+          + " max_duration_ms, (SELECT q.concurrency_limit FROM queues q"
+          + " WHERE q.environment_id = tasks.environment_id AND q.name = tasks.queue)"
+          + " AS concurrency_limit"
           + " FROM tasks WHERE environment_id = ? AND task_id = ?";
 
   private final Database database;
@@ -43,6 +45,19 @@ final class TaskDefinitions {
             }
             ps.executeBatch();
           }
+          java.util.Map<String, Integer> queues = new java.util.TreeMap<>();
+          for (TaskRecord task : tasks) {
+            queues.put(task.queue(), task.concurrencyLimit());
+          }
+          try (PreparedStatement ps = connection.prepareStatement(dialect.upsertQueue())) {
+            for (var queue : queues.entrySet()) {
+              ps.setObject(1, environmentId);
+              ps.setString(2, queue.getKey());
+              ps.setObject(3, queue.getValue(), java.sql.Types.INTEGER);
+              ps.addBatch();
+            }
+            ps.executeBatch();
+          }
           return null;
         });
   }
@@ -66,9 +81,16 @@ final class TaskDefinitions {
                       rs.getString("retry_policy"),
                       rs.getString("payload_schema"),
                       RunRows.instant(rs, "updated_at"),
-                      RunRows.nullableLong(rs, "max_duration_ms")));
+                      RunRows.nullableLong(rs, "max_duration_ms"),
+                      nullableInt(rs, "concurrency_limit")));
             }
           }
         });
+  }
+
+  private static Integer nullableInt(java.sql.ResultSet rs, String column)
+      throws java.sql.SQLException {
+    int value = rs.getInt(column);
+    return rs.wasNull() ? null : value;
   }
 }

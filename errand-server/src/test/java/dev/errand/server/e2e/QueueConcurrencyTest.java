@@ -1,0 +1,125 @@
+package dev.errand.server.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.errand.sdk.Queue;
+import dev.errand.sdk.Run;
+import dev.errand.sdk.RunHandle;
+import dev.errand.sdk.RunResult;
+import dev.errand.sdk.RunStatus;
+import dev.errand.sdk.Task;
+import dev.errand.server.e2e.TestTasks.Key;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Queue concurrency limits hold across workers, and a parent waiting on children in its own limited
+ * queue holds no slot, so it cannot deadlock. On both stores.
+ */
+abstract class QueueConcurrencyTest extends ServerTestBase {
+  static final Queue LIMITED = Queue.named("limited").concurrencyLimit(3);
+  static final Queue PAIR = Queue.named("pair").concurrencyLimit(2);
+
+  static final AtomicInteger executing = new AtomicInteger();
+  static final AtomicInteger peak = new AtomicInteger();
+
+  record Item(int n) {}
+
+  record Squares(List<Integer> values) {}
+
+  static void enter() {
+    peak.accumulateAndGet(executing.incrementAndGet(), Math::max);
+  }
+
+  static final Task<Item, Integer> SLOW_IN_LIMITED =
+      Task.define("slow-in-limited", Item.class, Integer.class)
+          .queue(LIMITED)
+          .run(
+              (item, ctx) -> {
+                enter();
+                try {
+                  Thread.sleep(100);
+                  return item.n();
+                } finally {
+                  executing.decrementAndGet();
+                }
+              });
+
+  static final Task<Item, Integer> CHILD =
+      Task.define("pair-child", Item.class, Integer.class)
+          .queue(PAIR)
+          .run(
+              (item, ctx) -> {
+                enter();
+                try {
+                  Thread.sleep(20);
+                  return item.n() * item.n();
+                } finally {
+                  executing.decrementAndGet();
+                }
+              });
+
+  static final Task<Key, Squares> PARENT =
+      Task.define("pair-parent", Key.class, Squares.class)
+          .queue(PAIR)
+          .run(
+              (key, ctx) -> {
+                enter();
+                try {
+                  List<Item> items = new ArrayList<>();
+                  for (int i = 0; i < 20; i++) {
+                    items.add(new Item(i));
+                  }
+                  List<Integer> out = new ArrayList<>();
+                  executing.decrementAndGet(); // the wait below ends this execution
+                  List<RunResult<Integer>> results;
+                  try {
+                    results = CHILD.batchTriggerAndWait(ctx, items);
+                  } finally {
+                    enter();
+                  }
+                  results.forEach(r -> out.add(r.unwrap()));
+                  return new Squares(out);
+                } finally {
+                  executing.decrementAndGet();
+                }
+              });
+
+  @BeforeEach
+  void resetCounters() {
+    executing.set(0);
+    peak.set(0);
+  }
+
+  @Test
+  void aQueueNeverRunsMoreThanItsLimitAcrossWorkers() {
+    startWorker(10, SLOW_IN_LIMITED);
+    startWorker(10, SLOW_IN_LIMITED);
+    List<RunHandle<Integer>> handles =
+        client.batchTrigger(SLOW_IN_LIMITED, IntStream.range(0, 24).mapToObj(Item::new).toList());
+
+    for (RunHandle<Integer> handle : handles) {
+      assertThat(client.runs().awaitCompletion(handle, TIMEOUT).status())
+          .isEqualTo(RunStatus.COMPLETED);
+    }
+
+    assertThat(peak.get()).isEqualTo(3);
+  }
+
+  @Test
+  void aParentAndItsTwentyChildrenOnOneQueueOfTwoCompleteInOrder() {
+    startWorker(10, PARENT, CHILD);
+    RunHandle<Squares> handle = client.trigger(PARENT, new Key(unique("p")));
+
+    Run<Squares> run = client.runs().awaitCompletion(handle, TIMEOUT);
+
+    assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo(RunStatus.COMPLETED);
+    assertThat(run.output().values())
+        .isEqualTo(IntStream.range(0, 20).map(i -> i * i).boxed().toList());
+    assertThat(peak.get()).isLessThanOrEqualTo(2);
+  }
+}
