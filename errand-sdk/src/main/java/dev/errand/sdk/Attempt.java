@@ -7,9 +7,10 @@ import java.time.Instant;
  * One attempt of a run.
  *
  * @param number 1-based
- * @param status {@code EXECUTING}, {@code COMPLETED}, {@code FAILED}, {@code CRASHED} (lease
- *     expired) or {@code CANCELED}
- * @param workerId the worker that ran it
+ * @param status {@code EXECUTING}, {@code SUSPENDED} (the run waits; the attempt goes on when it
+ *     resumes), {@code COMPLETED}, {@code FAILED}, {@code CRASHED} (lease expired), {@code
+ *     TIMED_OUT} (ran past its maximum duration) or {@code CANCELED}
+ * @param workerId the worker that ran it (the latest one, for an attempt resumed after a wait)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record Attempt(

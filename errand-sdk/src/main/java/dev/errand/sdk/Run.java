@@ -1,6 +1,7 @@
 package dev.errand.sdk;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -12,6 +13,9 @@ import java.util.List;
  * @param replayOf the id of the run this one replays, or null
  * @param delayUntil when a {@code DELAYED} run becomes due
  * @param nextAttemptAt when a {@code QUEUED} run waiting for a retry becomes due
+ * @param maxDuration how long one attempt may run; null for no limit
+ * @param parentRunId the run that triggered this one with {@code triggerAndWait}, or null
+ * @param steps the steps and waits the run recorded, in order; null in lists
  * @param <O> the output type ({@link JsonNode} when read without a type)
  */
 public record Run<O>(
@@ -32,7 +36,10 @@ public record Run<O>(
     Instant startedAt,
     Instant finishedAt,
     Instant delayUntil,
-    Instant nextAttemptAt) {
+    Instant nextAttemptAt,
+    Duration maxDuration,
+    String parentRunId,
+    List<RunStep> steps) {
 
   /** Whether the run has finished and will never change again. */
   public boolean isFinal() {

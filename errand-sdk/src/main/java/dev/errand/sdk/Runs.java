@@ -120,7 +120,10 @@ public final class Runs {
         run.startedAt(),
         run.finishedAt(),
         run.delayUntil(),
-        run.nextAttemptAt());
+        run.nextAttemptAt(),
+        run.maxDuration(),
+        run.parentRunId(),
+        run.steps());
   }
 
   static void add(StringJoiner q, String name, Object value) {

@@ -197,7 +197,11 @@ public final class RunEngine {
             original.tags(),
             null,
             0,
-            original.id());
+            original.id(),
+            original.maxDurationMillis(),
+            null,
+            null,
+            null);
     UUID id = store.insertRuns(List.of(copy)).getFirst().runId();
     wakeups.signal(env.id(), original.taskId());
     return id;

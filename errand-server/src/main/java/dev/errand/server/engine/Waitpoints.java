@@ -267,6 +267,9 @@ public final class Waitpoints implements AutoCloseable {
 
   /** Resolves every wait that is over. Public for tests. */
   public void sweep() {
+    while (store.timeOutDueTokens(BATCH) == BATCH && !closed) {
+      // more tokens to time out
+    }
     List<WaitingStep> found;
     Set<String> seen = new HashSet<>();
     do {

@@ -273,6 +273,12 @@ public interface Store extends AutoCloseable {
       String outputJson,
       java.util.function.Function<TokenRecord, String> stepOutputJson);
 
+  /**
+   * Times out up to {@code limit} {@code WAITING} tokens whose timeout passed, whether or not a run
+   * waits on them; returns how many. (Runs waiting on them resume through {@link #findResumable}.)
+   */
+  int timeOutDueTokens(int limit);
+
   /** The value of a server-wide setting, storing {@code initial} first when it has none. */
   String setting(String name, java.util.function.Supplier<String> initial);
 

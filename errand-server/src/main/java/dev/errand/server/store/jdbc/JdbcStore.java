@@ -342,6 +342,11 @@ public final class JdbcStore implements Store {
   }
 
   @Override
+  public int timeOutDueTokens(int limit) {
+    return tokens.timeOutDue(limit);
+  }
+
+  @Override
   public String setting(String name, Supplier<String> initial) {
     return Tokens.setting(database, name, initial);
   }

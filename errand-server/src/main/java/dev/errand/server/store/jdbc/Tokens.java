@@ -33,7 +33,11 @@ final class Tokens {
   private static final String COMPLETE =
       "UPDATE waitpoint_tokens SET status = 'COMPLETED', output = ?,"
           + " completed_at = CURRENT_TIMESTAMP WHERE id = ? AND environment_id = ?"
-          + " AND status = 'WAITING'";
+          + " AND status = 'WAITING' AND (timeout_at IS NULL OR timeout_at > CURRENT_TIMESTAMP)";
+  private static final String TIME_OUT_DUE =
+      "UPDATE waitpoint_tokens SET status = 'TIMED_OUT', completed_at = CURRENT_TIMESTAMP"
+          + " WHERE id IN (SELECT id FROM waitpoint_tokens WHERE status = 'WAITING'"
+          + " AND timeout_at <= CURRENT_TIMESTAMP ORDER BY timeout_at LIMIT ?)";
   private static final String TIME_OUT =
       "UPDATE waitpoint_tokens SET status = 'TIMED_OUT', completed_at = CURRENT_TIMESTAMP"
           + " WHERE id = ? AND status = 'WAITING' AND timeout_at <= CURRENT_TIMESTAMP";
@@ -150,11 +154,18 @@ final class Tokens {
             ps.setObject(3, environmentId);
             updated = ps.executeUpdate();
           }
+          if (updated == 0) {
+            try (PreparedStatement ps = connection.prepareStatement(TIME_OUT)) {
+              ps.setObject(1, tokenId); // one past its timeout times out instead
+              ps.executeUpdate();
+            }
+          }
           TokenRecord token = find(connection, environmentId, tokenId);
           if (token == null) {
             throw new TokenNotFoundException(tokenId);
           }
           if (updated == 0) {
+            connection.commit(); // keep the time-out, then refuse
             throw new TokenStateConflictException(token);
           }
           List<WaitingStep> resumed = new ArrayList<>();
@@ -168,6 +179,18 @@ final class Tokens {
             insertion.announce(connection, environmentId);
           }
           return resumed;
+        });
+  }
+
+  /** Times out up to {@code limit} tokens whose timeout passed; returns how many. */
+  int timeOutDue(int limit) {
+    return database.transaction(
+        "time out due tokens",
+        connection -> {
+          try (PreparedStatement ps = connection.prepareStatement(TIME_OUT_DUE)) {
+            ps.setInt(1, limit);
+            return ps.executeUpdate();
+          }
         });
   }
 
