@@ -196,6 +196,15 @@ public final class Dispatcher {
     return new QueuePlan(unlimited, List.copyOf(limited.values()));
   }
 
+  /**
+   * A run of a limited queue left EXECUTING: claims held back by the queue's limit may go on, on
+   * this node and (through the store's announcement) on the others.
+   */
+  private void slotFreed(Environment env) {
+    wakeups.signal(env.id());
+    store.announceDue(env.id());
+  }
+
   /** Whether a run of a task in a limited queue left EXECUTING: claims waiting on it may go on. */
   private boolean inLimitedQueue(Environment env, String taskId) {
     return catalog
@@ -275,7 +284,7 @@ public final class Dispatcher {
             report.attempt(),
             Math.max(1, report.tries()),
             report.startedAt(),
-            store.now(),
+            Instant.now(),
             null,
             null,
             null);
@@ -332,7 +341,7 @@ public final class Dispatcher {
       waitpoints.nudge(); // a finished run may be the last child a parent waits for
     }
     if (slotsFreed) {
-      wakeups.signal(env.id()); // claims held back by a queue's limit may go on
+      slotFreed(env);
     }
     return rejected;
   }
@@ -404,7 +413,7 @@ public final class Dispatcher {
       case WAITING -> {
         runs.signalInserted(env.id(), children);
         if (inLimitedQueue(env, r.taskIdentifier())) {
-          wakeups.signal(env.id()); // the waiting run freed its queue slot
+          slotFreed(env); // the waiting run freed its queue slot
         }
         if (kind == StepRecord.Kind.WAIT) {
           waitpoints.wakeAt(s.resumeAt());

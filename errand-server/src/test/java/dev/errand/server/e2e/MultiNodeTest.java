@@ -63,10 +63,15 @@ class MultiNodeTest {
   }
 
   private ErrandWorker worker(ErrandClient client) {
+    return worker(client, TestTasks.PROCESS_ORDER);
+  }
+
+  private ErrandWorker worker(ErrandClient client, dev.errand.sdk.Task<?, ?> task) {
     ErrandWorker w =
         ErrandWorker.builder()
             .client(client)
-            .register(TestTasks.PROCESS_ORDER)
+            .register(task)
+            .maxConcurrency(10)
             .pollWait(Duration.ofSeconds(20))
             .build();
     w.start();
@@ -122,5 +127,27 @@ class MultiNodeTest {
     for (Order o : orders) {
       assertThat(TestTasks.executions(o.orderId())).as(o.orderId()).isEqualTo(1);
     }
+  }
+
+  @Test
+  void aQueueLimitHoldsAcrossNodes() {
+    QueueConcurrencyTest.executing.set(0);
+    QueueConcurrencyTest.peak.set(0);
+    worker(nodeA, QueueConcurrencyTest.SLOW_IN_LIMITED);
+    worker(nodeB, QueueConcurrencyTest.SLOW_IN_LIMITED);
+    List<QueueConcurrencyTest.Item> items = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      items.add(new QueueConcurrencyTest.Item(i));
+    }
+    List<RunHandle<Integer>> handles =
+        new ArrayList<>(
+            nodeA.batchTrigger(QueueConcurrencyTest.SLOW_IN_LIMITED, items.subList(0, 15)));
+    handles.addAll(nodeB.batchTrigger(QueueConcurrencyTest.SLOW_IN_LIMITED, items.subList(15, 30)));
+
+    for (RunHandle<Integer> h : handles) {
+      assertThat(nodeA.runs().awaitCompletion(h, Duration.ofSeconds(30)).status())
+          .isEqualTo(RunStatus.COMPLETED);
+    }
+    assertThat(QueueConcurrencyTest.peak.get()).isEqualTo(3);
   }
 }
