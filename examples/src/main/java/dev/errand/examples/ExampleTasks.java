@@ -1,8 +1,13 @@
 package dev.errand.examples;
 
 import dev.errand.sdk.NonRetryableException;
+import dev.errand.sdk.Queue;
 import dev.errand.sdk.RetryPolicy;
+import dev.errand.sdk.RunResult;
+import dev.errand.sdk.StepOptions;
 import dev.errand.sdk.Task;
+import dev.errand.sdk.TokenResult;
+import dev.errand.sdk.WaitToken;
 import java.time.Duration;
 import java.util.List;
 
@@ -65,8 +70,64 @@ public final class ExampleTasks {
                 return new Message("Hello on attempt " + ctx.attempt() + ", " + greeting.name());
               });
 
+  /** A refund someone must approve. */
+  public record Refund(String orderId, long amountCents) {}
+
+  /** The approver's decision, posted to the token's callback URL. */
+  public record Approval(boolean approved, String approver) {}
+
+  /** How a refund ended. */
+  public record RefundResult(String orderId, String outcome, String refundId) {}
+
+  /** The example's shared queue: at most 5 refunds execute at once, across all workers. */
+  public static final Queue REFUNDS = Queue.named("refunds").concurrencyLimit(5);
+
+  /**
+   * A durable refund: each step runs once and is recorded; the run then waits (up to a day, holding
+   * no worker) for a person to approve it through the token's URL, and resumes where it stopped,
+   * even on another worker or after a restart. The refund step passes its idempotency key to the
+   * payment provider, so a retry after a crash cannot refund twice.
+   */
+  public static final Task<Refund, RefundResult> REFUND_ORDER =
+      Task.define("refund-order", Refund.class, RefundResult.class)
+          .queue(REFUNDS)
+          .maxDuration(Duration.ofMinutes(5))
+          .run(
+              (refund, ctx) -> {
+                WaitToken token = ctx.createToken(Duration.ofDays(1));
+                ctx.step(
+                    "ask-for-approval",
+                    () ->
+                        ctx.logger()
+                            .info(
+                                "refund of {} cents for order {}: approve with curl -X POST {}"
+                                    + " -H 'Content-Type: application/json'"
+                                    + " -d '{{\"approved\":true,\"approver\":\"you\"}}'",
+                                refund.amountCents(),
+                                refund.orderId(),
+                                token.url()));
+                TokenResult<Approval> decision = ctx.waitForToken(token.id(), Approval.class);
+                if (decision.isTimeout() || !decision.output().approved()) {
+                  return new RefundResult(refund.orderId(), "not approved", null);
+                }
+                String refundId =
+                    ctx.step(
+                        "refund",
+                        StepOptions.retry(RetryPolicy.exponential().maxAttempts(3).build()),
+                        String.class,
+                        () ->
+                            "re_"
+                                + Integer.toHexString(
+                                    ctx.currentStep().idempotencyKey().hashCode()));
+                RunResult<Message> mail =
+                    HELLO_WORLD.triggerAndWait(ctx, new Greeting(decision.output().approver()));
+                ctx.logger()
+                    .info("notified the approver: {}", mail.ok() ? mail.output() : mail.error());
+                return new RefundResult(refund.orderId(), "refunded", refundId);
+              });
+
   /** All example tasks. */
   public static List<Task<?, ?>> all() {
-    return List.of(PROCESS_ORDER, HELLO_WORLD, FLAKY);
+    return List.of(PROCESS_ORDER, HELLO_WORLD, FLAKY, REFUND_ORDER);
   }
 }
