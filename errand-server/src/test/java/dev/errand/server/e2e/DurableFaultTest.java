@@ -9,9 +9,11 @@ import dev.errand.sdk.Run;
 import dev.errand.sdk.RunHandle;
 import dev.errand.sdk.RunStatus;
 import dev.errand.sdk.Task;
+import dev.errand.sdk.internal.Json;
 import dev.errand.server.e2e.ProcessTasks.Job;
 import dev.errand.server.e2e.TestTasks.Key;
 import java.net.URI;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -188,6 +190,17 @@ abstract class DurableFaultTest extends ServerTestBase {
               Run<String> now = client.runs().get(handle);
               return now.status() == RunStatus.COMPLETED && expected.equals(now.output());
             });
+    // What the zombie would send if it went on: its result, under its (first) lease.
+    HttpResponse<String> zombieResult =
+        post(
+            "/api/v1/workers/complete",
+            ("{\"workerId\":\"%s\",\"results\":[{\"runId\":\"%s\",\"taskIdentifier\":"
+                    + "\"three-steps\",\"leaseToken\":1,\"attempt\":1,\"success\":true,"
+                    + "\"output\":\"zombie\"}]}")
+                .formatted(zombie, handle.id()));
+    assertThat(Json.mapper().readTree(zombieResult.body()).path("rejected"))
+        .extracting(JsonNode::asText)
+        .containsExactly(handle.id());
     JsonNode stepsAfter = steps(handle.id());
     assertThat(stepsAfter).isEqualTo(stepsBefore);
     assertThat(stepsAfter).hasSize(3);
@@ -198,6 +211,8 @@ abstract class DurableFaultTest extends ServerTestBase {
     assertThat(ProcessTasks.effects(job, "two")).as("once by each worker").isEqualTo(2);
     assertThat(ProcessTasks.effects(job, "three")).isEqualTo(1);
     Run<String> last = client.runs().get(handle);
+    assertThat(last.status()).isEqualTo(RunStatus.COMPLETED);
+    assertThat(last.output()).isEqualTo(expected);
     assertThat(last.attempts()).hasSize(2);
     assertThat(last.attempts().get(0).workerId()).isEqualTo(zombie);
     assertThat(last.attempts().get(0).status()).isEqualTo("CRASHED");
