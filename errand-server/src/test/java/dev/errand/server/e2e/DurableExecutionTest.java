@@ -221,6 +221,50 @@ abstract class DurableExecutionTest extends ServerTestBase {
     assertThat(step.path("output").asText()).isEqualTo("ok on try 3");
   }
 
+  @Test
+  void aStepThatFailsAllItsTriesFailsTheAttemptAndIsRecordedFailed() throws Exception {
+    startWorker(DurableTasks.HOPELESS_STEP);
+    String key = unique("hopeless");
+    RunHandle<String> handle = client.trigger(DurableTasks.HOPELESS_STEP, new Key(key));
+
+    Run<String> run = client.runs().awaitCompletion(handle, TIMEOUT);
+
+    assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+    assertThat(run.error().type()).isEqualTo("java.io.IOException");
+    assertThat(run.error().message()).isEqualTo("hopeless on try 3");
+    assertThat(DurableTasks.effects(key, "hopeless")).isEqualTo(3);
+    JsonNode step = getJson("/api/v1/runs/" + handle.id()).path("steps").get(0);
+    assertThat(step.path("status").asText()).isEqualTo("FAILED");
+    assertThat(step.path("attempts").asInt()).isEqualTo(3);
+    assertThat(step.path("output").isNull()).isTrue();
+    assertThat(step.path("error").path("type").asText()).isEqualTo("java.io.IOException");
+    assertThat(step.path("error").path("message").asText()).isEqualTo("hopeless on try 3");
+  }
+
+  // --- child runs ------------------------------------------------------------------------
+
+  @Test
+  void aParentGetsTheOutputOfAChildThatCompletedAndTheErrorOfOneThatFailed() throws Exception {
+    startWorker(DurableTasks.MIXED_CHILDREN, DurableTasks.SQUARE);
+    RunHandle<String> handle =
+        client.trigger(DurableTasks.MIXED_CHILDREN, new Key(unique("mixed")));
+
+    Run<String> run = client.runs().awaitCompletion(handle, TIMEOUT);
+
+    assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo(RunStatus.COMPLETED);
+    assertThat(run.output())
+        .startsWith("COMPLETED 9 / FAILED dev.errand.sdk.NonRetryableException: negative / run_");
+    String failedChild = run.output().substring(run.output().lastIndexOf(' ') + 1);
+    Run<JsonNode> child = client.runs().get(failedChild);
+    assertThat(child.status()).isEqualTo(RunStatus.FAILED);
+    assertThat(getJson("/api/v1/runs/" + failedChild).path("parentRunId").asText())
+        .isEqualTo(handle.id());
+    JsonNode wait = getJson("/api/v1/runs/" + handle.id()).path("waitpoints").get(0);
+    assertThat(wait.path("type").asText()).isEqualTo("RUN");
+    assertThat(wait.path("childCount").asInt()).isEqualTo(2);
+    assertThat(wait.path("status").asText()).isEqualTo("COMPLETED");
+  }
+
   // --- canceling -------------------------------------------------------------------------
 
   @Test
@@ -344,6 +388,31 @@ abstract class DurableExecutionTest extends ServerTestBase {
     assertThat(wait.path("type").asText()).isEqualTo("TOKEN");
     assertThat(wait.path("tokenId").asText()).isEqualTo(id);
     assertThat(wait.path("status").asText()).isEqualTo("COMPLETED");
+  }
+
+  @Test
+  void tokensAreListedNewestFirstPageByPage() throws Exception {
+    String tag = unique("page");
+    List<String> created = new java.util.ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      created.add(json(post(TOKENS, "{\"tags\":[\"" + tag + "\"]}")).path("id").asText());
+    }
+    java.util.Collections.reverse(created);
+
+    List<String> seen = new java.util.ArrayList<>();
+    List<Integer> sizes = new java.util.ArrayList<>();
+    String cursor = null;
+    do {
+      JsonNode page =
+          getJson(
+              TOKENS + "?tag=" + tag + "&limit=2" + (cursor == null ? "" : "&cursor=" + cursor));
+      page.path("data").forEach(t -> seen.add(t.path("id").asText()));
+      sizes.add(page.path("data").size());
+      cursor = page.path("nextCursor").isNull() ? null : page.path("nextCursor").asText();
+    } while (cursor != null);
+
+    assertThat(seen).isEqualTo(created);
+    assertThat(sizes).containsExactly(2, 2, 1);
   }
 
   @Test

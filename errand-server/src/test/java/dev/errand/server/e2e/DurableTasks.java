@@ -270,4 +270,40 @@ final class DurableTasks {
                         }
                         return "ok on try " + ctx.currentStep().attempt();
                       }));
+
+  /** A step that throws on each of its three tries; the task has a single attempt. */
+  static final Task<Key, String> HOPELESS_STEP =
+      Task.define("hopeless-step", Key.class, String.class)
+          .retry(RetryPolicy.none())
+          .run(
+              (key, ctx) ->
+                  ctx.step(
+                      "hopeless",
+                      StepOptions.retry(FAST_RETRY),
+                      String.class,
+                      () -> {
+                        throw new IOException("hopeless on try " + effect(key.key(), "hopeless"));
+                      }));
+
+  /** Waits for a child that succeeds and one that fails, and describes both results. */
+  static final Task<Key, String> MIXED_CHILDREN =
+      Task.define("mixed-children", Key.class, String.class)
+          .run(
+              (key, ctx) -> {
+                List<RunResult<Integer>> results =
+                    SQUARE.batchTriggerAndWait(ctx, List.of(new Item(3), new Item(-1)));
+                RunResult<Integer> ok = results.get(0);
+                RunResult<Integer> failed = results.get(1);
+                return ok.status()
+                    + " "
+                    + ok.output()
+                    + " / "
+                    + failed.status()
+                    + " "
+                    + failed.error().type()
+                    + ": "
+                    + failed.error().message()
+                    + " / "
+                    + failed.runId();
+              });
 }
