@@ -1316,6 +1316,106 @@ abstract class StoreContractTest {
   }
 
   @Test
+  void aTokenCompletedWhileItsRunSuspendsOnItAlwaysResumesTheRun() throws Exception {
+    for (int i = 0; i < 20; i++) {
+      UUID tokenId =
+          store.createToken(env.id(), TestIds.next(), null, List.of(), null).token().id();
+      UUID id = insert(run("race"));
+      ClaimedRun c = claimOne("race", LONG_LEASE);
+      StepRecord wait = waiting(id, 0, StepRecord.Kind.TOKEN, null, tokenId, 1);
+      CountDownLatch start = new CountDownLatch(1);
+      ExecutorService pool = Executors.newFixedThreadPool(2);
+      try {
+        Future<Store.SuspendResult> suspended =
+            pool.submit(
+                () -> {
+                  start.await();
+                  return store.suspend(env.id(), lease(c), 1, wait, List.of(), t -> "\"s\"");
+                });
+        Future<List<Store.WaitingStep>> completed =
+            pool.submit(
+                () -> {
+                  start.await();
+                  return store.completeToken(env.id(), tokenId, "1", t -> "\"c\"");
+                });
+        start.countDown();
+        Store.SuspendResult how = suspended.get(30, TimeUnit.SECONDS);
+        List<Store.WaitingStep> resumed = completed.get(30, TimeUnit.SECONDS);
+
+        assertThat(how).isIn(Store.SuspendResult.WAITING, Store.SuspendResult.RESUMED);
+        assertThat(resumed).hasSize(how == Store.SuspendResult.WAITING ? 1 : 0);
+        assertThat(find(id).status()).as("round %d, %s", i, how).isEqualTo(RunStatus.QUEUED);
+        StepRecord step = store.findSteps(id).getFirst();
+        assertThat(step.status()).isEqualTo(StepRecord.Status.COMPLETED);
+        assertThat(step.outputJson())
+            .isEqualTo(how == Store.SuspendResult.WAITING ? "\"c\"" : "\"s\"");
+        assertThat(claimOne("race", LONG_LEASE).attempt()).isEqualTo(1);
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+  }
+
+  @Test
+  void concurrentCompletionsOfATokenSucceedOnce() throws Exception {
+    UUID tokenId = store.createToken(env.id(), TestIds.next(), null, List.of(), null).token().id();
+    java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+
+    List<String> outcomes =
+        concurrently(
+            8,
+            () -> {
+              String data = String.valueOf(n.incrementAndGet());
+              try {
+                store.completeToken(env.id(), tokenId, data, t -> "null");
+                return data;
+              } catch (TokenStateConflictException e) {
+                return "conflict";
+              }
+            });
+
+    assertThat(outcomes).filteredOn(o -> !o.equals("conflict")).hasSize(1);
+    String winner = outcomes.stream().filter(o -> !o.equals("conflict")).findFirst().orElseThrow();
+    assertThat(store.findToken(env.id(), tokenId).orElseThrow().outputJson()).isEqualTo(winner);
+  }
+
+  @Test
+  void aWaitIsResolvedOnceWhateverTheNumberOfResumers() throws Exception {
+    UUID id = insert(run("w"));
+    ClaimedRun c = claimOne("w", LONG_LEASE);
+    StepRecord wait = waiting(id, 0, StepRecord.Kind.WAIT, store.now(), null, 1);
+    store.suspend(env.id(), lease(c), 1, wait, List.of(), NO_OUTCOME);
+
+    List<Boolean> resolved = concurrently(8, () -> store.resolveWait(id, 0, "null"));
+
+    assertThat(resolved).containsOnlyOnce(true);
+    RunRecord run = find(id);
+    assertThat(run.status()).isEqualTo(RunStatus.QUEUED);
+    assertThat(run.attemptCount()).as("decremented once").isZero();
+    assertThat(claimOne("w", LONG_LEASE).attempt()).isEqualTo(1);
+  }
+
+  @Test
+  void aCanceledWaitingRunStaysCanceledWhenItsWaitEnds() {
+    UUID id = insert(run("w"));
+    ClaimedRun c = claimOne("w", LONG_LEASE);
+    store.suspend(
+        env.id(),
+        lease(c),
+        1,
+        waiting(id, 0, StepRecord.Kind.WAIT, store.now(), null, 1),
+        List.of(),
+        NO_OUTCOME);
+
+    store.cancel(env.id(), id);
+    store.resolveWait(id, 0, "null");
+
+    assertThat(find(id).status()).isEqualTo(RunStatus.CANCELED);
+    assertThat(store.claim(env.id(), List.of("w"), "w", 10, LONG_LEASE)).isEmpty();
+    assertThat(resumable(id, 0)).isFalse();
+  }
+
+  @Test
   void timeOutTokenTimesOutAWaitingTokenOnlyOnceItIsDue() {
     TokenRecord due = store.createToken(env.id(), TestIds.next(), null, List.of(), 1_000L).token();
     TokenRecord never = store.createToken(env.id(), TestIds.next(), null, List.of(), null).token();
