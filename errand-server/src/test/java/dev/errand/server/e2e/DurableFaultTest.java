@@ -157,6 +157,30 @@ abstract class DurableFaultTest extends ServerTestBase {
   }
 
   @Test
+  void aTokensCallbackUrlStillWorksAfterTheServerRestarts() throws Exception {
+    HttpResponse<String> created = post("/api/v1/waitpoints/tokens", "{\"timeout\":\"1h\"}");
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+    JsonNode token = Json.mapper().readTree(created.body());
+    startWorker(DurableTasks.AWAITS_TOKEN);
+    String key = unique("restart-token");
+    RunHandle<String> handle =
+        client.trigger(
+            DurableTasks.AWAITS_TOKEN, new DurableTasks.TokenJob(key, token.path("id").asText()));
+    await().atMost(TIMEOUT).until(() -> client.runs().get(handle).status() == RunStatus.WAITING);
+    int port = URI.create(server.localUrl()).getPort();
+
+    server.close();
+    server = startServerOn(port);
+    HttpResponse<String> completed =
+        postTo(URI.create(token.path("url").asText()), "{\"approved\":true,\"by\":\"eve\"}", null);
+
+    assertThat(completed.statusCode()).as(completed.body()).isEqualTo(200);
+    Run<String> run = client.runs().awaitCompletion(handle, TIMEOUT);
+    assertThat(run.output()).isEqualTo("approved by eve");
+    assertThat(DurableTasks.effects(key, "resumed")).isEqualTo(1);
+  }
+
+  @Test
   void aPausedWorkerThatWakesUpAfterAnotherFinishedItsRunChangesNothing() throws Exception {
     String zombie = unique("zombie");
     Process process = startWorkerProcess(zombie);
