@@ -12,6 +12,7 @@ import dev.errand.sdk.Task;
 import dev.errand.sdk.internal.Json;
 import dev.errand.server.e2e.ProcessTasks.Job;
 import dev.errand.server.e2e.TestTasks.Key;
+import dev.errand.server.engine.EngineConfig;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -154,6 +155,45 @@ abstract class DurableFaultTest extends ServerTestBase {
     assertThat(Instant.parse(after.path("startedAt").asText()))
         .as("the step after the wait ran once the wait was over")
         .isAfterOrEqualTo(resumeAt);
+  }
+
+  /** Engine timing with a lease long enough to outlast the server outage of a test. */
+  static final EngineConfig LONG_LEASE =
+      new EngineConfig(
+          Duration.ofSeconds(15),
+          Duration.ofMillis(100),
+          Duration.ofMillis(200),
+          Duration.ofSeconds(25));
+
+  /** How long the server stays down: longer than a few quick retries, shorter than the lease. */
+  static final Duration OUTAGE = Duration.ofSeconds(4);
+
+  @Test
+  void aStepThatEndsWhileTheServerIsDownIsRecordedWhenItIsBackAndRunsOnce() throws Exception {
+    int port = URI.create(server.localUrl()).getPort();
+    server.close();
+    server = startServerOn(port, LONG_LEASE);
+    startWorker(DurableTasks.GATED_STEPS);
+    String key = unique("outage");
+    RunHandle<String> handle = client.trigger(DurableTasks.GATED_STEPS, new Key(key));
+    await().atMost(TIMEOUT).until(() -> DurableTasks.effects(key, "one-started") == 1);
+
+    server.close();
+    DurableTasks.gate(key).countDown(); // step one ends and reports while the server is down
+    await().atMost(TIMEOUT).until(() -> DurableTasks.effects(key, "one") == 1);
+    Thread.sleep(OUTAGE); // the fault itself: the server stays down this long
+    server = startServerOn(port, LONG_LEASE);
+
+    Run<String> run = client.runs().awaitCompletion(handle, TIMEOUT);
+    assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo(RunStatus.COMPLETED);
+    assertThat(run.output()).isEqualTo("one,two");
+    assertThat(DurableTasks.effects(key, "one-started")).isEqualTo(1);
+    assertThat(DurableTasks.effects(key, "one")).isEqualTo(1);
+    assertThat(DurableTasks.effects(key, "two")).isEqualTo(1);
+    assertThat(run.attempts())
+        .as("the outage cost no attempt")
+        .singleElement()
+        .satisfies(a -> assertThat(a.status()).isEqualTo("COMPLETED"));
   }
 
   @Test

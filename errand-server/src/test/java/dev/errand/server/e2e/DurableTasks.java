@@ -306,4 +306,38 @@ final class DurableTasks {
                     + " / "
                     + failed.runId();
               });
+
+  /** Gates that hold a step's block until the test opens them, by key. */
+  static final Map<String, java.util.concurrent.CountDownLatch> GATES = new ConcurrentHashMap<>();
+
+  static java.util.concurrent.CountDownLatch gate(String key) {
+    return GATES.computeIfAbsent(key, k -> new java.util.concurrent.CountDownLatch(1));
+  }
+
+  /** Step one waits for its key's gate to open; then step two. */
+  static final Task<Key, String> GATED_STEPS =
+      Task.define("gated-steps", Key.class, String.class)
+          .retry(FAST_RETRY)
+          .run(
+              (key, ctx) -> {
+                String one =
+                    ctx.step(
+                        "one",
+                        String.class,
+                        () -> {
+                          effect(key.key(), "one-started");
+                          gate(key.key()).await();
+                          effect(key.key(), "one");
+                          return "one";
+                        });
+                String two =
+                    ctx.step(
+                        "two",
+                        String.class,
+                        () -> {
+                          effect(key.key(), "two");
+                          return "two";
+                        });
+                return one + "," + two;
+              });
 }

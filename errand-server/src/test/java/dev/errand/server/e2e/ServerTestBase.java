@@ -57,12 +57,19 @@ abstract class ServerTestBase {
   }
 
   ErrandServer startServerOn(int port) {
+    return startServerOn(port, FAST);
+  }
+
+  /**
+   * A server on {@code port} (0: any free one) on the current storage, with engine {@code config}.
+   */
+  ErrandServer startServerOn(int port, EngineConfig config) {
     ErrandServer s =
         ErrandServer.builder()
             .store(openStore())
             .host("127.0.0.1")
             .port(port)
-            .engineConfig(FAST)
+            .engineConfig(config)
             .build();
     s.start();
     s.bootstrap("default", "test", secretKey);
