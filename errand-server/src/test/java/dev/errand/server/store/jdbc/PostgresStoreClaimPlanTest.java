@@ -132,6 +132,7 @@ class PostgresStoreClaimPlanTest {
       ps.setInt(4, max);
       ps.setString(5, "worker");
       ps.setLong(6, 30_000);
+      ps.setLong(7, 30_000);
       List<String> lines = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
