@@ -177,6 +177,20 @@ abstract class DurableExecutionTest extends ServerTestBase {
         .isEqualTo("PT1S");
   }
 
+  @Test
+  void anAttemptPastItsMaxDurationIsCancelledForATaskThatAsks() {
+    startWorker(DurableTasks.STOPS_WHEN_CANCELLED);
+    String key = unique("cooperative");
+    RunHandle<String> handle = client.trigger(DurableTasks.STOPS_WHEN_CANCELLED, new Key(key));
+
+    Run<String> run = client.runs().awaitCompletion(handle, TIMEOUT);
+
+    assertThat(run.status()).isEqualTo(RunStatus.TIMED_OUT);
+    await().atMost(TIMEOUT).until(() -> DurableTasks.effects(key, "stopped") == 1);
+    assertThat(DurableTasks.effects(key, "interrupt-ignored")).isEqualTo(1);
+    assertThat(client.runs().get(handle).status()).isEqualTo(RunStatus.TIMED_OUT);
+  }
+
   // --- determinism -----------------------------------------------------------------------
 
   @Test

@@ -340,4 +340,26 @@ final class DurableTasks {
                         });
                 return one + "," + two;
               });
+
+  /**
+   * Past its maximum duration of 1 s, ignoring interrupts like a blocking call would, until its
+   * context says the attempt is over.
+   */
+  static final Task<Key, String> STOPS_WHEN_CANCELLED =
+      Task.define("stops-when-cancelled", Key.class, String.class)
+          .maxDuration(Duration.ofSeconds(1))
+          .retry(RetryPolicy.none())
+          .run(
+              (key, ctx) -> {
+                effect(key.key(), "started");
+                while (!ctx.isCancelled()) {
+                  try {
+                    Thread.sleep(20);
+                  } catch (InterruptedException e) {
+                    effect(key.key(), "interrupt-ignored");
+                  }
+                }
+                effect(key.key(), "stopped");
+                return "stopped";
+              });
 }
