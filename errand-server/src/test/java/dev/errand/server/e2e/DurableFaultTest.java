@@ -27,8 +27,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Durable execution under faults, on both stores: a worker process killed with SIGKILL or frozen
- * with SIGSTOP in the middle of a run, and a server restarted while a run waits. Effects of the
- * worker processes are counted in files ({@link ProcessTasks}).
+ * with SIGSTOP in the middle of a run, and a server restarted while a run waits or while a step
+ * ends. Effects of the worker processes are counted in files ({@link ProcessTasks}).
  */
 abstract class DurableFaultTest extends ServerTestBase {
   private final List<Process> processes = new ArrayList<>();
