@@ -28,7 +28,10 @@ public interface TaskContext {
    */
   Logger logger();
 
-  /** Whether the run was canceled or its lease lost; a long task should stop when true. */
+  /**
+   * Whether the run was canceled, its lease lost, or this attempt ran past its maximum duration; a
+   * long task should stop when true.
+   */
   boolean isCancelled();
 
   // --- durable execution ------------------------------------------------------------------

@@ -19,8 +19,6 @@ import dev.errand.server.auth.SecretKeys;
 import dev.errand.server.e2e.TestTasks.Key;
 import dev.errand.server.e2e.TestTasks.Order;
 import dev.errand.server.e2e.TestTasks.Receipt;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -617,17 +615,6 @@ abstract class EndToEndTest extends ServerTestBase {
         "store_unavailable");
   }
 
-  private HttpResponse<String> post(String path, String body, String key) throws Exception {
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create(server.localUrl() + path))
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(body));
-    if (key != null) {
-      b.header("Authorization", "Bearer " + key);
-    }
-    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-  }
-
   /** A GET written by hand, for request lines that java.net.URI refuses to build. */
   private String rawGet(String path) throws Exception {
     try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port())) {
@@ -639,23 +626,5 @@ abstract class EndToEndTest extends ServerTestBase {
       return new String(
           socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     }
-  }
-
-  private HttpResponse<String> get(String path, String key) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.localUrl() + path)).GET();
-    if (key != null) {
-      b.header("Authorization", "Bearer " + key);
-    }
-    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static void expectError(HttpResponse<String> response, int status, String code)
-      throws Exception {
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-    assertThat(response.headers().firstValue("Content-Type"))
-        .hasValueSatisfying(ct -> assertThat(ct).startsWith("application/json"));
-    JsonNode error = Json.mapper().readTree(response.body()).path("error");
-    assertThat(error.path("code").asText()).as(response.body()).isEqualTo(code);
-    assertThat(error.path("message").asText()).isNotBlank();
   }
 }

@@ -1,13 +1,20 @@
 package dev.errand.server.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.errand.sdk.ErrandClient;
 import dev.errand.sdk.ErrandWorker;
 import dev.errand.sdk.Task;
+import dev.errand.sdk.internal.Json;
 import dev.errand.server.ErrandServer;
 import dev.errand.server.auth.SecretKeys;
 import dev.errand.server.engine.EngineConfig;
 import dev.errand.server.store.Store;
+import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,12 +57,19 @@ abstract class ServerTestBase {
   }
 
   ErrandServer startServerOn(int port) {
+    return startServerOn(port, FAST);
+  }
+
+  /**
+   * A server on {@code port} (0: any free one) on the current storage, with engine {@code config}.
+   */
+  ErrandServer startServerOn(int port, EngineConfig config) {
     ErrandServer s =
         ErrandServer.builder()
             .store(openStore())
             .host("127.0.0.1")
             .port(port)
-            .engineConfig(FAST)
+            .engineConfig(config)
             .build();
     s.start();
     s.bootstrap("default", "test", secretKey);
@@ -94,5 +108,53 @@ abstract class ServerTestBase {
 
   static String unique(String prefix) {
     return prefix + "-" + UUID.randomUUID();
+  }
+
+  /** A POST with the test's secret key. */
+  HttpResponse<String> post(String path, String body) throws Exception {
+    return post(path, body, secretKey);
+  }
+
+  /** A POST to a path of the server, with {@code key} (none when null). */
+  HttpResponse<String> post(String path, String body, String key) throws Exception {
+    return postTo(URI.create(server.localUrl() + path), body, key);
+  }
+
+  /** A POST to a full URL, with {@code key} (none when null). */
+  HttpResponse<String> postTo(URI url, String body, String key) throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(url)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (key != null) {
+      b.header("Authorization", "Bearer " + key);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** A GET with {@code key} (none when null). */
+  HttpResponse<String> get(String path, String key) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.localUrl() + path)).GET();
+    if (key != null) {
+      b.header("Authorization", "Bearer " + key);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** A GET with the test's secret key that must answer 200; its body. */
+  JsonNode getJson(String path) throws Exception {
+    HttpResponse<String> response = get(path, secretKey);
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    return Json.mapper().readTree(response.body());
+  }
+
+  /** Asserts an error answer: the status, and a JSON {@code error} with the code and a message. */
+  static void expectError(HttpResponse<String> response, int status, String code) throws Exception {
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+    assertThat(response.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(ct -> assertThat(ct).startsWith("application/json"));
+    JsonNode error = Json.mapper().readTree(response.body()).path("error");
+    assertThat(error.path("code").asText()).as(response.body()).isEqualTo(code);
+    assertThat(error.path("message").asText()).isNotBlank();
   }
 }

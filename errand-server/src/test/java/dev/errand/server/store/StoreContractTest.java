@@ -968,6 +968,660 @@ abstract class StoreContractTest {
         .containsExactlyElementsOf(newestFirst.subList(newestFirst.size() - 6, newestFirst.size()));
   }
 
+  // --- durable execution: steps and waits -----------------------------------------------
+
+  static StepRecord step(
+      UUID runId, int position, String name, StepRecord.Status status, String output, int attempt) {
+    return new StepRecord(
+        runId,
+        position,
+        name,
+        0,
+        StepRecord.Kind.STEP,
+        status,
+        status == StepRecord.Status.COMPLETED ? output : null,
+        status == StepRecord.Status.FAILED ? output : null,
+        attempt,
+        1,
+        Instant.now().truncatedTo(ChronoUnit.MILLIS),
+        Instant.now().truncatedTo(ChronoUnit.MILLIS),
+        null,
+        null,
+        null);
+  }
+
+  static StepRecord waiting(
+      UUID runId, int position, StepRecord.Kind kind, Instant resumeAt, UUID tokenId, int attempt) {
+    return new StepRecord(
+        runId,
+        position,
+        kind.name().toLowerCase(java.util.Locale.ROOT),
+        0,
+        kind,
+        StepRecord.Status.WAITING,
+        null,
+        null,
+        attempt,
+        1,
+        null,
+        null,
+        resumeAt,
+        tokenId,
+        null);
+  }
+
+  static LeaseRef lease(ClaimedRun c) {
+    return new LeaseRef(c.runId(), c.leaseToken());
+  }
+
+  static final java.util.function.Function<TokenRecord, String> NO_OUTCOME =
+      t -> {
+        throw new AssertionError("token " + t.id() + " must not be resolved here");
+      };
+
+  boolean resumable(UUID runId, int position) {
+    return store.findResumable(10_000).stream()
+        .anyMatch(w -> w.runId().equals(runId) && w.position() == position);
+  }
+
+  @Test
+  void recordStepIsRefusedForAStaleLeaseAnotherEnvironmentOrAnotherAttempt() {
+    UUID id = insert(run("steps"));
+    ClaimedRun c = claimOne("steps", LONG_LEASE);
+    assertThat(c.steps()).isEmpty();
+    Environment other = store.ensureEnvironment(env.projectSlug(), "other");
+    StepRecord one = step(id, 0, "one", StepRecord.Status.COMPLETED, "\"1\"", 1);
+
+    assertThat(store.recordStep(other.id(), lease(c), 1, one)).isFalse();
+    assertThat(store.recordStep(env.id(), new LeaseRef(id, c.leaseToken() + 1), 1, one)).isFalse();
+    assertThat(store.recordStep(env.id(), lease(c), 2, one)).isFalse();
+    assertThat(store.findSteps(id)).isEmpty();
+    assertThat(store.recordStep(env.id(), lease(c), 1, one)).isTrue();
+    assertThat(store.findSteps(id)).containsExactly(one);
+    assertThat(find(id).stepCount()).isEqualTo(1);
+
+    finish(failure(c, "{}", true, 0, RunStatus.FAILED));
+    ClaimedRun second = claimOne("steps", LONG_LEASE);
+    assertThat(second.steps()).containsExactly(one);
+    StepRecord two = step(id, 1, "two", StepRecord.Status.COMPLETED, "\"2\"", 1);
+    assertThat(store.recordStep(env.id(), lease(c), 1, two))
+        .as("the first attempt's lease")
+        .isFalse();
+    assertThat(store.findSteps(id)).containsExactly(one);
+    finish(success(second, "{}"));
+    StepRecord late = step(id, 1, "two", StepRecord.Status.COMPLETED, "\"2\"", 2);
+    assertThat(store.recordStep(env.id(), lease(second), 2, late)).as("a finished run").isFalse();
+    assertThat(store.findSteps(id)).containsExactly(one);
+  }
+
+  @Test
+  void aCompletedStepIsNeverOverwrittenButAFailedOneIs() {
+    UUID id = insert(run("steps"));
+    ClaimedRun c = claimOne("steps", LONG_LEASE);
+    StepRecord first = step(id, 0, "one", StepRecord.Status.COMPLETED, "\"first\"", 1);
+    StepRecord failed = step(id, 1, "two", StepRecord.Status.FAILED, "{\"type\":\"E\"}", 1);
+    assertThat(store.recordStep(env.id(), lease(c), 1, first)).isTrue();
+    assertThat(store.recordStep(env.id(), lease(c), 1, failed)).isTrue();
+
+    assertThat(
+            store.recordStep(
+                env.id(),
+                lease(c),
+                1,
+                step(id, 0, "one", StepRecord.Status.COMPLETED, "\"second\"", 1)))
+        .isTrue();
+    assertThat(
+            store.recordStep(
+                env.id(), lease(c), 1, step(id, 0, "one", StepRecord.Status.FAILED, "{}", 1)))
+        .isTrue();
+    assertThat(store.findSteps(id)).containsExactly(first, failed);
+
+    finish(failure(c, "{}", true, 0, RunStatus.FAILED));
+    ClaimedRun second = claimOne("steps", LONG_LEASE);
+    assertThat(second.steps()).containsExactly(first, failed);
+    StepRecord retried = step(id, 1, "two", StepRecord.Status.COMPLETED, "\"ok\"", 2);
+    assertThat(
+            store.recordStep(
+                env.id(),
+                lease(second),
+                2,
+                step(id, 0, "one", StepRecord.Status.COMPLETED, "\"third\"", 2)))
+        .isTrue();
+    assertThat(store.recordStep(env.id(), lease(second), 2, retried)).isTrue();
+    assertThat(store.findSteps(id)).containsExactly(first, retried);
+  }
+
+  @Test
+  void aTimedWaitSuspendsTheRunUntilItIsDueAndResumesItUnderTheSameAttempt() {
+    UUID id = insert(run("w"));
+    ClaimedRun c = claimOne("w", LONG_LEASE);
+    StepRecord before = step(id, 0, "before", StepRecord.Status.COMPLETED, "1", 1);
+    assertThat(store.recordStep(env.id(), lease(c), 1, before)).isTrue();
+    Instant resumeAt = store.now().plusSeconds(2).truncatedTo(ChronoUnit.MILLIS);
+    StepRecord wait = waiting(id, 1, StepRecord.Kind.WAIT, resumeAt, null, 1);
+
+    assertThat(store.suspend(env.id(), lease(c), 1, wait, List.of(), NO_OUTCOME))
+        .isEqualTo(Store.SuspendResult.WAITING);
+
+    RunRecord suspended = find(id);
+    assertThat(suspended.status()).isEqualTo(RunStatus.WAITING);
+    assertThat(suspended.leaseWorkerId()).isNull();
+    assertThat(suspended.leaseExpiresAt()).isNull();
+    assertThat(suspended.finishedAt()).isNull();
+    assertThat(store.findAttempts(id))
+        .singleElement()
+        .satisfies(a -> assertThat(a.status()).isEqualTo("SUSPENDED"));
+    assertThat(store.findSteps(id).get(1).status()).isEqualTo(StepRecord.Status.WAITING);
+    assertThat(store.findSteps(id).get(1).resumeAt()).isEqualTo(resumeAt);
+    assertThat(store.heartbeat(env.id(), List.of(lease(c)), LONG_LEASE)).containsExactly(id);
+    assertThat(store.suspend(env.id(), lease(c), 1, wait, List.of(), NO_OUTCOME))
+        .isEqualTo(Store.SuspendResult.REJECTED);
+    assertThat(finish(success(c, "{}")).accepted()).isFalse();
+    assertThat(store.claim(env.id(), List.of("w"), "worker-2", 10, LONG_LEASE)).isEmpty();
+    assertThat(resumable(id, 1)).as("not due yet").isFalse();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> resumable(id, 1));
+    assertThat(store.findResumable(10_000))
+        .filteredOn(w -> w.runId().equals(id))
+        .containsExactly(new Store.WaitingStep(env.id(), "w", id, 1, StepRecord.Kind.WAIT, null));
+    assertThat(store.resolveWait(id, 1, "null")).isTrue();
+    assertThat(store.resolveWait(id, 1, "null")).as("resolved once").isFalse();
+
+    assertThat(find(id).status()).isEqualTo(RunStatus.QUEUED);
+    assertThat(resumable(id, 1)).isFalse();
+    ClaimedRun resumed = claimOne("w", LONG_LEASE);
+    assertThat(resumed.runId()).isEqualTo(id);
+    assertThat(resumed.attempt()).as("the attempt number is kept").isEqualTo(1);
+    assertThat(resumed.leaseToken()).isNotEqualTo(c.leaseToken());
+    assertThat(resumed.steps()).hasSize(2);
+    assertThat(resumed.steps().get(0)).isEqualTo(before);
+    assertThat(resumed.steps().get(1).status()).isEqualTo(StepRecord.Status.COMPLETED);
+    assertThat(resumed.steps().get(1).outputJson()).isEqualTo("null");
+    assertThat(store.findAttempts(id))
+        .singleElement()
+        .satisfies(a -> assertThat(a.status()).isEqualTo("EXECUTING"));
+    assertThat(finish(success(resumed, "\"done\"")).status()).isEqualTo(RunStatus.COMPLETED);
+  }
+
+  @Test
+  void aWaitOnAnUnknownTokenChangesNothing() {
+    UUID id = insert(run("w"));
+    ClaimedRun c = claimOne("w", LONG_LEASE);
+    StepRecord wait = waiting(id, 0, StepRecord.Kind.TOKEN, null, TestIds.next(), 1);
+
+    assertThat(store.suspend(env.id(), lease(c), 1, wait, List.of(), NO_OUTCOME))
+        .isEqualTo(Store.SuspendResult.UNKNOWN_TOKEN);
+
+    assertThat(find(id).status()).isEqualTo(RunStatus.EXECUTING);
+    assertThat(store.findSteps(id)).isEmpty();
+    UUID elsewhere =
+        store
+            .createToken(
+                store.ensureEnvironment(env.projectSlug(), "other").id(),
+                TestIds.next(),
+                null,
+                List.of(),
+                null)
+            .token()
+            .id();
+    StepRecord foreign = waiting(id, 0, StepRecord.Kind.TOKEN, null, elsewhere, 1);
+    assertThat(store.suspend(env.id(), lease(c), 1, foreign, List.of(), NO_OUTCOME))
+        .as("a token of another environment")
+        .isEqualTo(Store.SuspendResult.UNKNOWN_TOKEN);
+    assertThat(find(id).status()).isEqualTo(RunStatus.EXECUTING);
+  }
+
+  @Test
+  void anAttemptPastItsMaxDurationAndGraceExpiresTimedOutWhateverItsHeartbeats() {
+    UUID id =
+        insert(
+            new NewRun(
+                TestIds.next(),
+                env.id(),
+                "deadline",
+                "default",
+                "{}",
+                1,
+                List.of(),
+                null,
+                0,
+                null,
+                1L,
+                null,
+                null,
+                null));
+    ClaimedRun c = claimOne("deadline", LONG_LEASE);
+    assertThat(c.maxDurationMillis()).isEqualTo(1);
+    Instant leaseEnd = find(id).leaseExpiresAt();
+    assertThat(leaseEnd)
+        .as("the lease ends at the deadline: 1 ms + %d ms of grace", 5_000)
+        .isBefore(store.now().plus(LONG_LEASE).minus(Duration.ofMinutes(1)));
+
+    assertThat(store.heartbeat(env.id(), List.of(lease(c)), LONG_LEASE)).isEmpty();
+    assertThat(find(id).leaseExpiresAt()).isEqualTo(leaseEnd);
+    ExpiredLease expired = awaitExpired(id);
+
+    assertThat(expired.timedOut()).isTrue();
+    OutcomeResult ended =
+        finish(
+            new AttemptOutcome(
+                id,
+                expired.leaseToken(),
+                expired.attempt(),
+                Kind.LEASE_EXPIRED,
+                null,
+                "{\"type\":\"dev.errand.MaxDurationExceeded\"}",
+                true,
+                0,
+                RunStatus.TIMED_OUT));
+    assertThat(ended.status()).isEqualTo(RunStatus.TIMED_OUT);
+    assertThat(store.findAttempts(id))
+        .singleElement()
+        .satisfies(a -> assertThat(a.status()).isEqualTo("TIMED_OUT"));
+  }
+
+  // --- durable execution: tokens ---------------------------------------------------------
+
+  @Test
+  void createTokenReturnsTheTokenMadeEarlierWithTheSameKeyInTheEnvironment() throws Exception {
+    UUID id = TestIds.next();
+    Store.TokenInsert first = store.createToken(env.id(), id, "key-1", List.of("a", "b"), 60_000L);
+    assertThat(first.created()).isTrue();
+    TokenRecord token = first.token();
+    assertThat(token.id()).isEqualTo(id);
+    assertThat(token.environmentId()).isEqualTo(env.id());
+    assertThat(token.status()).isEqualTo(TokenRecord.Status.WAITING);
+    assertThat(token.idempotencyKey()).isEqualTo("key-1");
+    assertThat(token.tags()).containsExactly("a", "b");
+    assertThat(token.timeoutAt()).isEqualTo(token.createdAt().plusSeconds(60));
+    assertThat(token.completedAt()).isNull();
+    assertThat(token.outputJson()).isNull();
+
+    Store.TokenInsert again = store.createToken(env.id(), TestIds.next(), "key-1", List.of(), null);
+    assertThat(again.created()).isFalse();
+    assertThat(again.token()).isEqualTo(token);
+    assertThat(store.findToken(env.id(), id)).contains(token);
+
+    Environment other = store.ensureEnvironment(env.projectSlug(), "other");
+    Store.TokenInsert elsewhere =
+        store.createToken(other.id(), TestIds.next(), "key-1", null, null);
+    assertThat(elsewhere.created()).isTrue();
+    assertThat(elsewhere.token().id()).isNotEqualTo(id);
+    assertThat(elsewhere.token().timeoutAt()).isNull();
+    assertThat(store.findToken(other.id(), id)).isEmpty();
+    assertThat(store.createToken(env.id(), TestIds.next(), null, List.of(), null).created())
+        .isTrue();
+    assertThat(store.createToken(env.id(), TestIds.next(), null, List.of(), null).created())
+        .as("tokens without a key are all new")
+        .isTrue();
+
+    List<Store.TokenInsert> raced =
+        concurrently(
+            8, () -> store.createToken(env.id(), TestIds.next(), "raced", List.of(), null));
+    assertThat(raced).filteredOn(Store.TokenInsert::created).hasSize(1);
+    assertThat(raced).extracting(r -> r.token().id()).containsOnly(raced.get(0).token().id());
+  }
+
+  @Test
+  void aTokenIsCompletedOnceAndResumesTheRunsWaitingOnIt() {
+    UUID tokenId = store.createToken(env.id(), TestIds.next(), null, List.of(), null).token().id();
+    UUID id = insert(run("t"));
+    ClaimedRun c = claimOne("t", LONG_LEASE);
+    StepRecord wait = waiting(id, 0, StepRecord.Kind.TOKEN, null, tokenId, 1);
+    assertThat(store.suspend(env.id(), lease(c), 1, wait, List.of(), NO_OUTCOME))
+        .isEqualTo(Store.SuspendResult.WAITING);
+    assertThat(resumable(id, 0)).as("the token is still waiting").isFalse();
+    Environment other = store.ensureEnvironment(env.projectSlug(), "other");
+
+    assertThatThrownBy(() -> store.completeToken(other.id(), tokenId, "1", t -> "x"))
+        .isInstanceOf(TokenNotFoundException.class);
+    assertThatThrownBy(() -> store.completeToken(env.id(), TestIds.next(), "1", t -> "x"))
+        .isInstanceOf(TokenNotFoundException.class);
+    assertThat(find(id).status()).isEqualTo(RunStatus.WAITING);
+
+    List<Store.WaitingStep> resumed =
+        store.completeToken(
+            env.id(),
+            tokenId,
+            "{\"approved\":true}",
+            t -> "{\"status\":\"" + t.status() + "\",\"output\":" + t.outputJson() + "}");
+
+    assertThat(resumed)
+        .containsExactly(
+            new Store.WaitingStep(env.id(), "t", id, 0, StepRecord.Kind.TOKEN, tokenId));
+    TokenRecord done = store.findToken(env.id(), tokenId).orElseThrow();
+    assertThat(done.status()).isEqualTo(TokenRecord.Status.COMPLETED);
+    assertThat(done.outputJson()).isEqualTo("{\"approved\":true}");
+    assertThat(done.completedAt()).isNotNull();
+    assertThat(find(id).status()).isEqualTo(RunStatus.QUEUED);
+    assertThat(store.findSteps(id).getFirst().outputJson())
+        .isEqualTo("{\"status\":\"COMPLETED\",\"output\":{\"approved\":true}}");
+
+    assertThatThrownBy(() -> store.completeToken(env.id(), tokenId, "2", t -> "y"))
+        .isInstanceOfSatisfying(
+            TokenStateConflictException.class,
+            e -> assertThat(e.token().status()).isEqualTo(TokenRecord.Status.COMPLETED));
+    assertThat(store.findToken(env.id(), tokenId)).contains(done);
+    ClaimedRun again = claimOne("t", LONG_LEASE);
+    assertThat(again.attempt()).isEqualTo(1);
+
+    // waiting on a token that is already completed resumes at once
+    StepRecord late = waiting(id, 1, StepRecord.Kind.TOKEN, null, tokenId, 1);
+    assertThat(store.suspend(env.id(), lease(again), 1, late, List.of(), t -> "\"at once\""))
+        .isEqualTo(Store.SuspendResult.RESUMED);
+    assertThat(find(id).status()).isEqualTo(RunStatus.QUEUED);
+    assertThat(store.findSteps(id).get(1).status()).isEqualTo(StepRecord.Status.COMPLETED);
+    assertThat(store.findSteps(id).get(1).outputJson()).isEqualTo("\"at once\"");
+    assertThat(claimOne("t", LONG_LEASE).attempt()).isEqualTo(1);
+  }
+
+  @Test
+  void aTokenCompletedWhileItsRunSuspendsOnItAlwaysResumesTheRun() throws Exception {
+    for (int i = 0; i < 20; i++) {
+      UUID tokenId =
+          store.createToken(env.id(), TestIds.next(), null, List.of(), null).token().id();
+      UUID id = insert(run("race"));
+      ClaimedRun c = claimOne("race", LONG_LEASE);
+      StepRecord wait = waiting(id, 0, StepRecord.Kind.TOKEN, null, tokenId, 1);
+      CountDownLatch start = new CountDownLatch(1);
+      ExecutorService pool = Executors.newFixedThreadPool(2);
+      try {
+        Future<Store.SuspendResult> suspended =
+            pool.submit(
+                () -> {
+                  start.await();
+                  return store.suspend(env.id(), lease(c), 1, wait, List.of(), t -> "\"s\"");
+                });
+        Future<List<Store.WaitingStep>> completed =
+            pool.submit(
+                () -> {
+                  start.await();
+                  return store.completeToken(env.id(), tokenId, "1", t -> "\"c\"");
+                });
+        start.countDown();
+        Store.SuspendResult how = suspended.get(30, TimeUnit.SECONDS);
+        List<Store.WaitingStep> resumed = completed.get(30, TimeUnit.SECONDS);
+
+        assertThat(how).isIn(Store.SuspendResult.WAITING, Store.SuspendResult.RESUMED);
+        assertThat(resumed).hasSize(how == Store.SuspendResult.WAITING ? 1 : 0);
+        assertThat(find(id).status()).as("round %d, %s", i, how).isEqualTo(RunStatus.QUEUED);
+        StepRecord step = store.findSteps(id).getFirst();
+        assertThat(step.status()).isEqualTo(StepRecord.Status.COMPLETED);
+        assertThat(step.outputJson())
+            .isEqualTo(how == Store.SuspendResult.WAITING ? "\"c\"" : "\"s\"");
+        assertThat(claimOne("race", LONG_LEASE).attempt()).isEqualTo(1);
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+  }
+
+  @Test
+  void concurrentCompletionsOfATokenSucceedOnce() throws Exception {
+    UUID tokenId = store.createToken(env.id(), TestIds.next(), null, List.of(), null).token().id();
+    java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+
+    List<String> outcomes =
+        concurrently(
+            8,
+            () -> {
+              String data = String.valueOf(n.incrementAndGet());
+              try {
+                store.completeToken(env.id(), tokenId, data, t -> "null");
+                return data;
+              } catch (TokenStateConflictException e) {
+                return "conflict";
+              }
+            });
+
+    assertThat(outcomes).filteredOn(o -> !o.equals("conflict")).hasSize(1);
+    String winner = outcomes.stream().filter(o -> !o.equals("conflict")).findFirst().orElseThrow();
+    assertThat(store.findToken(env.id(), tokenId).orElseThrow().outputJson()).isEqualTo(winner);
+  }
+
+  @Test
+  void aWaitIsResolvedOnceWhateverTheNumberOfResumers() throws Exception {
+    UUID id = insert(run("w"));
+    ClaimedRun c = claimOne("w", LONG_LEASE);
+    StepRecord wait = waiting(id, 0, StepRecord.Kind.WAIT, store.now(), null, 1);
+    store.suspend(env.id(), lease(c), 1, wait, List.of(), NO_OUTCOME);
+
+    List<Boolean> resolved = concurrently(8, () -> store.resolveWait(id, 0, "null"));
+
+    assertThat(resolved).containsOnlyOnce(true);
+    RunRecord run = find(id);
+    assertThat(run.status()).isEqualTo(RunStatus.QUEUED);
+    assertThat(run.attemptCount()).as("decremented once").isZero();
+    assertThat(claimOne("w", LONG_LEASE).attempt()).isEqualTo(1);
+  }
+
+  @Test
+  void aCanceledWaitingRunStaysCanceledWhenItsWaitEnds() {
+    UUID id = insert(run("w"));
+    ClaimedRun c = claimOne("w", LONG_LEASE);
+    store.suspend(
+        env.id(),
+        lease(c),
+        1,
+        waiting(id, 0, StepRecord.Kind.WAIT, store.now(), null, 1),
+        List.of(),
+        NO_OUTCOME);
+
+    store.cancel(env.id(), id);
+    store.resolveWait(id, 0, "null");
+
+    assertThat(find(id).status()).isEqualTo(RunStatus.CANCELED);
+    assertThat(store.claim(env.id(), List.of("w"), "w", 10, LONG_LEASE)).isEmpty();
+    assertThat(resumable(id, 0)).isFalse();
+  }
+
+  @Test
+  void timeOutTokenTimesOutAWaitingTokenOnlyOnceItIsDue() {
+    TokenRecord due = store.createToken(env.id(), TestIds.next(), null, List.of(), 1_000L).token();
+    TokenRecord never = store.createToken(env.id(), TestIds.next(), null, List.of(), null).token();
+    TokenRecord completed =
+        store.createToken(env.id(), TestIds.next(), null, List.of(), 1L).token();
+    store.completeToken(env.id(), completed.id(), "7", t -> "x");
+
+    assertThat(store.timeOutToken(due.id()).orElseThrow().status())
+        .as("not due yet")
+        .isEqualTo(TokenRecord.Status.WAITING);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                store.timeOutToken(due.id()).orElseThrow().status() != TokenRecord.Status.WAITING);
+
+    TokenRecord timedOut = store.findToken(env.id(), due.id()).orElseThrow();
+    assertThat(timedOut.status()).isEqualTo(TokenRecord.Status.TIMED_OUT);
+    assertThat(timedOut.completedAt()).isNotNull();
+    assertThat(timedOut.outputJson()).isNull();
+    assertThatThrownBy(() -> store.completeToken(env.id(), due.id(), "1", t -> "x"))
+        .isInstanceOfSatisfying(
+            TokenStateConflictException.class,
+            e -> assertThat(e.token().status()).isEqualTo(TokenRecord.Status.TIMED_OUT));
+    assertThat(store.timeOutToken(never.id()).orElseThrow().status())
+        .isEqualTo(TokenRecord.Status.WAITING);
+    await().atMost(Duration.ofSeconds(5)).until(() -> store.now().isAfter(completed.timeoutAt()));
+    assertThat(store.timeOutToken(completed.id()).orElseThrow())
+        .as("a completed token stays completed")
+        .satisfies(
+            t -> {
+              assertThat(t.status()).isEqualTo(TokenRecord.Status.COMPLETED);
+              assertThat(t.outputJson()).isEqualTo("7");
+            });
+    assertThat(store.timeOutToken(TestIds.next())).isEmpty();
+  }
+
+  @Test
+  void listsTokensByStatusAndTagNewestFirst() {
+    UUID a = store.createToken(env.id(), TestIds.next(), null, List.of("red"), null).token().id();
+    UUID b =
+        store
+            .createToken(env.id(), TestIds.next(), null, List.of("red", "blue"), null)
+            .token()
+            .id();
+    UUID c = store.createToken(env.id(), TestIds.next(), null, List.of(), null).token().id();
+    store.completeToken(env.id(), b, "1", t -> "x");
+
+    assertThat(tokenIds(null, null, null)).containsExactly(c, b, a);
+    assertThat(tokenIds(TokenRecord.Status.COMPLETED, null, null)).containsExactly(b);
+    assertThat(tokenIds(TokenRecord.Status.WAITING, null, null)).containsExactly(c, a);
+    assertThat(tokenIds(null, "red", null)).containsExactly(b, a);
+    assertThat(tokenIds(TokenRecord.Status.WAITING, "red", null)).containsExactly(a);
+    assertThat(tokenIds(null, null, b)).containsExactly(a);
+    assertThat(
+            store.listTokens(
+                store.ensureEnvironment(env.projectSlug(), "other").id(), null, null, null, 10))
+        .isEmpty();
+  }
+
+  List<UUID> tokenIds(TokenRecord.Status status, String tag, UUID before) {
+    return store.listTokens(env.id(), status, tag, before, 100).stream()
+        .map(TokenRecord::id)
+        .toList();
+  }
+
+  // --- durable execution: child runs -----------------------------------------------------
+
+  NewRun child(UUID parent, int position, int item, String task) {
+    return new NewRun(
+        TestIds.next(),
+        env.id(),
+        task,
+        "default",
+        "{}",
+        3,
+        List.of(),
+        parent + ":" + position + ":" + item,
+        0,
+        null,
+        null,
+        parent,
+        position,
+        item);
+  }
+
+  StepRecord childrenWait(UUID runId, int position, int count) {
+    return new StepRecord(
+        runId,
+        position,
+        "trigger:child",
+        0,
+        StepRecord.Kind.CHILDREN,
+        StepRecord.Status.WAITING,
+        null,
+        null,
+        1,
+        1,
+        null,
+        null,
+        null,
+        null,
+        count);
+  }
+
+  @Test
+  void childrenAreStartedOnceAndTheParentIsResumableWhenAllHaveFinished() {
+    UUID parent = insert(run("parent"));
+    ClaimedRun p = claimOne("parent", LONG_LEASE);
+    List<NewRun> children = List.of(child(parent, 0, 0, "child"), child(parent, 0, 1, "child"));
+
+    assertThat(
+            store.suspend(env.id(), lease(p), 1, childrenWait(parent, 0, 2), children, NO_OUTCOME))
+        .isEqualTo(Store.SuspendResult.WAITING);
+    assertThat(
+            store.suspend(
+                env.id(),
+                lease(p),
+                1,
+                childrenWait(parent, 0, 2),
+                List.of(child(parent, 0, 0, "child")),
+                NO_OUTCOME))
+        .isEqualTo(Store.SuspendResult.REJECTED);
+
+    assertThat(store.findChildren(parent, 0))
+        .extracting(RunRecord::id)
+        .containsExactly(children.get(0).id(), children.get(1).id());
+    assertThat(find(children.get(0).id()).parentRunId()).isEqualTo(parent);
+    finish(success(claimOne("child", LONG_LEASE), "1"));
+    assertThat(resumable(parent, 0)).as("one child still runs").isFalse();
+    finish(success(claimOne("child", LONG_LEASE), "2"));
+    assertThat(resumable(parent, 0)).isTrue();
+    assertThat(store.resolveWait(parent, 0, "[1,2]")).isTrue();
+    assertThat(find(parent).status()).isEqualTo(RunStatus.QUEUED);
+  }
+
+  @Test
+  void cancelingAParentCancelsItsUnfinishedChildrenAndTheirChildren() {
+    UUID parent = insert(run("parent"));
+    ClaimedRun p = claimOne("parent", LONG_LEASE);
+    List<NewRun> children =
+        List.of(
+            child(parent, 0, 0, "child"),
+            child(parent, 0, 1, "child"),
+            child(parent, 0, 2, "child"));
+    store.suspend(env.id(), lease(p), 1, childrenWait(parent, 0, 3), children, NO_OUTCOME);
+    finish(success(claimOne("child", LONG_LEASE), "\"done\""));
+    ClaimedRun executing = claimOne("child", LONG_LEASE);
+    NewRun grandchild = child(executing.runId(), 0, 0, "grandchild");
+    store.suspend(
+        env.id(),
+        lease(executing),
+        1,
+        childrenWait(executing.runId(), 0, 1),
+        List.of(grandchild),
+        NO_OUTCOME);
+    ClaimedRun grandchildRun = claimOne("grandchild", LONG_LEASE);
+    UUID unrelated = insert(run("child"));
+    assertThat(find(children.get(1).id()).status()).isEqualTo(RunStatus.WAITING);
+    assertThat(find(grandchild.id()).status()).isEqualTo(RunStatus.EXECUTING);
+
+    RunRecord canceled = store.cancel(env.id(), parent);
+
+    assertThat(canceled.status()).isEqualTo(RunStatus.CANCELED);
+    assertThat(find(children.get(0).id()).status()).isEqualTo(RunStatus.COMPLETED);
+    assertThat(find(children.get(0).id()).outputJson()).isEqualTo("\"done\"");
+    assertThat(find(children.get(1).id()).status()).isEqualTo(RunStatus.CANCELED);
+    assertThat(find(children.get(2).id()).status()).isEqualTo(RunStatus.CANCELED);
+    assertThat(find(children.get(2).id()).finishedAt()).isNotNull();
+    assertThat(find(grandchild.id()).status()).isEqualTo(RunStatus.CANCELED);
+    assertThat(store.findAttempts(grandchild.id()))
+        .singleElement()
+        .satisfies(a -> assertThat(a.status()).isEqualTo("CANCELED"));
+    assertThat(store.heartbeat(env.id(), List.of(lease(grandchildRun)), LONG_LEASE))
+        .containsExactly(grandchild.id());
+    assertThat(find(unrelated).status()).isEqualTo(RunStatus.QUEUED);
+    assertThat(store.claim(env.id(), List.of("child", "grandchild"), "w", 10, LONG_LEASE))
+        .extracting(ClaimedRun::runId)
+        .containsExactly(unrelated);
+  }
+
+  // --- settings --------------------------------------------------------------------------
+
+  @Test
+  void aSettingKeepsTheFirstValueStored() throws Exception {
+    String name = "setting-" + UUID.randomUUID();
+    assertThat(store.setting(name, () -> "first")).isEqualTo("first");
+    assertThat(
+            store.setting(
+                name,
+                () -> {
+                  throw new AssertionError("a stored setting is not made again");
+                }))
+        .isEqualTo("first");
+    store.close();
+    store = open();
+    assertThat(store.setting(name, () -> "second")).isEqualTo("first");
+
+    String raced = "raced-" + UUID.randomUUID();
+    java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+    List<String> values =
+        concurrently(8, () -> store.setting(raced, () -> "value-" + n.incrementAndGet()));
+    assertThat(values).containsOnly(values.getFirst());
+    assertThat(store.setting(raced, () -> "late")).isEqualTo(values.getFirst());
+  }
+
   // --- durability ----------------------------------------------------------------------
 
   @Test

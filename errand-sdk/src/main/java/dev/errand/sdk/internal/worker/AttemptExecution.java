@@ -162,7 +162,7 @@ final class AttemptExecution implements Runnable {
           invoke(
               task.function(),
               payload,
-              new DurableContext(run, task, transport, workerId, () -> cancelled));
+              new DurableContext(run, task, transport, workerId, () -> cancelled || timedOut));
     } catch (SuspendSignal s) {
       return suspended(s.suspension());
     } catch (LeaseLostSignal lost) {

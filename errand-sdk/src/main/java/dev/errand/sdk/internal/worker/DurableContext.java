@@ -50,7 +50,12 @@ import org.slf4j.LoggerFactory;
  */
 final class DurableContext implements TaskContext {
   private static final Logger log = LoggerFactory.getLogger(DurableContext.class);
-  private static final int REPORT_TRIES = 4;
+  private static final Duration FIRST_REPORT_BACKOFF = Duration.ofMillis(100);
+  private static final Duration MAX_REPORT_BACKOFF = Duration.ofSeconds(5);
+
+  /** Sends of a failed step's record, which is informative only: the attempt fails anyway. */
+  private static final int QUIET_REPORT_SENDS = 4;
+
   private static final String CREATE_TOKEN = "createToken";
   private static final String WAIT_NAME = "wait";
   private static final String TOKEN_NAME = "waitForToken";
@@ -412,6 +417,23 @@ final class DurableContext implements TaskContext {
 
   private void report(
       Slot slot, String status, JsonNode output, RunError error, Instant startedAt, int tries) {
+    report(slot, status, output, error, startedAt, tries, Integer.MAX_VALUE);
+  }
+
+  /**
+   * Records a step under the attempt's lease. A server that cannot be reached is asked again, up to
+   * {@code maxSends} times, and for a completed step until it answers: the lease may well outlive
+   * an outage (a server restart), and a result not recorded would make a later attempt run the step
+   * again.
+   */
+  private void report(
+      Slot slot,
+      String status,
+      JsonNode output,
+      RunError error,
+      Instant startedAt,
+      int tries,
+      int maxSends) {
     StepReport report =
         new StepReport(
             workerId,
@@ -426,38 +448,59 @@ final class DurableContext implements TaskContext {
             error,
             startedAt,
             tries);
-    ErrandException last = null;
-    for (int i = 0; i < REPORT_TRIES; i++) {
-      StepReportResponse response;
+    Duration backoff = FIRST_REPORT_BACKOFF;
+    for (int sends = 1; ; sends++) {
+      ErrandException last;
       try {
-        response = transport.post(WorkerProtocol.STEP_PATH, report, StepReportResponse.class);
+        StepReportResponse response =
+            transport.post(WorkerProtocol.STEP_PATH, report, StepReportResponse.class);
+        if (!response.accepted()) {
+          throw new LeaseLostSignal(run.runId());
+        }
+        return;
       } catch (dev.errand.sdk.ErrandApiException e) {
         if (e.status() >= 400 && e.status() < 500) {
           throw new NonRetryableException(
               "the server refused the result of step '" + slot.name() + "': " + e.getMessage(), e);
         }
         last = e;
-        WorkerRuntime.sleepQuietly(Duration.ofMillis(100L << i));
-        continue;
       } catch (ErrandException e) {
         last = e;
-        WorkerRuntime.sleepQuietly(Duration.ofMillis(100L << i));
-        continue;
       }
-      if (!response.accepted()) {
+      // Unanswered: try again unless the worker gave up on this attempt meanwhile (its lease was
+      // reported lost, it timed out, the worker shuts down).
+      if (cancelled.getAsBoolean()) {
         throw new LeaseLostSignal(run.runId());
       }
-      return;
+      if (Thread.currentThread().isInterrupted() || sends >= maxSends) {
+        throw new ErrandException(
+            "could not record step '"
+                + slot.name()
+                + "' #"
+                + slot.index()
+                + ": "
+                + last.getMessage(),
+            last);
+      }
+      if (sends == 1 || backoff.equals(MAX_REPORT_BACKOFF)) {
+        logger.warn(
+            "recording step '{}' failed, retrying in {} ms: {}",
+            slot.name(),
+            backoff.toMillis(),
+            last.getMessage());
+      }
+      WorkerRuntime.sleepQuietly(backoff);
+      backoff =
+          backoff.multipliedBy(2).compareTo(MAX_REPORT_BACKOFF) > 0
+              ? MAX_REPORT_BACKOFF
+              : backoff.multipliedBy(2);
     }
-    throw new ErrandException(
-        "could not record step '" + slot.name() + "' #" + slot.index() + ": " + last.getMessage(),
-        last);
   }
 
   private void reportQuietly(
       Slot slot, String status, JsonNode output, RunError error, Instant startedAt, int tries) {
     try {
-      report(slot, status, output, error, startedAt, tries);
+      report(slot, status, output, error, startedAt, tries, QUIET_REPORT_SENDS);
     } catch (RuntimeException | LeaseLostSignal e) {
       log.debug("could not record the failure of step '{}': {}", slot.name(), e.toString());
     }
