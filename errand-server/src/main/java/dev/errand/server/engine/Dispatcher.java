@@ -361,8 +361,9 @@ public final class Dispatcher {
     UUID tokenId = null;
     switch (kind) {
       case WAIT -> {
-        if (s.resumeAt() == null) {
-          throw EngineException.badRequest("invalid_suspension", "a WAIT needs resumeAt");
+        if (s.resumeAt() == null && (s.delayMillis() == null || s.delayMillis() < 0)) {
+          throw EngineException.badRequest(
+              "invalid_suspension", "a WAIT needs resumeAt or a delayMillis >= 0");
         }
       }
       case TOKEN -> {
@@ -391,7 +392,7 @@ public final class Dispatcher {
             1,
             null,
             null,
-            kind == StepRecord.Kind.WAIT ? s.resumeAt() : null,
+            kind == StepRecord.Kind.WAIT ? resumeAt(s) : null,
             tokenId,
             kind == StepRecord.Kind.CHILDREN ? children.size() : null);
     Store.SuspendResult result =
@@ -416,11 +417,16 @@ public final class Dispatcher {
           slotFreed(env); // the waiting run freed its queue slot
         }
         if (kind == StepRecord.Kind.WAIT) {
-          waitpoints.wakeAt(s.resumeAt());
+          waitpoints.wakeAt(waiting.resumeAt());
         }
       }
     }
     return true;
+  }
+
+  /** When a WAIT ends: a delay counts from the database's clock, which decides every due time. */
+  private Instant resumeAt(Suspension s) {
+    return s.delayMillis() != null ? store.now().plusMillis(s.delayMillis()) : s.resumeAt();
   }
 
   private List<NewRun> childRuns(Environment env, UUID parentId, Suspension s) {

@@ -102,9 +102,9 @@ public final class WorkerProtocol {
   public record StepReportResponse(boolean accepted) {}
 
   /**
-   * An attempt that stops to wait: at {@code position} the run waits until {@code resumeAt} ({@code
-   * WAIT}), for token {@code tokenId} ({@code TOKEN}) or for {@code children} it triggers ({@code
-   * CHILDREN}).
+   * An attempt that stops to wait: at {@code position} the run waits {@code delayMillis} from now
+   * by the server's clock, or until {@code resumeAt} ({@code WAIT}), for token {@code tokenId}
+   * ({@code TOKEN}) or for {@code children} it triggers ({@code CHILDREN}).
    */
   public record Suspension(
       int position,
@@ -112,6 +112,7 @@ public final class WorkerProtocol {
       int index,
       String kind,
       Instant resumeAt,
+      Long delayMillis,
       String tokenId,
       List<ChildTrigger> children) {}
 

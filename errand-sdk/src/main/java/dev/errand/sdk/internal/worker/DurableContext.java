@@ -220,7 +220,20 @@ final class DurableContext implements TaskContext {
     if (duration.isNegative()) {
       throw new IllegalArgumentException("duration must not be negative but was " + duration);
     }
-    waitUntil(Instant.now().plus(duration), WAIT_NAME);
+    Slot slot = next(WAIT_NAME, WorkerProtocol.WAIT);
+    if (slot.completed() == null) {
+      // the server adds the duration to its clock: a worker's clock may be off
+      throw new SuspendSignal(
+          new Suspension(
+              slot.position(),
+              slot.name(),
+              slot.index(),
+              WorkerProtocol.WAIT,
+              null,
+              duration.toMillis(),
+              null,
+              null));
+    }
   }
 
   @Override
@@ -410,7 +423,7 @@ final class DurableContext implements TaskContext {
       Slot slot, String kind, Instant resumeAt, String tokenId, List<ChildTrigger> children) {
     return new SuspendSignal(
         new Suspension(
-            slot.position(), slot.name(), slot.index(), kind, resumeAt, tokenId, children));
+            slot.position(), slot.name(), slot.index(), kind, resumeAt, null, tokenId, children));
   }
 
   // --- recording -----------------------------------------------------------------------------
