@@ -84,6 +84,7 @@ public final class ErrandServer implements AutoCloseable {
   @Override
   public void close() {
     try {
+      engine.shutDown();
       http.stop();
     } finally {
       engine.close();

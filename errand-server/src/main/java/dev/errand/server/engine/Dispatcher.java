@@ -49,6 +49,7 @@ public final class Dispatcher {
   private final EngineConfig config;
   private final ObjectMapper mapper = Json.mapper();
   private final StoppedWorkers stopped = new StoppedWorkers();
+  private volatile boolean closing;
 
   private final RunEngine runs;
   private final Waitpoints waitpoints;
@@ -140,7 +141,7 @@ public final class Dispatcher {
             "invalid_request", "task ids must match " + Task.ID_PATTERN + ", got '" + taskId + "'");
       }
     }
-    if (stopped.contains(workerId)) {
+    if (closing || stopped.contains(workerId)) {
       return List.of();
     }
     long generation = wakeups.stamp(env.id(), taskIds);
@@ -233,7 +234,7 @@ public final class Dispatcher {
     }
     List<String> dueTasks = plan.unlimited();
     long deadline = System.nanoTime() + capped.toNanos();
-    while (!stopped.contains(workerId)) {
+    while (!closing && !stopped.contains(workerId)) {
       long left = deadline - System.nanoTime();
       if (left <= 0) {
         return;
@@ -485,6 +486,15 @@ public final class Dispatcher {
         !error.nonRetryable(),
         delay,
         MAX_DURATION_EXCEEDED.equals(error.type()) ? RunStatus.TIMED_OUT : RunStatus.FAILED);
+  }
+
+  /**
+   * The node shuts down: claims waiting here answer empty at once and new ones claim nothing, so no
+   * run is leased in a response that would never be delivered.
+   */
+  public void shutDown() {
+    closing = true;
+    wakeups.signalAll();
   }
 
   /**

@@ -46,6 +46,11 @@ public final class Engine implements AutoCloseable {
     return waitpoints;
   }
 
+  /** Stops handing out runs; call before the HTTP server stops. */
+  public void shutDown() {
+    dispatcher.shutDown();
+  }
+
   @Override
   public void close() {
     reaper.close();

@@ -76,6 +76,11 @@ public final class Wakeups implements AutoCloseable {
     return signals.computeIfAbsent(environmentId, id -> new Signal());
   }
 
+  /** Wakes every waiter of every environment (the node shuts down). */
+  public void signalAll() {
+    signals.keySet().forEach(this::signal);
+  }
+
   @Override
   public void close() {
     timer.shutdownNow();
