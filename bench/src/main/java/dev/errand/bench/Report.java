@@ -106,19 +106,21 @@ final class Report {
     out.println();
     out.println(
         "| store | rate/s (achieved) | steps | p50 | p90 | p99 | max | mean | p50 step 1 / 2 / 3"
-            + " | run duration p50 / p99 | start latency p50 / p99 | JVM CPU ms/run"
-            + " | cores JVM / PG / irq / other | exactly once |");
-    out.println("|---|---|---:|---:|---:|---:|---:|---:|---|---|---|---:|---|---|");
+            + " | store transaction p50 / p99 | run duration p50 / p99"
+            + " | start latency p50 / p99 | JVM CPU ms/run | cores JVM / PG / irq / other"
+            + " | exactly once |");
+    out.println("|---|---|---:|---:|---:|---:|---:|---:|---|---|---|---|---:|---|---|");
     for (StepsScenario.Result r : results) {
       Percentiles c = r.stepCall();
       Percentiles d = r.runDuration();
+      Percentiles t = r.recordStep();
       Percentiles l = r.startLatency();
       List<Percentiles> p = r.stepCallByPosition();
       out.println(
           String.format(
               Locale.ROOT,
               "| %s | %.0f (%.1f) | %d%s | %.2f | %.2f | %.2f | %.1f | %.2f | %.2f / %.2f / %.2f"
-                  + " | %.2f / %.2f | %.2f / %.2f | %.2f | %s | %s |",
+                  + " | %.2f / %.2f | %.2f / %.2f | %.2f / %.2f | %.2f | %s | %s |",
               store(r.store()),
               r.targetRate(),
               r.achievedRate(),
@@ -132,6 +134,8 @@ final class Report {
               p.get(0).p50(),
               p.get(1).p50(),
               p.get(2).p50(),
+              t.p50(),
+              t.p99(),
               d.p50(),
               d.p99(),
               l.p50(),
@@ -158,14 +162,15 @@ final class Report {
     out.println();
     out.println(
         "| store | maxConcurrency | runs | enqueue runs/s | last body end s | drained s"
-            + " | steps/s | runs/s | step call p50 / p99 ms | JVM CPU ms/step"
-            + " | cores JVM / PG / irq / other | exactly once |");
-    out.println("|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---|---|");
+            + " | steps/s | runs/s | step call p50 / p99 ms | store transaction p50 / p99 ms"
+            + " | JVM CPU ms/step | cores JVM / PG / irq / other | exactly once |");
+    out.println("|---|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---|---|");
     for (StepsScenario.DrainResult r : results) {
       out.println(
           String.format(
               Locale.ROOT,
-              "| %s | %d | %d | %s | %s | %s | %s | %s | %.1f / %.1f | %.3f | %s | %s |",
+              "| %s | %d | %d | %s | %s | %s | %s | %s | %.1f / %.1f | %.1f / %.1f | %.3f | %s"
+                  + " | %s |",
               store(r.store()),
               r.concurrency(),
               r.runs(),
@@ -176,6 +181,8 @@ final class Report {
               rate(r.runRate()),
               r.stepCall().p50(),
               r.stepCall().p99(),
+              r.recordStep().p50(),
+              r.recordStep().p99(),
               r.cpu().jvmMillisPer(r.runs() * StepProbe.STEPS),
               cores(r.cpu()),
               r.verified() ? "yes" : "NO: " + r.checks()));

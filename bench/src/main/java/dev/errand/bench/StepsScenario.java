@@ -66,6 +66,8 @@ final class StepsScenario {
    * @param stepCall every measured {@code ctx.step} call
    * @param stepCallByPosition the same, for the first, second and third step separately
    * @param runDuration per measured run, the first instruction of its body to the last
+   * @param recordStep the server's {@code Store.recordStep} calls of the measured window: the
+   *     transaction that records a step, pool wait included (see {@link StoreTimer})
    */
   record Result(
       StoreKind store,
@@ -76,6 +78,7 @@ final class StepsScenario {
       Percentiles stepCall,
       List<Percentiles> stepCallByPosition,
       Percentiles runDuration,
+      Percentiles recordStep,
       Percentiles startLatency,
       int triggerErrors,
       String firstError,
@@ -91,6 +94,7 @@ final class StepsScenario {
    * One drain measurement. Seconds are -1 when the phase timed out.
    *
    * @param stepCall every {@code ctx.step} call of the drain (milliseconds)
+   * @param recordStep every {@code Store.recordStep} call of the drain (milliseconds)
    */
   record DrainResult(
       StoreKind store,
@@ -100,6 +104,7 @@ final class StepsScenario {
       double lastEndSeconds,
       double drainSeconds,
       Percentiles stepCall,
+      Percentiles recordStep,
       Checks checks,
       CpuMeter.Usage cpu) {
 
@@ -128,7 +133,8 @@ final class StepsScenario {
     int warmup = rate * options.warmupSeconds();
     int total = warmup + rate * options.seconds();
     Duration timeout = options.timeout();
-    try (Deployment deployment = Deployment.start(store, options)) {
+    StoreTimer timer = timer(total);
+    try (Deployment deployment = Deployment.start(store, options, timer::wrap)) {
       ErrandClient client = deployment.client();
       StepProbe probe = new StepProbe(total);
       probe.register(client);
@@ -160,6 +166,7 @@ final class StepsScenario {
             Percentiles.of(probe.stepNanos(warmup, total, -1)),
             List.copyOf(byPosition),
             Percentiles.of(probe.runNanos(warmup, total)),
+            Percentiles.of(timer.since(sent.measuredFrom().wallNanos())),
             Percentiles.of(latency),
             sent.errors(),
             sent.firstError(),
@@ -181,7 +188,8 @@ final class StepsScenario {
   private DrainResult drain(StoreKind store, int runs) throws InterruptedException {
     Duration timeout = options.timeout();
     int concurrency = options.concurrency().getFirst();
-    try (Deployment deployment = Deployment.start(store, options)) {
+    StoreTimer timer = timer(runs);
+    try (Deployment deployment = Deployment.start(store, options, timer::wrap)) {
       ErrandClient client = deployment.client();
       StepProbe probe = new StepProbe(runs);
       probe.register(client);
@@ -204,12 +212,18 @@ final class StepsScenario {
             ended ? DrainScenario.seconds(probe.lastEnd() - start) : -1,
             end > 0 ? DrainScenario.seconds(end - start) : -1,
             Percentiles.of(probe.stepNanos(0, runs, -1)),
+            Percentiles.of(timer.since(start)),
             checks(client, probe),
             cpu);
       } finally {
         worker.close();
       }
     }
+  }
+
+  /** Times the server's step transactions of {@code runs} runs (and a few more). */
+  private static StoreTimer timer(int runs) {
+    return new StoreTimer("recordStep", runs * StepProbe.STEPS + 1_000);
   }
 
   private static Checks checks(ErrandClient client, StepProbe probe) {
