@@ -9,9 +9,10 @@ import java.util.Locale;
 
 /**
  * Whole-system benchmarks of Errand: server, store, worker and client in this one JVM, talking HTTP
- * over 127.0.0.1. Two scenarios on each store: drain throughput ({@link DrainScenario}) and start
- * latency at a steady rate ({@link LatencyScenario}). Each measurement gets a fresh store (a new
- * PostgreSQL database, dropped afterwards, or a temporary directory). See docs/benchmarks.md.
+ * over 127.0.0.1. Three scenarios on each store: drain throughput ({@link DrainScenario}), start
+ * latency at a steady rate ({@link LatencyScenario}) and the overhead of durable steps ({@link
+ * StepsScenario}). Each measurement gets a fresh store (a new PostgreSQL database, dropped
+ * afterwards, or a temporary directory). See docs/benchmarks.md.
  *
  * <pre>
  * ./mvnw -q -pl bench -am package -DskipTests
@@ -39,6 +40,8 @@ public final class Bench {
     machine(out, options);
     List<DrainScenario.Result> drains = new ArrayList<>();
     List<LatencyScenario.Result> latencies = new ArrayList<>();
+    List<StepsScenario.Result> steps = new ArrayList<>();
+    List<StepsScenario.DrainResult> stepDrains = new ArrayList<>();
     for (StoreKind store : options.stores()) {
       if (options.scenarios().contains(Scenario.DRAIN)) {
         drain(out, options, store, drains);
@@ -57,13 +60,20 @@ public final class Bench {
           latencies.add(new LatencyScenario(options).measure(store));
         }
       }
+      if (options.scenarios().contains(Scenario.STEPS)) {
+        steps(out, options, store, steps, stepDrains);
+      }
     }
     Report report = new Report(out);
     report.drain(drains);
     report.latency(latencies);
+    report.steps(steps);
+    report.stepsDrain(stepDrains);
     boolean verified =
         drains.stream().allMatch(DrainScenario.Result::verified)
-            && latencies.stream().allMatch(LatencyScenario.Result::verified);
+            && latencies.stream().allMatch(LatencyScenario.Result::verified)
+            && steps.stream().allMatch(StepsScenario.Result::verified)
+            && stepDrains.stream().allMatch(StepsScenario.DrainResult::verified);
     out.println();
     out.println(
         verified ? "Every run executed exactly once." : "VERIFICATION FAILED (see tables).");
@@ -100,6 +110,55 @@ public final class Bench {
     }
   }
 
+  private static void steps(
+      PrintStream out,
+      Options options,
+      StoreKind store,
+      List<StepsScenario.Result> results,
+      List<StepsScenario.DrainResult> drains)
+      throws InterruptedException {
+    StepsScenario steps = new StepsScenario(options);
+    for (int i = 0; i < options.repeat(); i++) {
+      progress(
+          out,
+          "%s steps: 3-step runs at %d runs/s for %d s (+%d s warm-up), maxConcurrency %d",
+          store,
+          options.stepsRate(),
+          options.seconds(),
+          options.warmupSeconds(),
+          options.concurrency().getFirst());
+      awaitQuiet(out, options);
+      StepsScenario.Result r = steps.measure(store);
+      progress(
+          out,
+          "  step call p50 %.2f ms, p99 %.2f ms; run p50 %.2f ms%s",
+          r.stepCall().p50(),
+          r.stepCall().p99(),
+          r.runDuration().p50(),
+          r.verified() ? "" : " (NOT VERIFIED)");
+      results.add(r);
+    }
+    progress(out, "%s steps drain warm-up: %d runs (not counted)", store, options.stepsRuns());
+    steps.warmUpDrain(store);
+    for (int i = 0; i < options.repeat(); i++) {
+      progress(
+          out,
+          "%s steps drain: %d 3-step runs, maxConcurrency %d",
+          store,
+          options.stepsRuns(),
+          options.concurrency().getFirst());
+      awaitQuiet(out, options);
+      StepsScenario.DrainResult r = steps.drain(store);
+      progress(
+          out,
+          "  %.0f steps/s (%.0f runs/s)%s",
+          r.stepRate(),
+          r.runRate(),
+          r.verified() ? "" : " (NOT VERIFIED)");
+      drains.add(r);
+    }
+  }
+
   private static void awaitQuiet(PrintStream out, Options options) throws InterruptedException {
     if (options.quietWait().isPositive() && !CpuMeter.awaitQuiet(options.quietWait())) {
       progress(
@@ -128,13 +187,18 @@ public final class Bench {
             + options.scenarios()
             + ", runs "
             + options.runs()
+            + " (steps drain "
+            + options.stepsRuns()
+            + ")"
             + ", batch "
             + options.batchSize()
             + ", concurrency "
             + options.concurrency()
             + ", rate "
             + options.rate()
-            + "/s for "
+            + "/s (steps "
+            + options.stepsRate()
+            + "/s) for "
             + options.seconds()
             + " s (+"
             + options.warmupSeconds()

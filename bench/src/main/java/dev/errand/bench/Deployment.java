@@ -20,6 +20,7 @@ import java.sql.Statement;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.Properties;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /**
@@ -41,26 +42,31 @@ final class Deployment implements AutoCloseable {
   }
 
   static Deployment start(StoreKind kind, Options options) {
+    return start(kind, options, UnaryOperator.identity());
+  }
+
+  /** A deployment whose server uses {@code wrap} of the store (to time it, say). */
+  static Deployment start(StoreKind kind, Options options, UnaryOperator<Store> wrap) {
     return switch (kind) {
-      case POSTGRES -> postgres(options.postgresUrl(), options.poolSize());
-      case EMBEDDED -> embedded();
+      case POSTGRES -> postgres(options.postgresUrl(), options.poolSize(), wrap);
+      case EMBEDDED -> embedded(wrap);
     };
   }
 
-  private static Deployment postgres(String adminUrl, int poolSize) {
+  private static Deployment postgres(String adminUrl, int poolSize, UnaryOperator<Store> wrap) {
     PostgresUrl admin = loopback(PostgresUrl.parse(adminUrl));
     String name = "errand_bench_" + HexFormat.of().formatHex(RANDOM.generateSeed(6));
     execute(admin, "CREATE DATABASE " + name);
     Runnable drop = () -> execute(admin, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
     try {
-      return open(Stores.postgres(admin.withDatabase(name).toUri(), poolSize), drop);
+      return open(wrap.apply(Stores.postgres(admin.withDatabase(name).toUri(), poolSize)), drop);
     } catch (RuntimeException e) {
       drop.run();
       throw e;
     }
   }
 
-  private static Deployment embedded() {
+  private static Deployment embedded(UnaryOperator<Store> wrap) {
     Path dir;
     try {
       dir = Files.createTempDirectory("errand-bench-");
@@ -69,7 +75,7 @@ final class Deployment implements AutoCloseable {
     }
     Runnable delete = () -> deleteRecursively(dir);
     try {
-      return open(Stores.embedded(dir), delete);
+      return open(wrap.apply(Stores.embedded(dir)), delete);
     } catch (RuntimeException e) {
       delete.run();
       throw e;

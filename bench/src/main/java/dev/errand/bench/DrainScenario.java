@@ -4,6 +4,7 @@ import dev.errand.bench.Options.StoreKind;
 import dev.errand.bench.Probe.Job;
 import dev.errand.sdk.ErrandClient;
 import dev.errand.sdk.ErrandWorker;
+import dev.errand.sdk.Task;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -115,16 +116,23 @@ final class DrainScenario {
     }
   }
 
-  /** Triggers {@code runs} runs in batches, one call at a time; returns the seconds it took. */
   private double enqueue(ErrandClient client, Probe probe, int runs) {
+    return enqueue(client, probe.task(), runs, options.batchSize());
+  }
+
+  /**
+   * Triggers runs 0..runs-1 of {@code task} in batches of {@code batchSize}, one call at a time;
+   * returns the seconds it took.
+   */
+  static double enqueue(ErrandClient client, Task<Job, ?> task, int runs, int batchSize) {
     long start = System.nanoTime();
-    for (int from = 0; from < runs; from += options.batchSize()) {
-      int to = Math.min(runs, from + options.batchSize());
+    for (int from = 0; from < runs; from += batchSize) {
+      int to = Math.min(runs, from + batchSize);
       List<Job> batch = new ArrayList<>(to - from);
       for (int seq = from; seq < to; seq++) {
         batch.add(new Job(seq));
       }
-      client.batchTrigger(probe.task(), batch);
+      client.batchTrigger(task, batch);
     }
     return seconds(System.nanoTime() - start);
   }

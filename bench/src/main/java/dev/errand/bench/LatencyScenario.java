@@ -1,7 +1,6 @@
 package dev.errand.bench;
 
 import dev.errand.bench.Options.StoreKind;
-import dev.errand.bench.Probe.Job;
 import dev.errand.sdk.ErrandClient;
 import dev.errand.sdk.ErrandWorker;
 import java.io.IOException;
@@ -13,19 +12,14 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
 
 /**
- * Start latency at a steady rate: a pacing thread starts one virtual thread per tick ({@code
- * 1/rate} apart, on a fixed schedule, so a slow call does not delay the next one); each takes
- * System.nanoTime and calls {@code client.trigger} once. The latency of a run is from that instant
- * to the first instruction of its task body, in the same JVM. The first {@code warmupSeconds} of
- * runs are executed but left out of the figures. One worker, already running, on a fresh store.
+ * Start latency at a steady rate ({@link SteadyLoad}: one {@code client.trigger} call per tick,
+ * {@code 1/rate} apart, on a fixed schedule, each timed from a System.nanoTime taken just before
+ * it). The latency of a run is from that instant to the first instruction of its task body, in the
+ * same JVM. The first {@code warmupSeconds} of runs are executed but left out of the figures. One
+ * worker, already running, on a fresh store.
  */
 final class LatencyScenario {
 
@@ -59,12 +53,6 @@ final class LatencyScenario {
     int rate = options.rate();
     int warmup = rate * options.warmupSeconds();
     int total = warmup + rate * options.seconds();
-    long period = TimeUnit.SECONDS.toNanos(1) / rate;
-    AtomicLongArray sentAt = new AtomicLongArray(total);
-    AtomicLongArray returnedAt = new AtomicLongArray(total);
-    AtomicInteger errors = new AtomicInteger();
-    AtomicReference<String> firstError = new AtomicReference<>();
-    CountDownLatch calls = new CountDownLatch(total);
     Duration timeout = options.timeout();
 
     try (Deployment deployment = Deployment.start(store, options)) {
@@ -74,61 +62,34 @@ final class LatencyScenario {
       int concurrency = options.concurrency().getFirst();
       try (ErrandWorker worker = probe.worker(client, concurrency)) {
         worker.start();
-        long first = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
-        CpuMeter.Snapshot measured = null;
-        for (int i = 0; i < total; i++) {
-          long due = first + i * period;
-          for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
-            LockSupport.parkNanos(wait);
-          }
-          if (i == warmup) {
-            measured = CpuMeter.take();
-          }
-          int seq = i;
-          Thread.ofVirtual()
-              .start(
-                  () -> {
-                    try {
-                      sentAt.set(seq, System.nanoTime());
-                      client.trigger(probe.task(), new Job(seq));
-                      returnedAt.set(seq, System.nanoTime());
-                    } catch (RuntimeException e) {
-                      errors.incrementAndGet();
-                      firstError.compareAndSet(null, e.toString());
-                    } finally {
-                      calls.countDown();
-                    }
-                  });
-        }
-        boolean called = calls.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        double seconds = DrainScenario.seconds(sentAt.get(total - 1) - sentAt.get(warmup));
-        double achieved = (total - 1 - warmup) / seconds;
-        boolean started = called && probe.awaitAllStarted(timeout);
+        SteadyLoad.Sent sent = SteadyLoad.drive(client, probe.task(), rate, warmup, total, timeout);
+        boolean started = sent.called() && probe.awaitAllStarted(timeout);
         if (started) {
           ServerCheck.awaitDrained(client, timeout);
         }
-        CpuMeter.Usage cpu = CpuMeter.between(measured, CpuMeter.take());
+        CpuMeter.Usage cpu = CpuMeter.between(sent.measuredFrom(), CpuMeter.take());
+        AtomicLongArray sentAt = sent.sentAt();
         long[] latency = new long[total - warmup];
         long[] call = new long[total - warmup];
         for (int i = warmup; i < total; i++) {
           long s = probe.startedAt(i);
           latency[i - warmup] = s == 0 ? Long.MAX_VALUE : s - sentAt.get(i);
-          long r = returnedAt.get(i);
+          long r = sent.returnedAt().get(i);
           call[i - warmup] = r == 0 ? Long.MAX_VALUE : r - sentAt.get(i);
         }
         if (options.samplesFile() != null) {
-          writeSamples(options.samplesFile(), store, first, warmup, sentAt, latency, call);
+          writeSamples(options.samplesFile(), store, sent.first(), warmup, sentAt, latency, call);
         }
         worker.close();
         return new Result(
             store,
             concurrency,
             rate,
-            achieved,
+            sent.achievedRate(),
             Percentiles.of(latency),
             Percentiles.of(call),
-            errors.get(),
-            firstError.get(),
+            sent.errors(),
+            sent.firstError(),
             probe.executions(),
             ServerCheck.tally(client, total),
             cpu);

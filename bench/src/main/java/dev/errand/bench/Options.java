@@ -17,12 +17,14 @@ import java.util.Set;
  * @param stores the stores to measure, in order
  * @param scenarios the scenarios to run
  * @param runs runs per drain measurement
+ * @param stepsRuns runs per drain measurement of the steps scenario
  * @param batchSize runs per {@code batchTrigger} call in the drain scenario (at most 1,000)
  * @param concurrency the worker {@code maxConcurrency} values the drain scenario tries, in order;
- *     the latency scenario uses the first
+ *     the latency and steps scenarios use the first
  * @param rate triggers per second in the latency scenario
- * @param seconds measured length of the latency scenario
- * @param warmupSeconds unmeasured lead-in of the latency scenario, at the same rate
+ * @param stepsRate triggers per second in the steps scenario (each run records three steps)
+ * @param seconds measured length of the latency and steps scenarios
+ * @param warmupSeconds unmeasured lead-in of the latency and steps scenarios, at the same rate
  * @param warmupRuns runs of an unmeasured drain on a throw-away store before the drain figures, so
  *     the JIT has compiled the hot paths
  * @param repeat measurements per setting
@@ -38,9 +40,11 @@ record Options(
     List<StoreKind> stores,
     Set<Scenario> scenarios,
     int runs,
+    int stepsRuns,
     int batchSize,
     List<Integer> concurrency,
     int rate,
+    int stepsRate,
     int seconds,
     int warmupSeconds,
     int warmupRuns,
@@ -58,7 +62,8 @@ record Options(
 
   enum Scenario {
     DRAIN,
-    LATENCY
+    LATENCY,
+    STEPS
   }
 
   static final String DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test";
@@ -67,14 +72,20 @@ record Options(
       """
       Usage: Bench [options]
         --store postgres|embedded|all     stores to measure (default all)
-        --scenario drain|latency|all      scenarios to run (default all)
-        --runs N                          runs per drain measurement (default 20000)
+        --scenario drain|latency|steps|all
+                                          scenarios to run (default all)
+        --runs N                          runs per drain measurement (default 20000; for the
+                                          steps drain 5000)
         --batch N                         runs per batchTrigger call, 1..1000 (default 1000)
         --concurrency N[,N...]            worker maxConcurrency values the drain tries; the
-                                          latency scenario uses the first (default 100,200,500,1000)
-        --rate N                          latency scenario: triggers per second (default 200)
-        --seconds N                       latency scenario: measured seconds (default 30)
-        --warmup-seconds N                latency scenario: unmeasured lead-in (default 20)
+                                          latency and steps scenarios use the first
+                                          (default 100,200,500,1000)
+        --rate N                          latency and steps scenarios: triggers per second
+                                          (default 200; for steps 100)
+        --seconds N                       latency and steps scenarios: measured seconds
+                                          (default 30)
+        --warmup-seconds N                latency and steps scenarios: unmeasured lead-in
+                                          (default 20)
         --warmup-runs N                   drain: unmeasured runs before the figures (default 20000)
         --repeat N                        measurements per setting (default 1)
         --postgres-url URL                loopback server to create databases on
@@ -93,7 +104,9 @@ record Options(
       throw new IllegalArgumentException("store, scenario and concurrency must not be empty");
     }
     positive("runs", runs);
+    positive("runs", stepsRuns);
     positive("rate", rate);
+    positive("rate", stepsRate);
     positive("seconds", seconds);
     positive("repeat", repeat);
     positive("pool-size", poolSize);
@@ -128,9 +141,11 @@ record Options(
             stores(values.getOrDefault("store", "all")),
             scenarios(values.getOrDefault("scenario", "all")),
             integer(values, "runs", 20_000),
+            integer(values, "runs", 5_000),
             integer(values, "batch", 1_000),
             integers(values.getOrDefault("concurrency", "100,200,500,1000")),
             integer(values, "rate", 200),
+            integer(values, "rate", 100),
             integer(values, "seconds", 30),
             integer(values, "warmup-seconds", 20),
             integer(values, "warmup-runs", 20_000),
@@ -182,9 +197,10 @@ record Options(
       case "all" -> EnumSet.allOf(Scenario.class);
       case "drain" -> EnumSet.of(Scenario.DRAIN);
       case "latency" -> EnumSet.of(Scenario.LATENCY);
+      case "steps" -> EnumSet.of(Scenario.STEPS);
       default ->
           throw new IllegalArgumentException(
-              "scenario must be drain, latency or all, was '" + s + "'");
+              "scenario must be drain, latency, steps or all, was '" + s + "'");
     };
   }
 

@@ -3,6 +3,7 @@ package dev.errand.bench;
 import dev.errand.sdk.ErrandClient;
 import dev.errand.sdk.ErrandWorker;
 import dev.errand.sdk.Task;
+import dev.errand.sdk.TaskFunction;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -10,9 +11,10 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * The benchmark's no-op task and what it observed: each run carries a sequence number; the task
- * body notes when it started each sequence number (System.nanoTime, first thing it does) and how
- * often each one ran. Thread-safe.
+ * The benchmark's task and what it observed: each run carries a sequence number; the task body
+ * notes when it started each sequence number (System.nanoTime, first thing it does) and how often
+ * each one ran. The no-op task does nothing else; others go on with a body of their own.
+ * Thread-safe.
  */
 final class Probe {
   /** The payload: the run's sequence number, 0-based. */
@@ -25,11 +27,26 @@ final class Probe {
   private final CountDownLatch allStarted;
   private final Task<Job, Void> task;
 
+  /** The no-op task {@value #TASK_ID}. */
   Probe(int runs) {
     this.executions = new AtomicIntegerArray(runs);
     this.startedAt = new AtomicLongArray(runs);
     this.allStarted = new CountDownLatch(runs);
     this.task = Task.define(TASK_ID, Job.class, Void.class).run((job, ctx) -> started(job.seq()));
+  }
+
+  /** A task {@code taskId} that, once it has noted its start, runs {@code rest}. */
+  Probe(int runs, String taskId, TaskFunction<Job, Void> rest) {
+    this.executions = new AtomicIntegerArray(runs);
+    this.startedAt = new AtomicLongArray(runs);
+    this.allStarted = new CountDownLatch(runs);
+    this.task =
+        Task.define(taskId, Job.class, Void.class)
+            .run(
+                (job, ctx) -> {
+                  started(job.seq());
+                  return rest.run(job, ctx);
+                });
   }
 
   private Void started(int seq) {

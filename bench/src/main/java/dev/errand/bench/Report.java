@@ -95,6 +95,100 @@ final class Report {
     }
   }
 
+  void steps(List<StepsScenario.Result> results) {
+    if (results.isEmpty()) {
+      return;
+    }
+    out.println();
+    out.println(
+        "Durable steps at a steady rate: wall time of one ctx.step call with a trivial block"
+            + " (ms; the target is p50 <= 2)");
+    out.println();
+    out.println(
+        "| store | rate/s (achieved) | steps | p50 | p90 | p99 | max | mean | p50 step 1 / 2 / 3"
+            + " | store transaction p50 / p99 | run duration p50 / p99"
+            + " | start latency p50 / p99 | JVM CPU ms/run | cores JVM / PG / irq / other"
+            + " | exactly once |");
+    out.println("|---|---|---:|---:|---:|---:|---:|---:|---|---|---|---|---:|---|---|");
+    for (StepsScenario.Result r : results) {
+      Percentiles c = r.stepCall();
+      Percentiles d = r.runDuration();
+      Percentiles t = r.recordStep();
+      Percentiles l = r.startLatency();
+      List<Percentiles> p = r.stepCallByPosition();
+      out.println(
+          String.format(
+              Locale.ROOT,
+              "| %s | %.0f (%.1f) | %d%s | %.2f | %.2f | %.2f | %.1f | %.2f | %.2f / %.2f / %.2f"
+                  + " | %.2f / %.2f | %.2f / %.2f | %.2f / %.2f | %.2f | %s | %s |",
+              store(r.store()),
+              r.targetRate(),
+              r.achievedRate(),
+              c.count(),
+              c.missing() > 0 ? " (" + c.missing() + " never returned)" : "",
+              c.p50(),
+              c.p90(),
+              c.p99(),
+              c.max(),
+              c.mean(),
+              p.get(0).p50(),
+              p.get(1).p50(),
+              p.get(2).p50(),
+              t.p50(),
+              t.p99(),
+              d.p50(),
+              d.p99(),
+              l.p50(),
+              l.p99(),
+              r.cpu().jvmMillisPer(d.count() + d.missing()),
+              cores(r.cpu()),
+              r.verified()
+                  ? "yes"
+                  : "NO: "
+                      + r.triggerErrors()
+                      + " trigger errors ("
+                      + r.firstError()
+                      + "); "
+                      + r.checks()));
+    }
+  }
+
+  void stepsDrain(List<StepsScenario.DrainResult> results) {
+    if (results.isEmpty()) {
+      return;
+    }
+    out.println();
+    out.println("Durable steps, drain of 3-step runs enqueued first (steps recorded per second)");
+    out.println();
+    out.println(
+        "| store | maxConcurrency | runs | enqueue runs/s | last body end s | drained s"
+            + " | steps/s | runs/s | step call p50 / p99 ms | store transaction p50 / p99 ms"
+            + " | JVM CPU ms/step | cores JVM / PG / irq / other | exactly once |");
+    out.println("|---|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---|---|");
+    for (StepsScenario.DrainResult r : results) {
+      out.println(
+          String.format(
+              Locale.ROOT,
+              "| %s | %d | %d | %s | %s | %s | %s | %s | %.1f / %.1f | %.1f / %.1f | %.3f | %s"
+                  + " | %s |",
+              store(r.store()),
+              r.concurrency(),
+              r.runs(),
+              rate(r.enqueueSeconds() > 0 ? r.runs() / r.enqueueSeconds() : -1),
+              secs(r.lastEndSeconds()),
+              secs(r.drainSeconds()),
+              rate(r.stepRate()),
+              rate(r.runRate()),
+              r.stepCall().p50(),
+              r.stepCall().p99(),
+              r.recordStep().p50(),
+              r.recordStep().p99(),
+              r.cpu().jvmMillisPer(r.runs() * StepProbe.STEPS),
+              cores(r.cpu()),
+              r.verified() ? "yes" : "NO: " + r.checks()));
+    }
+  }
+
   private static String store(Options.StoreKind kind) {
     return kind == Options.StoreKind.POSTGRES ? "postgres" : "embedded";
   }

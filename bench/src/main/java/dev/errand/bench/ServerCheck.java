@@ -6,9 +6,11 @@ import dev.errand.sdk.Run;
 import dev.errand.sdk.RunPage;
 import dev.errand.sdk.RunQuery;
 import dev.errand.sdk.RunStatus;
+import dev.errand.sdk.RunStep;
 import java.time.Duration;
 import java.util.BitSet;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
 
@@ -129,5 +131,86 @@ final class ServerCheck {
     }
     return new Tally(
         byStatus, total, notOneAttempt, runs - seen.cardinality(), duplicated + outOfRange);
+  }
+
+  /**
+   * What the server recorded for the steps of every run, read one run at a time ({@code GET
+   * /api/v1/runs/{id}}).
+   *
+   * @param runs runs read
+   * @param wrong runs whose recorded steps are not exactly the expected ones
+   * @param firstProblem what was wrong with the first of them, or null
+   */
+  record StepTally(int runs, int wrong, String firstProblem) {
+    /** Every one of {@code expected} runs recorded exactly the expected steps. */
+    boolean allRecorded(int expected) {
+      return runs == expected && wrong == 0;
+    }
+
+    @Override
+    public String toString() {
+      return "steps read for "
+          + runs
+          + " runs, wrong in "
+          + wrong
+          + (firstProblem == null ? "" : " (first: " + firstProblem + ")");
+    }
+  }
+
+  /**
+   * Reads every run in the environment and checks that it recorded exactly the steps {@code names},
+   * in order: kind STEP, COMPLETED, recorded by attempt 1 with the block run once, and the result
+   * {@code {"seq": <the run's seq>, "step": <position>}}.
+   */
+  static StepTally steps(ErrandClient client, List<String> names) {
+    int runs = 0;
+    int wrong = 0;
+    String firstProblem = null;
+    RunQuery query = RunQuery.ALL.withLimit(100);
+    while (true) {
+      RunPage page = client.runs().list(query);
+      for (Run<JsonNode> listed : page.data()) {
+        runs++;
+        Run<JsonNode> run = client.runs().get(listed.id());
+        String problem = stepProblem(run, names);
+        if (problem != null) {
+          wrong++;
+          if (firstProblem == null) {
+            firstProblem = "run " + run.id() + ": " + problem;
+          }
+        }
+      }
+      if (page.nextCursor() == null) {
+        break;
+      }
+      query = query.withCursor(page.nextCursor());
+    }
+    return new StepTally(runs, wrong, firstProblem);
+  }
+
+  private static String stepProblem(Run<JsonNode> run, List<String> names) {
+    List<RunStep> steps = run.steps();
+    if (steps == null || steps.size() != names.size()) {
+      return (steps == null ? 0 : steps.size()) + " steps recorded";
+    }
+    int seq = run.payload().path("seq").asInt(-1);
+    for (int i = 0; i < names.size(); i++) {
+      RunStep s = steps.get(i);
+      boolean ok =
+          s.position() == i
+              && s.name().equals(names.get(i))
+              && s.index() == 0
+              && "STEP".equals(s.kind())
+              && "COMPLETED".equals(s.status())
+              && s.attempt() == 1
+              && s.attempts() == 1
+              && s.output() != null
+              && s.output().path("seq").asInt(-1) == seq
+              && s.output().path("step").asInt(-1) == i;
+      if (!ok) {
+        return "step " + i + " is " + s;
+      }
+    }
+    return null;
   }
 }
