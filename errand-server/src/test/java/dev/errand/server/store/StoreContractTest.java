@@ -1416,11 +1416,30 @@ abstract class StoreContractTest {
   }
 
   @Test
+  void aTokenPastItsTimeoutCannotBeCompletedAndTimesOutOnItsOwn() {
+    TokenRecord late = store.createToken(env.id(), TestIds.next(), null, List.of(), 1L).token();
+    TokenRecord swept = store.createToken(env.id(), TestIds.next(), null, List.of(), 1L).token();
+    TokenRecord open = store.createToken(env.id(), TestIds.next(), null, List.of(), null).token();
+    await().atMost(Duration.ofSeconds(5)).until(() -> store.now().isAfter(late.timeoutAt()));
+
+    assertThatThrownBy(() -> store.completeToken(env.id(), late.id(), "1", t -> "x"))
+        .isInstanceOf(TokenStateConflictException.class);
+    assertThat(store.findToken(env.id(), late.id()).orElseThrow().status())
+        .isEqualTo(TokenRecord.Status.TIMED_OUT);
+    assertThat(store.timeOutDueTokens(100)).isEqualTo(1);
+    assertThat(store.findToken(env.id(), swept.id()).orElseThrow().status())
+        .isEqualTo(TokenRecord.Status.TIMED_OUT);
+    assertThat(store.findToken(env.id(), open.id()).orElseThrow().status())
+        .isEqualTo(TokenRecord.Status.WAITING);
+    assertThat(store.timeOutDueTokens(100)).isZero();
+  }
+
+  @Test
   void timeOutTokenTimesOutAWaitingTokenOnlyOnceItIsDue() {
     TokenRecord due = store.createToken(env.id(), TestIds.next(), null, List.of(), 1_000L).token();
     TokenRecord never = store.createToken(env.id(), TestIds.next(), null, List.of(), null).token();
     TokenRecord completed =
-        store.createToken(env.id(), TestIds.next(), null, List.of(), 1L).token();
+        store.createToken(env.id(), TestIds.next(), null, List.of(), 2_000L).token();
     store.completeToken(env.id(), completed.id(), "7", t -> "x");
 
     assertThat(store.timeOutToken(due.id()).orElseThrow().status())

@@ -54,6 +54,14 @@ final class Database implements AutoCloseable {
     return pool;
   }
 
+  /**
+   * Runs {@code work}, one statement that writes atomically on its own, on an auto-commit
+   * connection.
+   */
+  <T> T statement(String operation, Work<T> work) {
+    return read(operation, work);
+  }
+
   /** Runs {@code work} on an auto-commit connection. */
   <T> T read(String operation, Work<T> work) {
     try (Connection connection = pool.getConnection()) {

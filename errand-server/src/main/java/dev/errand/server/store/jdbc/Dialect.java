@@ -44,6 +44,15 @@ interface Dialect {
   String upsertTask();
 
   /**
+   * One statement that locks a run under its lease (parameters: step count, run id, environment id,
+   * lease token, attempt) and upserts a step at a position (parameters: position, then the step's
+   * columns as {@code Steps} binds them), unless a COMPLETED step is there; it returns one row
+   * whose first column is 1 when the lease matched, else 0. Null when the dialect records steps in
+   * a transaction of several statements instead.
+   */
+  String recordStep();
+
+  /**
    * Creates or replaces a queue's concurrency limit. Parameters: environment id, name, limit (null
    * for none).
    */

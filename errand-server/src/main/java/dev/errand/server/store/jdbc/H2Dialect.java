@@ -48,6 +48,11 @@ final class H2Dialect implements Dialect {
   }
 
   @Override
+  public String recordStep() {
+    return null;
+  }
+
+  @Override
   public String upsertQueue() {
     return "MERGE INTO queues (environment_id, name, concurrency_limit, updated_at)"
         + " KEY (environment_id, name) VALUES (?, ?, ?, CURRENT_TIMESTAMP)";

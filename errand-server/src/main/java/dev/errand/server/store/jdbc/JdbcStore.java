@@ -75,7 +75,7 @@ public final class JdbcStore implements Store {
     this.tasks = new TaskDefinitions(database, dialect);
     this.insertion = new RunInsertion(database, dialect, nodeId);
     this.queries = new RunQueries(database, dialect);
-    this.steps = new Steps(database, insertion);
+    this.steps = new Steps(database, insertion, dialect);
     this.tokens = new Tokens(database, dialect);
     this.leases = new Leases(database, dialect, steps);
     this.outcomes = new AttemptOutcomes(database, dialect);

@@ -59,6 +59,41 @@ final class PostgresDialect implements Dialect {
    */
   static final String DUE_CHANNEL = "errand_due";
 
+  /**
+   * A step's write in one round trip: the guarded UPDATE locks the run and proves the lease, the
+   * INSERT reads the run id from it (so it writes nothing for a stale lease), and the final SELECT
+   * reports whether the lease matched, whether or not a COMPLETED step made the upsert a no-op.
+   */
+  @Override
+  public String recordStep() {
+    return """
+    WITH lease AS (
+      UPDATE runs SET step_count = GREATEST(step_count, ?), updated_at = CURRENT_TIMESTAMP
+      WHERE id = ? AND environment_id = ? AND lease_token = ? AND attempt_count = ?
+        AND status = 'EXECUTING'
+      RETURNING id
+    ), written AS (
+      INSERT INTO run_steps (run_id, position, name, occurrence, kind, status, output, error,
+                             attempt, tries, started_at, finished_at, resume_at, token_id,
+                             child_count)
+      SELECT id, CAST(? AS integer), CAST(? AS text), CAST(? AS integer), CAST(? AS varchar),
+             CAST(? AS varchar), CAST(? AS text), CAST(? AS text), CAST(? AS integer),
+             CAST(? AS integer), CAST(? AS timestamptz), CAST(? AS timestamptz),
+             CAST(? AS timestamptz), CAST(? AS uuid), CAST(? AS integer)
+      FROM lease
+      ON CONFLICT (run_id, position) DO UPDATE SET
+        name = EXCLUDED.name, occurrence = EXCLUDED.occurrence, kind = EXCLUDED.kind,
+        status = EXCLUDED.status, output = EXCLUDED.output, error = EXCLUDED.error,
+        attempt = EXCLUDED.attempt, tries = EXCLUDED.tries, started_at = EXCLUDED.started_at,
+        finished_at = EXCLUDED.finished_at, resume_at = EXCLUDED.resume_at,
+        token_id = EXCLUDED.token_id, child_count = EXCLUDED.child_count
+      WHERE run_steps.status <> 'COMPLETED'
+      RETURNING 1
+    )
+    SELECT COUNT(*) FROM lease
+    """;
+  }
+
   @Override
   public String upsertQueue() {
     return "INSERT INTO queues (environment_id, name, concurrency_limit, updated_at)"

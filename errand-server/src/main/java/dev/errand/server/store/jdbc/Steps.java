@@ -126,9 +126,12 @@ final class Steps {
   private final Database database;
   private final RunInsertion insertion;
 
-  Steps(Database database, RunInsertion insertion) {
+  private final String recordInOneStatement;
+
+  Steps(Database database, RunInsertion insertion, Dialect dialect) {
     this.database = database;
     this.insertion = insertion;
+    this.recordInOneStatement = dialect.recordStep();
   }
 
   /**
@@ -156,6 +159,25 @@ final class Steps {
 
   boolean record(UUID environmentId, LeaseRef lease, int attempt, StepRecord step) {
     Objects.requireNonNull(step, "step");
+    if (recordInOneStatement != null) {
+      return database.statement(
+          "record step " + step.position() + " of run " + lease.runId(),
+          connection -> {
+            try (PreparedStatement ps = connection.prepareStatement(recordInOneStatement)) {
+              ps.setInt(1, step.position() + 1);
+              ps.setObject(2, lease.runId());
+              ps.setObject(3, environmentId);
+              ps.setLong(4, lease.leaseToken());
+              ps.setInt(5, attempt);
+              ps.setInt(6, step.position());
+              bindStep(ps, step, 7);
+              try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1) > 0;
+              }
+            }
+          });
+    }
     return database.transaction(
         "record step " + step.position() + " of run " + lease.runId(),
         connection -> {
@@ -202,7 +224,16 @@ final class Steps {
   }
 
   private static int bindStep(PreparedStatement ps, StepRecord step) throws SQLException {
-    int i = 1;
+    return bindStep(ps, step, 1);
+  }
+
+  /**
+   * Binds name, occurrence, kind, status, output, error, attempt, tries, started_at, finished_at,
+   * resume_at, token_id and child_count from parameter {@code first} on; returns the next index.
+   */
+  private static int bindStep(PreparedStatement ps, StepRecord step, int first)
+      throws SQLException {
+    int i = first;
     ps.setString(i++, step.name());
     ps.setInt(i++, step.index());
     ps.setString(i++, step.kind().name());
