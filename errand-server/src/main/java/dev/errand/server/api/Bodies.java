@@ -35,6 +35,9 @@ final class Bodies {
   static <T> T read(Context ctx, Class<T> type) {
     JavaType t = MAPPER.constructType(type);
     JsonNode tree = tree(ctx);
+    if (!tree.isObject()) {
+      throw ApiException.badRequest("invalid_request", "the body must be a JSON object");
+    }
     try {
       return MAPPER.readerFor(t).readValue(tree);
     } catch (IOException | IllegalArgumentException e) {

@@ -40,6 +40,9 @@ public final class Dispatcher {
   /** Most runs one claim hands out: {@value}. */
   public static final int MAX_CLAIM = 500;
 
+  /** Longest wait: 366 days. */
+  public static final Duration MAX_WAIT = Duration.ofDays(366);
+
   /** The error type of an attempt that ran past its maximum duration. */
   public static final String MAX_DURATION_EXCEEDED = "dev.errand.MaxDurationExceeded";
 
@@ -50,6 +53,9 @@ public final class Dispatcher {
   private final ObjectMapper mapper = Json.mapper();
   private final StoppedWorkers stopped = new StoppedWorkers();
   private volatile boolean closing;
+  private final java.util.concurrent.atomic.AtomicInteger rotation =
+      new java.util.concurrent.atomic.AtomicInteger();
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Dispatcher.class);
 
   private final RunEngine runs;
   private final Waitpoints waitpoints;
@@ -103,9 +109,12 @@ public final class Dispatcher {
                 + "' needs a concurrencyLimit from 1 to "
                 + Queue.MAX_CONCURRENCY_LIMIT);
       }
-      if (r.maxDurationMillis() != null && r.maxDurationMillis() <= 0) {
+      if (r.maxDurationMillis() != null
+          && (r.maxDurationMillis() <= 0
+              || r.maxDurationMillis() > RunEngine.MAX_DELAY.toMillis())) {
         throw EngineException.badRequest(
-            "invalid_task", "task '" + r.id() + "' has a maxDuration that is not positive");
+            "invalid_task",
+            "task '" + r.id() + "' needs a maxDuration that is positive and at most 365 days");
       }
       records.add(
           new TaskRecord(
@@ -148,28 +157,42 @@ public final class Dispatcher {
     int limit = Math.clamp(max, 1, MAX_CLAIM);
     QueuePlan plan = plan(env, taskIds);
     List<ClaimedRun> claimed = new ArrayList<>();
-    if (!plan.unlimited().isEmpty()) {
-      claimed.addAll(
-          store.claim(env.id(), plan.unlimited(), workerId, limit, config.leaseDuration()));
-    }
-    for (LimitedQueue q : plan.limited()) {
-      if (claimed.size() >= limit) {
+    int groups = plan.limited().size() + (plan.unlimited().isEmpty() ? 0 : 1);
+    // Each claim starts with another group, so a backlog in one cannot starve the others of a
+    // worker that asks for few runs at a time.
+    int first = groups <= 1 ? 0 : Math.floorMod(rotation.getAndIncrement(), groups);
+    for (int g = 0; g < groups && claimed.size() < limit; g++) {
+      int group = (first + g) % groups;
+      try {
+        claimed.addAll(claimGroup(env, plan, group, workerId, limit - claimed.size()));
+      } catch (RuntimeException e) {
+        if (claimed.isEmpty()) {
+          throw e;
+        }
+        // runs already claimed (and committed) must reach the worker: answer with them
+        log.warn(
+            "claiming group {} of worker {} failed; answering with the runs claimed",
+            group,
+            workerId,
+            e);
         break;
       }
-      claimed.addAll(
-          store.claimInQueue(
-              env.id(),
-              q.name(),
-              q.limit(),
-              q.taskIds(),
-              workerId,
-              limit - claimed.size(),
-              config.leaseDuration()));
     }
     if (claimed.isEmpty()) {
       awaitDue(env, workerId, taskIds, plan, generation, wait);
     }
     return claimed;
+  }
+
+  /** Group 0..n-1 of a plan: the limited queues, then the unlimited tasks as one group. */
+  private List<ClaimedRun> claimGroup(
+      Environment env, QueuePlan plan, int group, String workerId, int max) {
+    if (group == plan.limited().size()) {
+      return store.claim(env.id(), plan.unlimited(), workerId, max, config.leaseDuration());
+    }
+    LimitedQueue q = plan.limited().get(group);
+    return store.claimInQueue(
+        env.id(), q.name(), q.limit(), q.taskIds(), workerId, max, config.leaseDuration());
   }
 
   /** Tasks of a queue with a concurrency limit. */
@@ -294,10 +317,16 @@ public final class Dispatcher {
   }
 
   private static void validateStepPlace(int position, String name, int index) {
-    if (position < 0 || index < 0 || name == null || name.isBlank() || name.length() > 256) {
+    if (position < 0
+        || index < 0
+        || name == null
+        || name.isBlank()
+        || name.length() > 256
+        || name.chars().anyMatch(Character::isISOControl)) {
       throw EngineException.badRequest(
           "invalid_step",
-          "a step needs a position and index >= 0 and a name of 1 to 256 characters");
+          "a step needs a position and index >= 0 and a name of 1 to 256 characters without"
+              + " control characters");
     }
   }
 
@@ -365,6 +394,12 @@ public final class Dispatcher {
         if (s.resumeAt() == null && (s.delayMillis() == null || s.delayMillis() < 0)) {
           throw EngineException.badRequest(
               "invalid_suspension", "a WAIT needs resumeAt or a delayMillis >= 0");
+        }
+        Instant latest = Instant.now().plus(MAX_WAIT);
+        if ((s.delayMillis() != null && s.delayMillis() > MAX_WAIT.toMillis())
+            || (s.delayMillis() == null && s.resumeAt().isAfter(latest))) {
+          throw EngineException.badRequest(
+              "invalid_wait", "a wait may last at most 366 days, until " + latest);
         }
       }
       case TOKEN -> {

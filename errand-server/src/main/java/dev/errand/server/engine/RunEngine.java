@@ -3,6 +3,8 @@ package dev.errand.server.engine;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.errand.sdk.RetryPolicy;
+import dev.errand.sdk.TriggerOptions;
 import dev.errand.sdk.internal.Json;
 import dev.errand.sdk.internal.PayloadSchema;
 import dev.errand.server.store.AttemptRecord;
@@ -15,6 +17,7 @@ import dev.errand.server.store.Store;
 import dev.errand.server.store.Store.Environment;
 import dev.errand.server.store.Store.InsertResult;
 import dev.errand.server.store.Store.RunFilter;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -101,7 +104,9 @@ public final class RunEngine {
     List<NewRun> runs = new ArrayList<>(items.size());
     for (int i = 0; i < items.size(); i++) {
       TriggerRequest item = items.get(i);
-      validatePayload(task, item.payload(), items.size() == 1 ? "" : "items[" + i + "].");
+      String at = items.size() == 1 ? "" : "items[" + i + "].";
+      validateOptions(item, at);
+      validatePayload(task, item.payload(), at);
       long delayMillis = item.delay() == null ? 0 : item.delay().toMillis();
       int maxAttempts =
           item.maxAttempts() != null ? item.maxAttempts() : task.record().maxAttempts();
@@ -131,6 +136,57 @@ public final class RunEngine {
               parentRunId == null ? null : i));
     }
     return runs;
+  }
+
+  /** Longest delay, and longest maximum duration, a run may have: 365 days. */
+  public static final Duration MAX_DELAY = Duration.ofDays(365);
+
+  /**
+   * The options' ranges, checked here too because child runs reach the engine from workers, not
+   * through the HTTP parser: an out-of-range value must be a 400, not a database error.
+   */
+  private static void validateOptions(TriggerRequest item, String at) {
+    if (item.maxAttempts() != null
+        && (item.maxAttempts() < 1 || item.maxAttempts() > RetryPolicy.MAX_ATTEMPTS_LIMIT)) {
+      throw EngineException.badRequest(
+          "invalid_options",
+          at
+              + "options.maxAttempts must be from 1 to "
+              + RetryPolicy.MAX_ATTEMPTS_LIMIT
+              + ", was "
+              + item.maxAttempts());
+    }
+    if (item.delay() != null
+        && (item.delay().isNegative() || item.delay().compareTo(MAX_DELAY) > 0)) {
+      throw EngineException.badRequest(
+          "invalid_options", at + "options.delay must be from 0 to 365 days, was " + item.delay());
+    }
+    if (item.maxDuration() != null
+        && (!item.maxDuration().isPositive() || item.maxDuration().compareTo(MAX_DELAY) > 0)) {
+      throw EngineException.badRequest(
+          "invalid_options",
+          at
+              + "options.maxDuration must be positive and at most 365 days, was "
+              + item.maxDuration());
+    }
+    List<String> tags = item.tags() == null ? List.of() : item.tags();
+    if (tags.size() > TriggerOptions.MAX_TAGS) {
+      throw EngineException.badRequest(
+          "invalid_options", at + "options.tags holds at most " + TriggerOptions.MAX_TAGS);
+    }
+    for (String tag : tags) {
+      if (tag == null
+          || tag.isEmpty()
+          || tag.length() > TriggerOptions.MAX_TAG_LENGTH
+          || tag.chars().anyMatch(Character::isISOControl)) {
+        throw EngineException.badRequest(
+            "invalid_options",
+            at
+                + "each tag must be 1 to "
+                + TriggerOptions.MAX_TAG_LENGTH
+                + " characters without control characters");
+      }
+    }
   }
 
   private void validatePayload(TaskCatalog.Definition task, JsonNode payload, String prefix) {

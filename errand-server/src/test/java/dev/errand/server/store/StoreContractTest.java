@@ -1396,6 +1396,31 @@ abstract class StoreContractTest {
   }
 
   @Test
+  void aWaitAtAPositionWhereAStepCompletedIsRefusedAndTheRunKeepsExecuting() {
+    UUID id = insert(run("w"));
+    ClaimedRun c = claimOne("w", LONG_LEASE);
+    assertThat(
+            store.recordStep(
+                env.id(), lease(c), 1, step(id, 0, "s", StepRecord.Status.COMPLETED, "1", 1)))
+        .isTrue();
+
+    Store.SuspendResult result =
+        store.suspend(
+            env.id(),
+            lease(c),
+            1,
+            waiting(id, 0, StepRecord.Kind.WAIT, store.now(), null, 1),
+            List.of(),
+            NO_OUTCOME);
+
+    assertThat(result).isEqualTo(Store.SuspendResult.REJECTED);
+    assertThat(find(id).status()).isEqualTo(RunStatus.EXECUTING);
+    assertThat(store.findSteps(id))
+        .singleElement()
+        .satisfies(st -> assertThat(st.status()).isEqualTo(StepRecord.Status.COMPLETED));
+  }
+
+  @Test
   void aCanceledWaitingRunStaysCanceledWhenItsWaitEnds() {
     UUID id = insert(run("w"));
     ClaimedRun c = claimOne("w", LONG_LEASE);

@@ -42,6 +42,18 @@ final class AttemptExecution implements Runnable {
   private final String workerId;
   private final ScheduledExecutorService timer;
   private final AtomicBoolean reported = new AtomicBoolean();
+
+  private static final int RUNNING = 0;
+  private static final int DONE = 1;
+  private static final int TIMED_OUT = 2;
+
+  /** Whether the body ended first or its maximum duration passed first; decided once. */
+  private final java.util.concurrent.atomic.AtomicInteger phase =
+      new java.util.concurrent.atomic.AtomicInteger(RUNNING);
+
+  /** How long a timed-out attempt's thread may take to stop before the timeout is reported. */
+  static final Duration STOP_GRACE = Duration.ofSeconds(3);
+
   private volatile boolean cancelled;
   private volatile boolean timedOut;
   private volatile Thread thread;
@@ -85,8 +97,9 @@ final class AttemptExecution implements Runnable {
       MDC.clear();
       slots.release();
     }
-    if (timedOut) {
-      return; // timeOut() reported it
+    if (!phase.compareAndSet(RUNNING, DONE)) {
+      reportTimeout(); // it timed out: the timeout is its result, whatever the body returned
+      return;
     }
     if (cancelled) {
       log.info(
@@ -101,12 +114,14 @@ final class AttemptExecution implements Runnable {
   }
 
   /**
-   * The attempt ran past its maximum duration: interrupt it and report the timeout at once, even if
-   * the task ignores the interrupt (its thread then finishes unobserved; the server fences any
-   * later write by the lease token).
+   * The attempt ran past its maximum duration: interrupt it, and report the timeout once its thread
+   * ends, so that the retry does not overlap with it. A task that ignores the interrupt gets {@link
+   * #STOP_GRACE} to end; then the timeout is reported anyway (before the server's own deadline,
+   * which is 5 s past the maximum duration) and the thread finishes unobserved, its later writes
+   * refused by the lease token.
    */
   private void timeOut() {
-    if (cancelled || !reported.compareAndSet(false, true)) {
+    if (cancelled || !phase.compareAndSet(RUNNING, TIMED_OUT)) {
       return;
     }
     timedOut = true;
@@ -119,6 +134,13 @@ final class AttemptExecution implements Runnable {
         run.runId(),
         run.attempt(),
         Duration.ofMillis(run.maxDurationMillis()));
+    timer.schedule(this::reportTimeout, STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void reportTimeout() {
+    if (!reported.compareAndSet(false, true)) {
+      return;
+    }
     reporter.submit(
         new AttemptResult(
             run.runId(),

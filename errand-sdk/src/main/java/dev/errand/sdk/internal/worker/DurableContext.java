@@ -472,7 +472,11 @@ final class DurableContext implements TaskContext {
         }
         return;
       } catch (dev.errand.sdk.ErrandApiException e) {
-        if (e.status() >= 400 && e.status() < 500) {
+        if (e.status() >= 400
+            && e.status() < 500
+            && e.status() != 401 // a key being rotated, a proxy's hiccup: worth asking again
+            && e.status() != 408
+            && e.status() != 429) {
           throw new NonRetryableException(
               "the server refused the result of step '" + slot.name() + "': " + e.getMessage(), e);
         }

@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -48,9 +47,7 @@ public final class WorkerRuntime {
   private final ResultReporter reporter;
   private final Heartbeater heartbeater;
   private final AtomicBoolean running = new AtomicBoolean();
-  private final ScheduledExecutorService timer =
-      Executors.newSingleThreadScheduledExecutor(
-          Thread.ofPlatform().daemon().name("errand-deadlines").factory());
+  private final ScheduledExecutorService timer = deadlineTimer();
   private final JavaType claimResponseType = Json.mapper().constructType(ClaimResponse.class);
   private Thread claimThread;
 
@@ -70,6 +67,18 @@ public final class WorkerRuntime {
     this.slots = new Semaphore(maxConcurrency);
     this.reporter = new ResultReporter(transport, workerId, active);
     this.heartbeater = new Heartbeater(transport, workerId, active);
+  }
+
+  /**
+   * One platform thread for attempts' maximum durations. Canceled deadlines leave its queue at once
+   * (otherwise each would hold its attempt, payload and steps until its time came).
+   */
+  private static ScheduledExecutorService deadlineTimer() {
+    java.util.concurrent.ScheduledThreadPoolExecutor timer =
+        new java.util.concurrent.ScheduledThreadPoolExecutor(
+            1, Thread.ofPlatform().daemon().name("errand-deadlines").factory());
+    timer.setRemoveOnCancelPolicy(true);
+    return timer;
   }
 
   public String workerId() {

@@ -11,13 +11,24 @@ import java.util.UUID;
  */
 interface Claim {
 
-  List<ClaimedRun> claim(Database database, Request request);
+  /**
+   * Work done on the claimed runs inside the claim's transaction (reading their recorded steps), so
+   * that a failure there leaves nothing claimed.
+   */
+  @FunctionalInterface
+  interface Completion {
+    List<ClaimedRun> apply(java.sql.Connection connection, List<ClaimedRun> claimed)
+        throws java.sql.SQLException;
+  }
+
+  List<ClaimedRun> claim(Database database, Request request, Completion completion);
 
   /**
    * Like {@link #claim}, but taking turns with every other claim of {@code queue} (across nodes)
    * and claiming at most {@code limit} minus the queue's executing runs.
    */
-  List<ClaimedRun> claimLimited(Database database, Request request, String queue, int limit);
+  List<ClaimedRun> claimLimited(
+      Database database, Request request, String queue, int limit, Completion completion);
 
   /** Counts the executing runs of a queue. */
   String COUNT_EXECUTING =

@@ -62,7 +62,7 @@ final class H2Claim implements Claim {
   /** The embedded store belongs to one JVM: the claims' turn lock also serializes the count. */
   @Override
   public List<ClaimedRun> claimLimited(
-      Database database, Request request, String queue, int limit) {
+      Database database, Request request, String queue, int limit, Completion completion) {
     takeTurn();
     try {
       return database.transaction(
@@ -71,7 +71,8 @@ final class H2Claim implements Claim {
             int free = limit - Claim.executing(connection, request, queue);
             return free <= 0
                 ? List.<ClaimedRun>of()
-                : claim(connection, request.withMax(Math.min(free, request.max())));
+                : completion.apply(
+                    connection, claim(connection, request.withMax(Math.min(free, request.max()))));
           });
     } finally {
       turn.unlock();
@@ -88,7 +89,7 @@ final class H2Claim implements Claim {
   }
 
   @Override
-  public List<ClaimedRun> claim(Database database, Request request) {
+  public List<ClaimedRun> claim(Database database, Request request, Completion completion) {
     try {
       turn.lockInterruptibly();
     } catch (InterruptedException e) {
@@ -96,7 +97,8 @@ final class H2Claim implements Claim {
       throw new StoreException("claim runs interrupted while waiting for its turn", e);
     }
     try {
-      return database.transaction("claim runs", connection -> claim(connection, request));
+      return database.transaction(
+          "claim runs", connection -> completion.apply(connection, claim(connection, request)));
     } finally {
       turn.unlock();
     }

@@ -77,7 +77,7 @@ public final class JdbcStore implements Store {
     this.queries = new RunQueries(database, dialect);
     this.steps = new Steps(database, insertion, dialect);
     this.tokens = new Tokens(database, dialect);
-    this.leases = new Leases(database, dialect, steps);
+    this.leases = new Leases(database, dialect);
     this.outcomes = new AttemptOutcomes(database, dialect);
     this.cancellation = new Cancellation(database);
   }

@@ -19,11 +19,8 @@ final class Leases {
   private final Dialect dialect;
   private final String heartbeat;
 
-  private final Steps steps;
-
-  Leases(Database database, Dialect dialect, Steps steps) {
+  Leases(Database database, Dialect dialect) {
     this.database = database;
-    this.steps = steps;
     this.dialect = dialect;
     this.heartbeat =
         "UPDATE runs SET lease_expires_at = LEAST("
@@ -40,13 +37,12 @@ final class Leases {
     if (max <= 0 || taskIds.isEmpty()) {
       return List.of();
     }
-    return steps.attach(
-        dialect
-            .claim()
-            .claim(
-                database,
-                new Claim.Request(
-                    environmentId, List.copyOf(taskIds), workerId, max, leaseMillis)));
+    return dialect
+        .claim()
+        .claim(
+            database,
+            new Claim.Request(environmentId, List.copyOf(taskIds), workerId, max, leaseMillis),
+            Steps::attach);
   }
 
   List<ClaimedRun> claimInQueue(
@@ -61,14 +57,14 @@ final class Leases {
     if (max <= 0 || taskIds.isEmpty()) {
       return List.of();
     }
-    return steps.attach(
-        dialect
-            .claim()
-            .claimLimited(
-                database,
-                new Claim.Request(environmentId, List.copyOf(taskIds), workerId, max, leaseMillis),
-                queue,
-                limit));
+    return dialect
+        .claim()
+        .claimLimited(
+            database,
+            new Claim.Request(environmentId, List.copyOf(taskIds), workerId, max, leaseMillis),
+            queue,
+            limit,
+            Steps::attach);
   }
 
   Set<UUID> heartbeat(UUID environmentId, List<LeaseRef> leases, Duration lease) {

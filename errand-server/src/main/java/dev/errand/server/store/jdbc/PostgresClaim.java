@@ -72,8 +72,9 @@ final class PostgresClaim implements Claim {
   }
 
   @Override
-  public List<ClaimedRun> claim(Database database, Request request) {
-    return database.transaction("claim runs", connection -> claim(connection, request));
+  public List<ClaimedRun> claim(Database database, Request request, Completion completion) {
+    return database.transaction(
+        "claim runs", connection -> completion.apply(connection, claim(connection, request)));
   }
 
   /**
@@ -83,7 +84,7 @@ final class PostgresClaim implements Claim {
    */
   @Override
   public List<ClaimedRun> claimLimited(
-      Database database, Request request, String queue, int limit) {
+      Database database, Request request, String queue, int limit, Completion completion) {
     return database.transaction(
         "claim runs of queue " + queue,
         connection -> {
@@ -96,7 +97,8 @@ final class PostgresClaim implements Claim {
           if (free <= 0) {
             return List.of();
           }
-          return claim(connection, request.withMax(Math.min(free, request.max())));
+          return completion.apply(
+              connection, claim(connection, request.withMax(Math.min(free, request.max()))));
         });
   }
 

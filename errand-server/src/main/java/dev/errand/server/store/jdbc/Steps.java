@@ -202,15 +202,18 @@ final class Steps {
     }
   }
 
-  /** Writes a step at its position unless a COMPLETED step is already there. */
-  private static void upsert(Connection connection, UUID runId, StepRecord step)
+  /**
+   * Writes a step at its position unless a COMPLETED step is already there; returns whether it
+   * wrote.
+   */
+  private static boolean upsert(Connection connection, UUID runId, StepRecord step)
       throws SQLException {
     try (PreparedStatement ps = connection.prepareStatement(UPDATE_STEP)) {
       int i = bindStep(ps, step);
       ps.setObject(i++, runId);
       ps.setInt(i, step.position());
       if (ps.executeUpdate() > 0) {
-        return;
+        return true;
       }
     }
     try (PreparedStatement ps = connection.prepareStatement(INSERT_STEP)) {
@@ -219,7 +222,7 @@ final class Steps {
       ps.setInt(i++, step.position());
       ps.setObject(i++, runId);
       ps.setInt(i, step.position());
-      ps.executeUpdate();
+      return ps.executeUpdate() > 0;
     }
   }
 
@@ -262,8 +265,12 @@ final class Steps {
         });
   }
 
-  /** Fills in the recorded steps of claimed runs that have some (one query for all of them). */
-  List<ClaimedRun> attach(List<ClaimedRun> claimed) {
+  /**
+   * Fills in the recorded steps of claimed runs that have some (one query for all of them), inside
+   * the claim's transaction.
+   */
+  static List<ClaimedRun> attach(Connection connection, List<ClaimedRun> claimed)
+      throws SQLException {
     List<UUID> withSteps = new ArrayList<>();
     for (ClaimedRun run : claimed) {
       if (run.steps() == null) {
@@ -273,19 +280,13 @@ final class Steps {
     if (withSteps.isEmpty()) {
       return claimed;
     }
-    Map<UUID, List<StepRecord>> byRun =
-        database.read(
-            "find steps of " + withSteps.size() + " claimed run(s)",
-            connection -> {
-              try (PreparedStatement ps = connection.prepareStatement(FIND_STEPS_OF)) {
-                ps.setArray(1, RunRows.uuidArray(connection, withSteps));
-                Map<UUID, List<StepRecord>> steps = new HashMap<>();
-                for (StepRecord step : readSteps(ps)) {
-                  steps.computeIfAbsent(step.runId(), id -> new ArrayList<>()).add(step);
-                }
-                return steps;
-              }
-            });
+    Map<UUID, List<StepRecord>> byRun = new HashMap<>();
+    try (PreparedStatement ps = connection.prepareStatement(FIND_STEPS_OF)) {
+      ps.setArray(1, RunRows.uuidArray(connection, withSteps));
+      for (StepRecord step : readSteps(ps)) {
+        byRun.computeIfAbsent(step.runId(), id -> new ArrayList<>()).add(step);
+      }
+    }
     List<ClaimedRun> result = new ArrayList<>(claimed.size());
     for (ClaimedRun run : claimed) {
       result.add(
@@ -352,10 +353,14 @@ final class Steps {
             }
             step = withResumeAt(waiting, token.timeoutAt());
           }
+          if (!upsert(connection, lease.runId(), step)) {
+            // a COMPLETED step holds this position: waiting here would never be resumed
+            connection.rollback();
+            return SuspendResult.REJECTED;
+          }
           if (children != null && !children.isEmpty()) {
             insertion.insert(connection, children);
           }
-          upsert(connection, lease.runId(), step);
           if (resolvedOutput != null) {
             completeWait(connection, lease.runId(), waiting.position(), resolvedOutput);
           }

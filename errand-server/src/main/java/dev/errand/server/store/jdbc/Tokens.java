@@ -154,13 +154,14 @@ final class Tokens {
             ps.setObject(3, environmentId);
             updated = ps.executeUpdate();
           }
-          if (updated == 0) {
+          TokenRecord token = find(connection, environmentId, tokenId);
+          if (token != null && updated == 0) {
             try (PreparedStatement ps = connection.prepareStatement(TIME_OUT)) {
               ps.setObject(1, tokenId); // one past its timeout times out instead
               ps.executeUpdate();
             }
+            token = find(connection, environmentId, tokenId);
           }
-          TokenRecord token = find(connection, environmentId, tokenId);
           if (token == null) {
             throw new TokenNotFoundException(tokenId);
           }
