@@ -74,6 +74,25 @@ abstract class DurableEdgeCaseTest extends ServerTestBase {
                 }
               });
 
+  /** Swallows everything around its wait, then returns, and wraps a second wait's signal. */
+  static final Task<Key, String> SWALLOWS_ITS_WAIT =
+      Task.define("edge-swallows-wait", Key.class, String.class)
+          .run(
+              (key, ctx) -> {
+                try {
+                  ctx.waitFor(Duration.ofMillis(300));
+                } catch (Throwable swallowed) {
+                  DurableTasks.effect(key.key(), "swallowed");
+                  return "went on without waiting";
+                }
+                try {
+                  ctx.waitFor(Duration.ofMillis(300));
+                } catch (Throwable t) {
+                  throw new IllegalStateException("wrapped", t);
+                }
+                return "waited twice";
+              });
+
   static final List<String> STARTED = new CopyOnWriteArrayList<>();
 
   static final Task<Item, Integer> BACKLOG =
@@ -153,6 +172,23 @@ abstract class DurableEdgeCaseTest extends ServerTestBase {
     for (RunHandle<Integer> h : backlog) {
       assertThat(client.runs().awaitCompletion(h, TIMEOUT).status()).isEqualTo(RunStatus.COMPLETED);
     }
+  }
+
+  @Test
+  void aWaitSwallowedOrWrappedByTaskCodeStillSuspendsTheRun() throws Exception {
+    startWorker(SWALLOWS_ITS_WAIT);
+    String key = unique("swallow");
+    RunHandle<String> handle = client.trigger(SWALLOWS_ITS_WAIT, new Key(key));
+
+    Run<String> run = client.runs().awaitCompletion(handle, TIMEOUT);
+
+    assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
+    assertThat(run.output()).isEqualTo("waited twice");
+    assertThat(DurableTasks.effects(key, "swallowed"))
+        .as("the first execution caught it")
+        .isEqualTo(1);
+    assertThat(run.attemptCount()).isEqualTo(1);
+    assertThat(getJson("/api/v1/runs/" + handle.id()).path("waitpoints")).hasSize(2);
   }
 
   @Test

@@ -179,22 +179,26 @@ final class AttemptExecution implements Runnable {
               e));
     }
     Object output;
+    DurableContext ctx =
+        new DurableContext(run, task, transport, workerId, () -> cancelled || timedOut);
     try {
-      output =
-          invoke(
-              task.function(),
-              payload,
-              new DurableContext(run, task, transport, workerId, () -> cancelled || timedOut));
+      output = invoke(task.function(), payload, ctx);
     } catch (SuspendSignal s) {
       return suspended(s.suspension());
     } catch (LeaseLostSignal lost) {
       cancelled = true;
       return failure(lost);
     } catch (Throwable t) {
+      if (ctx.suspended() != null) {
+        return suspended(ctx.suspended().suspension()); // the task wrapped or replaced the signal
+      }
       if (t instanceof InterruptedException) {
         Thread.currentThread().interrupt();
       }
       return failure(t);
+    }
+    if (ctx.suspended() != null) {
+      return suspended(ctx.suspended().suspension()); // the task caught the signal and returned
     }
     JsonNode json;
     try {

@@ -71,6 +71,7 @@ final class DurableContext implements TaskContext {
   private final Map<String, Integer> occurrences = new HashMap<>();
   private int position;
   private StepInfo current;
+  private SuspendSignal suspended;
 
   DurableContext(
       ClaimedRun run,
@@ -223,16 +224,17 @@ final class DurableContext implements TaskContext {
     Slot slot = next(WAIT_NAME, WorkerProtocol.WAIT);
     if (slot.completed() == null) {
       // the server adds the duration to its clock: a worker's clock may be off
-      throw new SuspendSignal(
-          new Suspension(
-              slot.position(),
-              slot.name(),
-              slot.index(),
-              WorkerProtocol.WAIT,
-              null,
-              duration.toMillis(),
-              null,
-              null));
+      throw pending(
+          new SuspendSignal(
+              new Suspension(
+                  slot.position(),
+                  slot.name(),
+                  slot.index(),
+                  WorkerProtocol.WAIT,
+                  null,
+                  duration.toMillis(),
+                  null,
+                  null)));
     }
   }
 
@@ -350,6 +352,9 @@ final class DurableContext implements TaskContext {
   private record Slot(int position, String name, int index, RecordedStep completed) {}
 
   private Slot next(String name, String kind) {
+    if (suspended != null) {
+      throw suspended;
+    }
     Objects.requireNonNull(name, "name");
     if (name.isBlank() || name.length() > 256) {
       throw new IllegalArgumentException(
@@ -421,9 +426,33 @@ final class DurableContext implements TaskContext {
 
   private SuspendSignal suspend(
       Slot slot, String kind, Instant resumeAt, String tokenId, List<ChildTrigger> children) {
-    return new SuspendSignal(
-        new Suspension(
-            slot.position(), slot.name(), slot.index(), kind, resumeAt, null, tokenId, children));
+    return pending(
+        new SuspendSignal(
+            new Suspension(
+                slot.position(),
+                slot.name(),
+                slot.index(),
+                kind,
+                resumeAt,
+                null,
+                tokenId,
+                children)));
+  }
+
+  /**
+   * Remembers the wait the attempt stopped at. Task code that catches the signal (a {@code catch
+   * (Throwable t)}, a wrapper exception) cannot make the run go on without waiting: every later
+   * call on this context throws it again, and the attempt reports the wait whatever the task then
+   * returns or throws.
+   */
+  private SuspendSignal pending(SuspendSignal signal) {
+    suspended = signal;
+    return signal;
+  }
+
+  /** The wait this attempt stopped at, if it did. */
+  SuspendSignal suspended() {
+    return suspended;
   }
 
   // --- recording -----------------------------------------------------------------------------
