@@ -225,6 +225,10 @@ public final class RunEngine {
   public RunDetails cancel(Environment env, UUID runId) {
     try {
       RunRecord run = store.cancel(env.id(), runId);
+      // a canceled executing run frees its queue slot: claims held back by a queue limit (on any
+      // node) may go on
+      wakeups.signal(env.id());
+      store.announceDue(env.id());
       return new RunDetails(run, store.findAttempts(runId), store.findSteps(runId));
     } catch (RunNotFoundException e) {
       throw runNotFound(runId);
