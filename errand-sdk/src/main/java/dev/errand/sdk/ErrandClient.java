@@ -102,6 +102,22 @@ public final class ErrandClient {
     return handles;
   }
 
+  /**
+   * Releases an idempotency key of a task: the next trigger with it creates a new run (keys are
+   * also released when their time to live runs out or their run fails). Returns whether a run held
+   * it.
+   */
+  public boolean resetIdempotencyKey(Task<?, ?> task, String key) {
+    ObjectNode body = mapper.createObjectNode().put("taskIdentifier", task.id());
+    return transport
+        .post(
+            "/api/v1/idempotencyKeys/" + Runs.encode(key).replace("+", "%20") + "/reset",
+            body,
+            JsonNode.class)
+        .path("released")
+        .asBoolean();
+  }
+
   /** Creating, completing and listing waitpoint tokens. */
   public Waitpoints waitpoints() {
     return waitpoints;

@@ -14,6 +14,8 @@ import java.util.List;
  * @param delay how long to wait before the run may start; the run is {@code DELAYED} until then
  * @param maxAttempts overrides the task's retry policy's attempts for this run
  * @param maxDuration overrides the task's maximum duration of one attempt for this run
+ * @param idempotencyKeyTTL how long the idempotency key holds (default 30 days); a run that failed
+ *     releases its key earlier
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TriggerOptions(
@@ -21,12 +23,13 @@ public record TriggerOptions(
     List<String> tags,
     Duration delay,
     Integer maxAttempts,
-    Duration maxDuration) {
+    Duration maxDuration,
+    Duration idempotencyKeyTTL) {
   public static final int MAX_TAGS = 10;
   public static final int MAX_TAG_LENGTH = 128;
 
   /** No options: the task's defaults. */
-  public static final TriggerOptions NONE = new TriggerOptions(null, null, null, null, null);
+  public static final TriggerOptions NONE = new TriggerOptions(null, null, null, null, null, null);
 
   public TriggerOptions {
     tags = tags == null ? null : List.copyOf(tags);
@@ -38,26 +41,45 @@ public record TriggerOptions(
   /** Options without a maximum duration override. */
   public TriggerOptions(
       String idempotencyKey, List<String> tags, Duration delay, Integer maxAttempts) {
-    this(idempotencyKey, tags, delay, maxAttempts, null);
+    this(idempotencyKey, tags, delay, maxAttempts, null, null);
+  }
+
+  /** Options without an idempotency key time to live. */
+  public TriggerOptions(
+      String idempotencyKey,
+      List<String> tags,
+      Duration delay,
+      Integer maxAttempts,
+      Duration maxDuration) {
+    this(idempotencyKey, tags, delay, maxAttempts, maxDuration, null);
   }
 
   public TriggerOptions withIdempotencyKey(String key) {
-    return new TriggerOptions(key, tags, delay, maxAttempts, maxDuration);
+    return new TriggerOptions(key, tags, delay, maxAttempts, maxDuration, idempotencyKeyTTL);
   }
 
   public TriggerOptions withTags(String... newTags) {
-    return new TriggerOptions(idempotencyKey, List.of(newTags), delay, maxAttempts, maxDuration);
+    return new TriggerOptions(
+        idempotencyKey, List.of(newTags), delay, maxAttempts, maxDuration, idempotencyKeyTTL);
   }
 
   public TriggerOptions withDelay(Duration newDelay) {
-    return new TriggerOptions(idempotencyKey, tags, newDelay, maxAttempts, maxDuration);
+    return new TriggerOptions(
+        idempotencyKey, tags, newDelay, maxAttempts, maxDuration, idempotencyKeyTTL);
   }
 
   public TriggerOptions withMaxAttempts(int attempts) {
-    return new TriggerOptions(idempotencyKey, tags, delay, attempts, maxDuration);
+    return new TriggerOptions(
+        idempotencyKey, tags, delay, attempts, maxDuration, idempotencyKeyTTL);
   }
 
   public TriggerOptions withMaxDuration(Duration newMaxDuration) {
-    return new TriggerOptions(idempotencyKey, tags, delay, maxAttempts, newMaxDuration);
+    return new TriggerOptions(
+        idempotencyKey, tags, delay, maxAttempts, newMaxDuration, idempotencyKeyTTL);
+  }
+
+  /** How long the idempotency key holds; after that a trigger with it creates a new run. */
+  public TriggerOptions withIdempotencyKeyTTL(Duration ttl) {
+    return new TriggerOptions(idempotencyKey, tags, delay, maxAttempts, maxDuration, ttl);
   }
 }

@@ -1,5 +1,6 @@
 package dev.errand.server.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.errand.sdk.RunStatus;
@@ -36,6 +37,7 @@ final class RunRoutes {
     routes.get("/api/v1/runs/{runId}", this::get);
     routes.post("/api/v1/runs/{runId}/cancel", this::cancel);
     routes.post("/api/v1/runs/{runId}/replay", this::replay);
+    routes.post("/api/v1/idempotencyKeys/{key}/reset", this::resetIdempotencyKey);
   }
 
   private void trigger(Context ctx) {
@@ -68,6 +70,33 @@ final class RunRoutes {
   private void cancel(Context ctx) {
     RunDetails d = engine.cancel(Bodies.environment(ctx), runId(ctx));
     HttpApi.json(ctx, RunJson.run(d.run(), d.attempts(), d.steps()));
+  }
+
+  /** {@code {"taskIdentifier": "..."}}: the key belongs to one task. */
+  private void resetIdempotencyKey(Context ctx) {
+    String key = ctx.pathParam("key");
+    JsonNode body = Bodies.tree(ctx);
+    JsonNode task = body.get("taskIdentifier");
+    if (!body.isObject()
+        || task == null
+        || !task.isTextual()
+        || !Task.ID_PATTERN.matcher(task.asText()).matches()) {
+      throw ApiException.badRequest(
+          "invalid_request", "send {\"taskIdentifier\": \"<task id>\"}: a key belongs to one task");
+    }
+    if (key.isEmpty()
+        || key.length() > TriggerParser.MAX_IDEMPOTENCY_KEY_LENGTH
+        || TextRules.hasControl(key)) {
+      throw ApiException.badRequest("invalid_request", "not an idempotency key: '" + key + "'");
+    }
+    boolean released = engine.resetIdempotencyKey(Bodies.environment(ctx), task.asText(), key);
+    HttpApi.json(
+        ctx,
+        Json.mapper()
+            .createObjectNode()
+            .put("key", key)
+            .put("taskIdentifier", task.asText())
+            .put("released", released));
   }
 
   private void replay(Context ctx) {

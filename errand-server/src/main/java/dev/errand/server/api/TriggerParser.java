@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
 /** Reads trigger and batch bodies: {@code {"payload": ..., "options": {...}}}. */
 final class TriggerParser {
   private static final Set<String> OPTIONS =
-      Set.of("idempotencyKey", "tags", "delay", "maxAttempts", "maxDuration");
+      Set.of("idempotencyKey", "idempotencyKeyTTL", "tags", "delay", "maxAttempts", "maxDuration");
   private static final Pattern SHORT_DURATION = Pattern.compile("(\\d{1,9})\\s*(ms|s|m|h|d|w)");
 
   /** Longest delay a trigger may ask for: 365 days. */
@@ -82,11 +82,17 @@ final class TriggerParser {
         tags(options.get("tags"), at),
         delay(options.get("delay"), at),
         maxAttempts(options.get("maxAttempts"), at),
-        maxDuration(options.get("maxDuration"), at));
+        maxDuration(options.get("maxDuration"), at),
+        positiveDuration(options.get("idempotencyKeyTTL"), at, "idempotencyKeyTTL"));
   }
 
   /** A maximum attempt duration: like a delay, but positive. */
   private static Duration maxDuration(JsonNode n, String at) {
+    return positiveDuration(n, at, "maxDuration");
+  }
+
+  /** A positive duration of at most 365 days: {@code "30s"}, {@code "5m"}, {@code "PT10S"}. */
+  private static Duration positiveDuration(JsonNode n, String at, String name) {
     if (n == null || n.isNull()) {
       return null;
     }
@@ -95,7 +101,9 @@ final class TriggerParser {
       throw ApiException.badRequest(
           "invalid_options",
           at
-              + "options.maxDuration must be a positive duration such as \"30s\", \"5m\" or"
+              + "options."
+              + name
+              + " must be a positive duration such as \"30s\", \"5m\" or"
               + " \"PT10S\", at most 365 days; was "
               + n);
     }

@@ -115,8 +115,16 @@ public final class RunEngine {
               ? Long.valueOf(item.maxDuration().toMillis())
               : task.record().maxDurationMillis();
       String key = item.idempotencyKey();
+      Long keyTtl =
+          key == null
+              ? null
+              : (item.idempotencyKeyTTL() == null
+                      ? DEFAULT_IDEMPOTENCY_KEY_TTL
+                      : item.idempotencyKeyTTL())
+                  .toMillis();
       if (parentRunId != null) {
         key = RunIds.format(parentRunId) + ":" + parentPosition + ":" + i;
+        keyTtl = null; // holds as long as the parent may resume
       }
       runs.add(
           new NewRun(
@@ -133,12 +141,16 @@ public final class RunEngine {
               maxDuration,
               parentRunId,
               parentRunId == null ? null : parentPosition,
-              parentRunId == null ? null : i));
+              parentRunId == null ? null : i,
+              keyTtl));
     }
     return runs;
   }
 
-  /** Longest delay, and longest maximum duration, a run may have: 365 days. */
+  /** How long an idempotency key holds unless the trigger says otherwise: 30 days. */
+  public static final Duration DEFAULT_IDEMPOTENCY_KEY_TTL = Duration.ofDays(30);
+
+  /** Longest delay, maximum duration and idempotency key time to live: 365 days. */
   public static final Duration MAX_DELAY = Duration.ofDays(365);
 
   /**
@@ -168,6 +180,15 @@ public final class RunEngine {
           at
               + "options.maxDuration must be positive and at most 365 days, was "
               + item.maxDuration());
+    }
+    if (item.idempotencyKeyTTL() != null
+        && (!item.idempotencyKeyTTL().isPositive()
+            || item.idempotencyKeyTTL().compareTo(MAX_DELAY) > 0)) {
+      throw EngineException.badRequest(
+          "invalid_options",
+          at
+              + "options.idempotencyKeyTTL must be positive and at most 365 days, was "
+              + item.idempotencyKeyTTL());
     }
     List<String> tags = item.tags() == null ? List.of() : item.tags();
     if (tags.size() > TriggerOptions.MAX_TAGS) {
@@ -239,6 +260,14 @@ public final class RunEngine {
     }
   }
 
+  /**
+   * Releases an idempotency key of a task: the next trigger with it creates a new run. Returns
+   * whether a run held it.
+   */
+  public boolean resetIdempotencyKey(Environment env, String taskId, String key) {
+    return store.releaseIdempotencyKey(env.id(), taskId, key);
+  }
+
   /** Triggers a new run of the same task with the same payload and tags. */
   public UUID replay(Environment env, UUID runId) {
     RunRecord original = store.findRun(env.id(), runId).orElseThrow(() -> runNotFound(runId));
@@ -259,6 +288,7 @@ public final class RunEngine {
             0,
             original.id(),
             original.maxDurationMillis(),
+            null,
             null,
             null,
             null);

@@ -11,7 +11,18 @@ public record TriggerRequest(
     List<String> tags,
     Duration delay,
     Integer maxAttempts,
-    Duration maxDuration) {
+    Duration maxDuration,
+    Duration idempotencyKeyTTL) {
+
+  public TriggerRequest(
+      JsonNode payload,
+      String idempotencyKey,
+      List<String> tags,
+      Duration delay,
+      Integer maxAttempts,
+      Duration maxDuration) {
+    this(payload, idempotencyKey, tags, delay, maxAttempts, maxDuration, null);
+  }
 
   public TriggerRequest(
       JsonNode payload,
@@ -19,6 +30,6 @@ public record TriggerRequest(
       List<String> tags,
       Duration delay,
       Integer maxAttempts) {
-    this(payload, idempotencyKey, tags, delay, maxAttempts, null);
+    this(payload, idempotencyKey, tags, delay, maxAttempts, null, null);
   }
 }

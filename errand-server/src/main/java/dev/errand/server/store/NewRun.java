@@ -16,6 +16,7 @@ import java.util.UUID;
  * @param parentRunId the run that triggered this one and waits for it, or null
  * @param parentPosition the parent's step position that waits for this run
  * @param parentItem this run's index among the children that step waits for
+ * @param idempotencyKeyTtlMillis how long the idempotency key holds, or null for ever
  */
 public record NewRun(
     UUID id,
@@ -31,7 +32,8 @@ public record NewRun(
     Long maxDurationMillis,
     UUID parentRunId,
     Integer parentPosition,
-    Integer parentItem) {
+    Integer parentItem,
+    Long idempotencyKeyTtlMillis) {
 
   /** A run without a maximum duration or a parent. */
   public NewRun(
@@ -56,6 +58,7 @@ public record NewRun(
         idempotencyKey,
         delayMillis,
         replayOf,
+        null,
         null,
         null,
         null,

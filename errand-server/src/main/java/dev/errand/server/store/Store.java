@@ -59,6 +59,13 @@ public interface Store extends AutoCloseable {
 
   Optional<RunRecord> findRun(UUID environmentId, UUID runId);
 
+  /**
+   * Releases an idempotency key of a task, so that the next trigger with it creates a new run;
+   * returns whether a run held it. (Keys are also released when their time to live runs out or
+   * their run fails.)
+   */
+  boolean releaseIdempotencyKey(UUID environmentId, String taskId, String key);
+
   /** The attempts of a run, oldest first. */
   List<AttemptRecord> findAttempts(UUID runId);
 

@@ -1189,6 +1189,7 @@ abstract class StoreContractTest {
                 1L,
                 null,
                 null,
+                null,
                 null));
     ClaimedRun c = claimOne("deadline", LONG_LEASE);
     assertThat(c.maxDurationMillis()).isEqualTo(1);
@@ -1543,7 +1544,8 @@ abstract class StoreContractTest {
         null,
         parent,
         position,
-        item);
+        item,
+        null);
   }
 
   StepRecord childrenWait(UUID runId, int position, int count) {

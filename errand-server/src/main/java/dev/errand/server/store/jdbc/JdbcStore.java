@@ -212,6 +212,11 @@ public final class JdbcStore implements Store {
   }
 
   @Override
+  public boolean releaseIdempotencyKey(UUID environmentId, String taskId, String key) {
+    return insertion.releaseKey(environmentId, taskId, key);
+  }
+
+  @Override
   public Optional<RunRecord> findRun(UUID environmentId, UUID runId) {
     return queries.findRun(environmentId, runId);
   }

@@ -34,6 +34,18 @@ final class RunInsertion {
       "SELECT idempotency_key, id FROM runs"
           + " WHERE environment_id = ? AND task_id = ? AND idempotency_key = ANY(?)";
 
+  private static final String RELEASE =
+      "UPDATE runs SET released_idempotency_key = idempotency_key, idempotency_key = NULL,"
+          + " updated_at = CURRENT_TIMESTAMP WHERE environment_id = ? AND task_id = ? AND ";
+
+  /** A key is spent when its time to live ran out or its run failed (in any failed final way). */
+  private static final String RELEASE_SPENT_KEYS =
+      RELEASE
+          + "idempotency_key = ANY(?) AND (idempotency_key_expires_at <= CURRENT_TIMESTAMP"
+          + " OR status IN ('FAILED', 'CRASHED', 'TIMED_OUT', 'SYSTEM_FAILURE'))";
+
+  private static final String RELEASE_KEY = RELEASE + "idempotency_key = ?";
+
   private final Database database;
   private final String insert;
   private final String announceDue;
@@ -46,8 +58,10 @@ final class RunInsertion {
     this.insert =
         "INSERT INTO runs (id, environment_id, task_id, queue, status, payload, max_attempts,"
             + " tags, idempotency_key, replay_of, max_duration_ms, parent_run_id, parent_position,"
-            + " parent_item, created_at, available_at, updated_at)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CURRENT_TIMESTAMP, "
+            + " parent_item, idempotency_key_expires_at, created_at, available_at, updated_at)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+            + dialect.plusMillis("CURRENT_TIMESTAMP")
+            + ", CURRENT_TIMESTAMP, "
             + dialect.plusMillis("CURRENT_TIMESTAMP")
             + ", CURRENT_TIMESTAMP)"
             + dialect.skipTakenIdempotencyKey();
@@ -80,6 +94,7 @@ final class RunInsertion {
         firstWithKey.putIfAbsent(key, i);
       }
     }
+    releaseSpentKeys(connection, firstWithKey.keySet());
     Map<Key, UUID> owners = findOwners(connection, firstWithKey.keySet());
     List<NewRun> fresh = new ArrayList<>();
     List<Key> freshKeys = new ArrayList<>();
@@ -126,7 +141,11 @@ final class RunInsertion {
         ps.setObject(12, run.parentRunId());
         ps.setObject(13, run.parentPosition(), java.sql.Types.INTEGER);
         ps.setObject(14, run.parentItem(), java.sql.Types.INTEGER);
-        ps.setLong(15, delay);
+        ps.setObject(
+            15,
+            run.idempotencyKey() == null ? null : run.idempotencyKeyTtlMillis(),
+            java.sql.Types.BIGINT);
+        ps.setLong(16, delay);
         ps.addBatch();
       }
       ps.executeBatch();
@@ -177,6 +196,46 @@ final class RunInsertion {
         ps.executeQuery().close();
       }
     }
+  }
+
+  /**
+   * Releases keys whose time to live ran out or whose run failed, so that a trigger with them
+   * creates a new run. Concurrent triggers release once (the update locks the row) and then race on
+   * the unique index, which only one insert wins.
+   */
+  private static void releaseSpentKeys(Connection connection, Collection<Key> keys)
+      throws SQLException {
+    if (keys.isEmpty()) {
+      return;
+    }
+    Map<Key, List<String>> byTask = new LinkedHashMap<>();
+    for (Key key : keys) {
+      byTask
+          .computeIfAbsent(new Key(key.environmentId(), key.taskId(), null), k -> new ArrayList<>())
+          .add(key.idempotencyKey());
+    }
+    try (PreparedStatement ps = connection.prepareStatement(RELEASE_SPENT_KEYS)) {
+      for (Map.Entry<Key, List<String>> task : byTask.entrySet()) {
+        ps.setObject(1, task.getKey().environmentId());
+        ps.setString(2, task.getKey().taskId());
+        ps.setArray(3, RunRows.textArray(connection, task.getValue()));
+        ps.executeUpdate();
+      }
+    }
+  }
+
+  /** Releases one key of a task, whatever its run's state; returns whether a run held it. */
+  boolean releaseKey(UUID environmentId, String taskId, String key) {
+    return database.transaction(
+        "release an idempotency key",
+        connection -> {
+          try (PreparedStatement ps = connection.prepareStatement(RELEASE_KEY)) {
+            ps.setObject(1, environmentId);
+            ps.setString(2, taskId);
+            ps.setString(3, key);
+            return ps.executeUpdate() > 0;
+          }
+        });
   }
 
   /** The runs that own these keys, for the keys that are taken. One query per environment/task. */

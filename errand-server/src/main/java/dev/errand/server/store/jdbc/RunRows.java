@@ -25,7 +25,7 @@ final class RunRows {
       "id, environment_id, task_id, queue, status, payload, output, error, attempt_count,"
           + " max_attempts, tags, idempotency_key, replay_of, created_at, available_at,"
           + " started_at, finished_at, lease_worker_id, lease_token, lease_expires_at, version,"
-          + " max_duration_ms, parent_run_id, step_count";
+          + " max_duration_ms, parent_run_id, step_count, released_idempotency_key";
 
   static final String ATTEMPT_COLUMNS =
       "run_id, number, status, worker_id, started_at, finished_at, error";
@@ -43,7 +43,9 @@ final class RunRows {
         rs.getInt("attempt_count"),
         rs.getInt("max_attempts"),
         tags(rs, "tags"),
-        rs.getString("idempotency_key"),
+        rs.getString("idempotency_key") != null
+            ? rs.getString("idempotency_key")
+            : rs.getString("released_idempotency_key"),
         uuid(rs, "replay_of"),
         instant(rs, "created_at"),
         instant(rs, "available_at"),
