@@ -37,12 +37,14 @@ public final class ErrandClient {
   private final HttpTransport transport;
   private final Runs runs;
   private final Waitpoints waitpoints;
+  private final Queues queues;
   private final ObjectMapper mapper = Json.mapper();
 
   private ErrandClient(URI apiUrl, String secretKey) {
     this.transport = new HttpTransport(apiUrl, secretKey);
     this.runs = new Runs(transport);
     this.waitpoints = new Waitpoints(transport);
+    this.queues = new Queues(transport);
   }
 
   /**
@@ -116,6 +118,11 @@ public final class ErrandClient {
             JsonNode.class)
         .path("released")
         .asBoolean();
+  }
+
+  /** Reading queues, pausing and resuming them, overriding their concurrency limit. */
+  public Queues queues() {
+    return queues;
   }
 
   /** Creating, completing and listing waitpoint tokens. */

@@ -35,6 +35,7 @@ public final class HttpApi {
     RunRoutes runs = new RunRoutes(engine.runs());
     WorkerRoutes workers = new WorkerRoutes(engine.dispatcher());
     WaitpointRoutes waitpoints = new WaitpointRoutes(engine.waitpoints());
+    QueueRoutes queues = new QueueRoutes(engine.queues());
     return Javalin.create(
         config -> {
           config.concurrency.useVirtualThreads = true;
@@ -48,6 +49,7 @@ public final class HttpApi {
           runs.addTo(config.routes);
           workers.addTo(config.routes);
           waitpoints.addTo(config.routes);
+          queues.addTo(config.routes);
           config.routes.exception(
               ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));
           config.routes.exception(

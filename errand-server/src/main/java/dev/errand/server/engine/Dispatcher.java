@@ -16,6 +16,7 @@ import dev.errand.sdk.internal.protocol.WorkerProtocol.TaskRegistration;
 import dev.errand.server.store.AttemptOutcome;
 import dev.errand.server.store.ClaimedRun;
 import dev.errand.server.store.NewRun;
+import dev.errand.server.store.QueueRecord;
 import dev.errand.server.store.StepRecord;
 import dev.errand.server.store.Store;
 import dev.errand.server.store.Store.Environment;
@@ -201,18 +202,31 @@ public final class Dispatcher {
   /** The tasks of a claim, split into those without a queue limit and those with one. */
   private record QueuePlan(List<String> unlimited, List<LimitedQueue> limited) {}
 
+  /**
+   * Splits a claim's tasks by their queue's settings, read fresh for each claim (one small query)
+   * so that a pause or a limit override applies to every claim that starts after it: tasks of
+   * paused queues are left out, tasks of limited queues are grouped by queue.
+   */
   private QueuePlan plan(Environment env, List<String> taskIds) {
+    java.util.Map<String, String> queueOf = new java.util.LinkedHashMap<>();
+    for (String taskId : taskIds) {
+      catalog.find(env.id(), taskId).ifPresent(d -> queueOf.put(taskId, d.record().queue()));
+    }
+    java.util.Map<String, QueueRecord> settings =
+        store.queueSettings(env.id(), new java.util.HashSet<>(queueOf.values()));
     List<String> unlimited = new ArrayList<>(taskIds.size());
     java.util.Map<String, LimitedQueue> limited = new java.util.LinkedHashMap<>();
     for (String taskId : taskIds) {
-      TaskRecord task =
-          catalog.find(env.id(), taskId).map(TaskCatalog.Definition::record).orElse(null);
-      if (task == null || task.concurrencyLimit() == null) {
+      QueueRecord queue = settings.get(queueOf.get(taskId));
+      if (queue != null && queue.paused()) {
+        continue; // a paused queue starts nothing; its executing runs finish
+      }
+      Integer limit = queue == null ? null : queue.effectiveLimit();
+      if (limit == null) {
         unlimited.add(taskId);
       } else {
         limited
-            .computeIfAbsent(
-                task.queue(), q -> new LimitedQueue(q, task.concurrencyLimit(), new ArrayList<>()))
+            .computeIfAbsent(queue.name(), q -> new LimitedQueue(q, limit, new ArrayList<>()))
             .taskIds()
             .add(taskId);
       }

@@ -13,6 +13,7 @@ public final class Engine implements AutoCloseable {
   private final Dispatcher dispatcher;
   private final SupervisedLoop reaper;
   private final Waitpoints waitpoints;
+  private final Queues queues;
   private final Store store;
   private AutoCloseable dueListener;
 
@@ -21,6 +22,7 @@ public final class Engine implements AutoCloseable {
     TaskCatalog catalog = new TaskCatalog(store);
     this.runs = new RunEngine(store, catalog, wakeups);
     this.waitpoints = new Waitpoints(store, wakeups);
+    this.queues = new Queues(store, wakeups);
     this.dispatcher = new Dispatcher(store, catalog, wakeups, config, runs, waitpoints);
     this.reaper =
         new SupervisedLoop(
@@ -44,6 +46,10 @@ public final class Engine implements AutoCloseable {
 
   public Waitpoints waitpoints() {
     return waitpoints;
+  }
+
+  public Queues queues() {
+    return queues;
   }
 
   /** Stops handing out runs; call before the HTTP server stops. */

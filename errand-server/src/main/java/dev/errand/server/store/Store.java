@@ -110,6 +110,23 @@ public interface Store extends AutoCloseable {
       int max,
       Duration lease);
 
+  // --- queues ---------------------------------------------------------------------------
+
+  /** The queues of an environment by name, with their run counts. */
+  List<QueueRecord> listQueues(UUID environmentId);
+
+  /**
+   * The settings of these queues that a claim needs (paused, effective limit), without run counts;
+   * queues not found are absent.
+   */
+  java.util.Map<String, QueueRecord> queueSettings(UUID environmentId, Collection<String> names);
+
+  /** Pauses or resumes a queue; false when the environment has no such queue. */
+  boolean setQueuePaused(UUID environmentId, String name, boolean paused);
+
+  /** Sets (or, with null, resets) a queue's run-time limit; false when there is no such queue. */
+  boolean setQueueLimitOverride(UUID environmentId, String name, Integer limit);
+
   /** The earliest {@code availableAt} among not yet claimed runs of these tasks, if any. */
   Optional<Instant> nextDueAt(UUID environmentId, Collection<String> taskIds);
 

@@ -3,6 +3,7 @@ package dev.errand.server.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.errand.sdk.Queue;
+import dev.errand.sdk.QueueInfo;
 import dev.errand.sdk.Run;
 import dev.errand.sdk.RunHandle;
 import dev.errand.sdk.RunResult;
@@ -89,6 +90,20 @@ abstract class QueueConcurrencyTest extends ServerTestBase {
                 }
               });
 
+  static final Task<Item, Integer> IN_OPS =
+      Task.define("in-ops", Item.class, Integer.class)
+          .queue("ops")
+          .run(
+              (item, ctx) -> {
+                enter();
+                try {
+                  Thread.sleep(50);
+                  return item.n();
+                } finally {
+                  executing.decrementAndGet();
+                }
+              });
+
   @BeforeEach
   void resetCounters() {
     executing.set(0);
@@ -121,5 +136,54 @@ abstract class QueueConcurrencyTest extends ServerTestBase {
     assertThat(run.output().values())
         .isEqualTo(IntStream.range(0, 20).map(i -> i * i).boxed().toList());
     assertThat(peak.get()).isLessThanOrEqualTo(2);
+  }
+
+  @Test
+  void aPausedQueueStartsNothingUntilResumed() throws Exception {
+    startWorker(IN_OPS);
+    QueueInfo paused = client.queues().pause("ops");
+    assertThat(paused.paused()).isTrue();
+    List<RunHandle<Integer>> handles =
+        client.batchTrigger(IN_OPS, IntStream.range(0, 5).mapToObj(Item::new).toList());
+
+    Thread.sleep(1_500); // a paused queue must stay still: nothing to wait for but time
+    assertThat(peak.get()).isZero();
+    QueueInfo ops = client.queues().get("ops");
+    assertThat(ops.queued()).isEqualTo(5);
+    assertThat(ops.running()).isZero();
+
+    assertThat(client.queues().resume("ops").paused()).isFalse();
+    for (RunHandle<Integer> h : handles) {
+      assertThat(client.runs().awaitCompletion(h, TIMEOUT).status()).isEqualTo(RunStatus.COMPLETED);
+    }
+  }
+
+  @Test
+  void anOverriddenLimitAppliesUntilReset() {
+    startWorker(10, SLOW_IN_LIMITED);
+    QueueInfo overridden = client.queues().overrideConcurrencyLimit("limited", 1);
+    assertThat(overridden.concurrencyLimit()).isEqualTo(1);
+    assertThat(overridden.declaredConcurrencyLimit()).isEqualTo(3);
+
+    List<RunHandle<Integer>> handles =
+        client.batchTrigger(SLOW_IN_LIMITED, IntStream.range(0, 6).mapToObj(Item::new).toList());
+    for (RunHandle<Integer> h : handles) {
+      assertThat(client.runs().awaitCompletion(h, TIMEOUT).status()).isEqualTo(RunStatus.COMPLETED);
+    }
+
+    assertThat(peak.get()).isEqualTo(1);
+    QueueInfo reset = client.queues().resetConcurrencyLimit("limited");
+    assertThat(reset.concurrencyLimit()).isEqualTo(3);
+    assertThat(reset.concurrencyLimitOverride()).isNull();
+    assertThat(client.queues().list()).extracting(QueueInfo::name).contains("limited");
+  }
+
+  @Test
+  void unknownQueuesAndBadLimitsAreClearErrors() throws Exception {
+    startWorker(SLOW_IN_LIMITED);
+    expectError(post("/api/v1/queues/nope/pause", "{}"), 404, "queue_not_found");
+    expectError(post("/api/v1/queues/limited/concurrency", "{\"limit\": 0}"), 400, "invalid_limit");
+    expectError(
+        post("/api/v1/queues/limited/concurrency", "{\"limit\": \"x\"}"), 400, "invalid_request");
   }
 }

@@ -63,6 +63,7 @@ public final class JdbcStore implements Store {
   private final Cancellation cancellation;
   private final Steps steps;
   private final Tokens tokens;
+  private final Queues queues;
   private final PostgresUrl listenUrl;
 
   /** Tells this store's own due-runs announcements from other nodes'. */
@@ -77,6 +78,7 @@ public final class JdbcStore implements Store {
     this.queries = new RunQueries(database, dialect);
     this.steps = new Steps(database, insertion, dialect);
     this.tokens = new Tokens(database, dialect);
+    this.queues = new Queues(database);
     this.leases = new Leases(database, dialect);
     this.outcomes = new AttemptOutcomes(database, dialect);
     this.cancellation = new Cancellation(database);
@@ -247,6 +249,27 @@ public final class JdbcStore implements Store {
       int max,
       Duration lease) {
     return leases.claimInQueue(environmentId, queue, limit, taskIds, workerId, max, lease);
+  }
+
+  @Override
+  public List<dev.errand.server.store.QueueRecord> listQueues(UUID environmentId) {
+    return queues.list(environmentId);
+  }
+
+  @Override
+  public java.util.Map<String, dev.errand.server.store.QueueRecord> queueSettings(
+      UUID environmentId, Collection<String> names) {
+    return queues.settings(environmentId, names);
+  }
+
+  @Override
+  public boolean setQueuePaused(UUID environmentId, String name, boolean paused) {
+    return queues.setPaused(environmentId, name, paused);
+  }
+
+  @Override
+  public boolean setQueueLimitOverride(UUID environmentId, String name, Integer limit) {
+    return queues.setLimitOverride(environmentId, name, limit);
   }
 
   @Override

@@ -1,0 +1,82 @@
+package dev.errand.server.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.errand.sdk.Task;
+import dev.errand.sdk.internal.Json;
+import dev.errand.server.engine.Queues;
+import dev.errand.server.store.QueueRecord;
+import io.javalin.http.Context;
+import io.javalin.router.JavalinDefaultRoutingApi;
+
+/**
+ * Queues, {@code /api/v1/queues}: list and read them with their run counts, pause and resume them,
+ * override their concurrency limit and reset it.
+ */
+final class QueueRoutes {
+  private static final String QUEUE = "/api/v1/queues/{name}";
+
+  private final Queues queues;
+
+  QueueRoutes(Queues queues) {
+    this.queues = queues;
+  }
+
+  void addTo(JavalinDefaultRoutingApi routes) {
+    routes.get("/api/v1/queues", this::list);
+    routes.get(QUEUE, ctx -> json(ctx, queues.get(Bodies.environment(ctx), name(ctx))));
+    routes.post(
+        QUEUE + "/pause", ctx -> json(ctx, queues.pause(Bodies.environment(ctx), name(ctx))));
+    routes.post(
+        QUEUE + "/resume", ctx -> json(ctx, queues.resume(Bodies.environment(ctx), name(ctx))));
+    routes.post(QUEUE + "/concurrency", this::overrideLimit);
+    routes.post(
+        QUEUE + "/concurrency/reset",
+        ctx -> json(ctx, queues.resetConcurrencyLimit(Bodies.environment(ctx), name(ctx))));
+  }
+
+  private void list(Context ctx) {
+    ObjectNode body = Json.mapper().createObjectNode();
+    var data = body.putArray("data");
+    queues.list(Bodies.environment(ctx)).forEach(q -> data.add(node(q)));
+    HttpApi.json(ctx, body);
+  }
+
+  /** {@code {"limit": n}}. */
+  private void overrideLimit(Context ctx) {
+    JsonNode body = Bodies.tree(ctx);
+    JsonNode limit = body.get("limit");
+    if (!body.isObject()
+        || limit == null
+        || !limit.canConvertToInt()
+        || !limit.isIntegralNumber()) {
+      throw ApiException.badRequest("invalid_request", "send {\"limit\": <a whole number>}");
+    }
+    json(ctx, queues.overrideConcurrencyLimit(Bodies.environment(ctx), name(ctx), limit.asInt()));
+  }
+
+  private static String name(Context ctx) {
+    String name = ctx.pathParam("name");
+    if (!Task.ID_PATTERN.matcher(name).matches()) {
+      throw new ApiException(404, "queue_not_found", "no queue '" + name + "'");
+    }
+    return name;
+  }
+
+  private static void json(Context ctx, QueueRecord q) {
+    HttpApi.json(ctx, node(q));
+  }
+
+  private static ObjectNode node(QueueRecord q) {
+    ObjectNode n = Json.mapper().createObjectNode();
+    n.put("name", q.name());
+    n.put("concurrencyLimit", q.effectiveLimit());
+    n.put("declaredConcurrencyLimit", q.concurrencyLimit());
+    n.put("concurrencyLimitOverride", q.concurrencyLimitOverride());
+    n.put("paused", q.paused());
+    n.put("queued", q.queued());
+    n.put("running", q.running());
+    n.put("waiting", q.waiting());
+    return n;
+  }
+}

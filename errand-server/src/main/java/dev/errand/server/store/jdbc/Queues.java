@@ -1,0 +1,140 @@
+package dev.errand.server.store.jdbc;
+
+import dev.errand.server.store.QueueRecord;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** Queue settings (declared limit, run-time override, paused) and their run counts. */
+final class Queues {
+  private static final String COLUMNS =
+      "name, concurrency_limit, concurrency_limit_override, paused";
+  private static final String LIST =
+      "SELECT " + COLUMNS + " FROM queues WHERE environment_id = ? ORDER BY name";
+  private static final String SETTINGS =
+      "SELECT " + COLUMNS + " FROM queues WHERE environment_id = ? AND name = ANY(?)";
+  private static final String COUNTS =
+      "SELECT queue, status, COUNT(*) AS n FROM runs WHERE environment_id = ?"
+          + " AND status IN ('QUEUED', 'DELAYED', 'EXECUTING', 'WAITING') GROUP BY queue, status";
+
+  private final Database database;
+
+  Queues(Database database) {
+    this.database = database;
+  }
+
+  List<QueueRecord> list(UUID environmentId) {
+    return database.read(
+        "list queues",
+        connection -> {
+          Map<String, long[]> counts = new HashMap<>();
+          try (PreparedStatement ps = connection.prepareStatement(COUNTS)) {
+            ps.setObject(1, environmentId);
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                long[] c = counts.computeIfAbsent(rs.getString("queue"), q -> new long[3]);
+                int slot =
+                    switch (rs.getString("status")) {
+                      case "EXECUTING" -> 1;
+                      case "WAITING" -> 2;
+                      default -> 0;
+                    };
+                c[slot] += rs.getLong("n");
+              }
+            }
+          }
+          List<QueueRecord> queues = new ArrayList<>();
+          try (PreparedStatement ps = connection.prepareStatement(LIST)) {
+            ps.setObject(1, environmentId);
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                long[] c = counts.getOrDefault(rs.getString("name"), new long[3]);
+                queues.add(queue(rs, c[0], c[1], c[2]));
+              }
+            }
+          }
+          return queues;
+        });
+  }
+
+  Map<String, QueueRecord> settings(UUID environmentId, Collection<String> names) {
+    if (names.isEmpty()) {
+      return Map.of();
+    }
+    return database.read(
+        "read queue settings",
+        connection -> {
+          try (PreparedStatement ps = connection.prepareStatement(SETTINGS)) {
+            ps.setObject(1, environmentId);
+            ps.setArray(2, RunRows.textArray(connection, names));
+            Map<String, QueueRecord> found = new LinkedHashMap<>();
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                QueueRecord q = queue(rs, 0, 0, 0);
+                found.put(q.name(), q);
+              }
+            }
+            return found;
+          }
+        });
+  }
+
+  boolean setPaused(UUID environmentId, String name, boolean paused) {
+    return update(
+        "UPDATE queues SET paused = ?, updated_at = CURRENT_TIMESTAMP"
+            + " WHERE environment_id = ? AND name = ?",
+        environmentId,
+        name,
+        paused);
+  }
+
+  boolean setLimitOverride(UUID environmentId, String name, Integer limit) {
+    return update(
+        "UPDATE queues SET concurrency_limit_override = ?, updated_at = CURRENT_TIMESTAMP"
+            + " WHERE environment_id = ? AND name = ?",
+        environmentId,
+        name,
+        limit);
+  }
+
+  private boolean update(String sql, UUID environmentId, String name, Object value) {
+    return database.transaction(
+        "update queue " + name,
+        connection -> {
+          try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            if (value instanceof Boolean b) {
+              ps.setBoolean(1, b);
+            } else {
+              ps.setObject(1, value, java.sql.Types.INTEGER);
+            }
+            ps.setObject(2, environmentId);
+            ps.setString(3, name);
+            return ps.executeUpdate() > 0;
+          }
+        });
+  }
+
+  private static QueueRecord queue(ResultSet rs, long queued, long running, long waiting)
+      throws SQLException {
+    return new QueueRecord(
+        rs.getString("name"),
+        nullableInt(rs, "concurrency_limit"),
+        nullableInt(rs, "concurrency_limit_override"),
+        rs.getBoolean("paused"),
+        queued,
+        running,
+        waiting);
+  }
+
+  private static Integer nullableInt(ResultSet rs, String column) throws SQLException {
+    int value = rs.getInt(column);
+    return rs.wasNull() ? null : value;
+  }
+}
