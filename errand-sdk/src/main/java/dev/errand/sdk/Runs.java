@@ -58,6 +58,19 @@ public final class Runs {
         Duration.ofSeconds(30));
   }
 
+  /**
+   * Moves the due time of a {@code DELAYED} run to {@code delay} from now.
+   *
+   * @throws ErrandApiException 409 ({@code run_not_delayed}) when the run is not delayed
+   */
+  public Run<JsonNode> reschedule(String runId, Duration delay) {
+    return transport.post(
+        "/api/v1/runs/" + encode(runId) + "/reschedule",
+        mapper.createObjectNode().put("delay", delay.toString()),
+        runType,
+        Duration.ofSeconds(30));
+  }
+
   /** Triggers a new run of the same task with the same payload; returns the new run's id. */
   public String replay(String runId) {
     return transport

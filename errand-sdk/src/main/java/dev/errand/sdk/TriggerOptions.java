@@ -24,12 +24,14 @@ public record TriggerOptions(
     Duration delay,
     Integer maxAttempts,
     Duration maxDuration,
-    Duration idempotencyKeyTTL) {
+    Duration idempotencyKeyTTL,
+    Duration ttl) {
   public static final int MAX_TAGS = 10;
   public static final int MAX_TAG_LENGTH = 128;
 
   /** No options: the task's defaults. */
-  public static final TriggerOptions NONE = new TriggerOptions(null, null, null, null, null, null);
+  public static final TriggerOptions NONE =
+      new TriggerOptions(null, null, null, null, null, null, null);
 
   public TriggerOptions {
     tags = tags == null ? null : List.copyOf(tags);
@@ -41,7 +43,7 @@ public record TriggerOptions(
   /** Options without a maximum duration override. */
   public TriggerOptions(
       String idempotencyKey, List<String> tags, Duration delay, Integer maxAttempts) {
-    this(idempotencyKey, tags, delay, maxAttempts, null, null);
+    this(idempotencyKey, tags, delay, maxAttempts, null, null, null);
   }
 
   /** Options without an idempotency key time to live. */
@@ -51,35 +53,52 @@ public record TriggerOptions(
       Duration delay,
       Integer maxAttempts,
       Duration maxDuration) {
-    this(idempotencyKey, tags, delay, maxAttempts, maxDuration, null);
+    this(idempotencyKey, tags, delay, maxAttempts, maxDuration, null, null);
+  }
+
+  /** Options without a time to live. */
+  public TriggerOptions(
+      String idempotencyKey,
+      List<String> tags,
+      Duration delay,
+      Integer maxAttempts,
+      Duration maxDuration,
+      Duration idempotencyKeyTTL) {
+    this(idempotencyKey, tags, delay, maxAttempts, maxDuration, idempotencyKeyTTL, null);
   }
 
   public TriggerOptions withIdempotencyKey(String key) {
-    return new TriggerOptions(key, tags, delay, maxAttempts, maxDuration, idempotencyKeyTTL);
+    return new TriggerOptions(key, tags, delay, maxAttempts, maxDuration, idempotencyKeyTTL, ttl);
   }
 
   public TriggerOptions withTags(String... newTags) {
     return new TriggerOptions(
-        idempotencyKey, List.of(newTags), delay, maxAttempts, maxDuration, idempotencyKeyTTL);
+        idempotencyKey, List.of(newTags), delay, maxAttempts, maxDuration, idempotencyKeyTTL, ttl);
   }
 
   public TriggerOptions withDelay(Duration newDelay) {
     return new TriggerOptions(
-        idempotencyKey, tags, newDelay, maxAttempts, maxDuration, idempotencyKeyTTL);
+        idempotencyKey, tags, newDelay, maxAttempts, maxDuration, idempotencyKeyTTL, ttl);
   }
 
   public TriggerOptions withMaxAttempts(int attempts) {
     return new TriggerOptions(
-        idempotencyKey, tags, delay, attempts, maxDuration, idempotencyKeyTTL);
+        idempotencyKey, tags, delay, attempts, maxDuration, idempotencyKeyTTL, ttl);
   }
 
   public TriggerOptions withMaxDuration(Duration newMaxDuration) {
     return new TriggerOptions(
-        idempotencyKey, tags, delay, maxAttempts, newMaxDuration, idempotencyKeyTTL);
+        idempotencyKey, tags, delay, maxAttempts, newMaxDuration, idempotencyKeyTTL, ttl);
   }
 
   /** How long the idempotency key holds; after that a trigger with it creates a new run. */
-  public TriggerOptions withIdempotencyKeyTTL(Duration ttl) {
-    return new TriggerOptions(idempotencyKey, tags, delay, maxAttempts, maxDuration, ttl);
+  public TriggerOptions withIdempotencyKeyTTL(Duration keyTtl) {
+    return new TriggerOptions(idempotencyKey, tags, delay, maxAttempts, maxDuration, keyTtl, ttl);
+  }
+
+  /** How long the run may wait to start; not started by then, it ends {@code EXPIRED}. */
+  public TriggerOptions withTtl(Duration newTtl) {
+    return new TriggerOptions(
+        idempotencyKey, tags, delay, maxAttempts, maxDuration, idempotencyKeyTTL, newTtl);
   }
 }

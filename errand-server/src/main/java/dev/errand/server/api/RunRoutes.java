@@ -37,6 +37,7 @@ final class RunRoutes {
     routes.get("/api/v1/runs/{runId}", this::get);
     routes.post("/api/v1/runs/{runId}/cancel", this::cancel);
     routes.post("/api/v1/runs/{runId}/replay", this::replay);
+    routes.post("/api/v1/runs/{runId}/reschedule", this::reschedule);
     routes.post("/api/v1/idempotencyKeys/{key}/reset", this::resetIdempotencyKey);
   }
 
@@ -97,6 +98,18 @@ final class RunRoutes {
             .put("key", key)
             .put("taskIdentifier", task.asText())
             .put("released", released));
+  }
+
+  /** {@code {"delay": "10m"}} or an ISO-8601 instant: the new due time of a delayed run. */
+  private void reschedule(Context ctx) {
+    JsonNode body = Bodies.tree(ctx);
+    if (!body.isObject() || body.get("delay") == null) {
+      throw ApiException.badRequest(
+          "invalid_request", "send {\"delay\": \"10m\"} or {\"delay\": \"<ISO-8601 instant>\"}");
+    }
+    java.time.Duration delay = TriggerParser.delay(body.get("delay"), "");
+    RunDetails d = engine.reschedule(Bodies.environment(ctx), runId(ctx), delay);
+    HttpApi.json(ctx, RunJson.run(d.run(), d.attempts(), d.steps()));
   }
 
   private void replay(Context ctx) {

@@ -17,7 +17,14 @@ import java.util.regex.Pattern;
 /** Reads trigger and batch bodies: {@code {"payload": ..., "options": {...}}}. */
 final class TriggerParser {
   private static final Set<String> OPTIONS =
-      Set.of("idempotencyKey", "idempotencyKeyTTL", "tags", "delay", "maxAttempts", "maxDuration");
+      Set.of(
+          "idempotencyKey",
+          "idempotencyKeyTTL",
+          "tags",
+          "delay",
+          "maxAttempts",
+          "maxDuration",
+          "ttl");
   private static final Pattern SHORT_DURATION = Pattern.compile("(\\d{1,9})\\s*(ms|s|m|h|d|w)");
 
   /** Longest delay a trigger may ask for: 365 days. */
@@ -83,7 +90,8 @@ final class TriggerParser {
         delay(options.get("delay"), at),
         maxAttempts(options.get("maxAttempts"), at),
         maxDuration(options.get("maxDuration"), at),
-        positiveDuration(options.get("idempotencyKeyTTL"), at, "idempotencyKeyTTL"));
+        positiveDuration(options.get("idempotencyKeyTTL"), at, "idempotencyKeyTTL"),
+        positiveDuration(options.get("ttl"), at, "ttl"));
   }
 
   /** A maximum attempt duration: like a delay, but positive. */
@@ -188,16 +196,34 @@ final class TriggerParser {
     if (n == null || n.isNull()) {
       return null;
     }
-    Duration d = n.isTextual() ? parseDuration(n.asText().trim()) : null;
+    Duration d = n.isTextual() ? parseDurationOrInstant(n.asText().trim()) : null;
     if (d == null || d.isNegative() || d.compareTo(MAX_DELAY) > 0) {
       throw ApiException.badRequest(
           "invalid_options",
           at
-              + "options.delay must be a duration such as \"30s\", \"5m\", \"2h\" or \"PT10S\", "
+              + "options.delay must be a duration such as \"30s\", \"5m\", \"2h\" or \"PT10S\","
+              + " or an ISO-8601 instant, "
               + "at most 365 days; was "
               + n);
     }
     return d;
+  }
+
+  /**
+   * A duration, or an ISO-8601 instant turned into the time from now until then (zero for one in
+   * the past: due at once).
+   */
+  static Duration parseDurationOrInstant(String s) {
+    Duration d = parseDuration(s);
+    if (d != null) {
+      return d;
+    }
+    try {
+      Duration until = Duration.between(java.time.Instant.now(), java.time.Instant.parse(s));
+      return until.isNegative() ? Duration.ZERO : until;
+    } catch (DateTimeParseException e) {
+      return null;
+    }
   }
 
   static Duration parseDuration(String s) {

@@ -14,6 +14,7 @@ public final class Engine implements AutoCloseable {
   private final SupervisedLoop reaper;
   private final Waitpoints waitpoints;
   private final Queues queues;
+  private final SupervisedLoop expirer;
   private final Store store;
   private AutoCloseable dueListener;
 
@@ -23,6 +24,9 @@ public final class Engine implements AutoCloseable {
     this.runs = new RunEngine(store, catalog, wakeups);
     this.waitpoints = new Waitpoints(store, wakeups);
     this.queues = new Queues(store, wakeups);
+    this.expirer =
+        new SupervisedLoop(
+            "run-expirer", config.reaperInterval(), new RunExpirer(store, waitpoints));
     this.dispatcher = new Dispatcher(store, catalog, wakeups, config, runs, waitpoints);
     this.reaper =
         new SupervisedLoop(
@@ -33,6 +37,7 @@ public final class Engine implements AutoCloseable {
     dueListener = store.listenForDue(wakeups::signal);
     reaper.start();
     waitpoints.start();
+    expirer.start();
     return this;
   }
 
@@ -60,6 +65,7 @@ public final class Engine implements AutoCloseable {
   @Override
   public void close() {
     reaper.close();
+    expirer.close();
     waitpoints.close();
     if (dueListener != null) {
       try {

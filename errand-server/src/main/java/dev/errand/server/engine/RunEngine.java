@@ -142,7 +142,8 @@ public final class RunEngine {
               parentRunId,
               parentRunId == null ? null : parentPosition,
               parentRunId == null ? null : i,
-              keyTtl));
+              keyTtl,
+              item.ttl() == null ? null : item.ttl().toMillis()));
     }
     return runs;
   }
@@ -189,6 +190,11 @@ public final class RunEngine {
           at
               + "options.idempotencyKeyTTL must be positive and at most 365 days, was "
               + item.idempotencyKeyTTL());
+    }
+    if (item.ttl() != null && (!item.ttl().isPositive() || item.ttl().compareTo(MAX_DELAY) > 0)) {
+      throw EngineException.badRequest(
+          "invalid_options",
+          at + "options.ttl must be positive and at most 365 days, was " + item.ttl());
     }
     List<String> tags = item.tags() == null ? List.of() : item.tags();
     if (tags.size() > TriggerOptions.MAX_TAGS) {
@@ -268,6 +274,31 @@ public final class RunEngine {
     return store.releaseIdempotencyKey(env.id(), taskId, key);
   }
 
+  /**
+   * Moves the due time of a delayed run.
+   *
+   * @throws EngineException 404 for an unknown run, 409 for a run that is not {@code DELAYED}
+   */
+  public RunDetails reschedule(Environment env, UUID runId, Duration delay) {
+    try {
+      RunRecord run = store.reschedule(env.id(), runId, delay.toMillis());
+      java.time.Instant now = store.now();
+      wakeups.signalAt(env.id(), run.taskId(), run.availableAt(), now);
+      store.announceDue(env.id());
+      return new RunDetails(run, store.findAttempts(runId), store.findSteps(runId));
+    } catch (RunNotFoundException e) {
+      throw runNotFound(runId);
+    } catch (RunStateConflictException e) {
+      throw EngineException.conflict(
+          "run_not_delayed",
+          "run "
+              + RunIds.format(runId)
+              + " is "
+              + e.current()
+              + "; only a DELAYED run can be rescheduled");
+    }
+  }
+
   /** Triggers a new run of the same task with the same payload and tags. */
   public UUID replay(Environment env, UUID runId) {
     RunRecord original = store.findRun(env.id(), runId).orElseThrow(() -> runNotFound(runId));
@@ -288,6 +319,7 @@ public final class RunEngine {
             0,
             original.id(),
             original.maxDurationMillis(),
+            null,
             null,
             null,
             null,

@@ -12,7 +12,19 @@ public record TriggerRequest(
     Duration delay,
     Integer maxAttempts,
     Duration maxDuration,
-    Duration idempotencyKeyTTL) {
+    Duration idempotencyKeyTTL,
+    Duration ttl) {
+
+  public TriggerRequest(
+      JsonNode payload,
+      String idempotencyKey,
+      List<String> tags,
+      Duration delay,
+      Integer maxAttempts,
+      Duration maxDuration,
+      Duration idempotencyKeyTTL) {
+    this(payload, idempotencyKey, tags, delay, maxAttempts, maxDuration, idempotencyKeyTTL, null);
+  }
 
   public TriggerRequest(
       JsonNode payload,
@@ -21,7 +33,7 @@ public record TriggerRequest(
       Duration delay,
       Integer maxAttempts,
       Duration maxDuration) {
-    this(payload, idempotencyKey, tags, delay, maxAttempts, maxDuration, null);
+    this(payload, idempotencyKey, tags, delay, maxAttempts, maxDuration, null, null);
   }
 
   public TriggerRequest(
@@ -30,6 +42,6 @@ public record TriggerRequest(
       List<String> tags,
       Duration delay,
       Integer maxAttempts) {
-    this(payload, idempotencyKey, tags, delay, maxAttempts, null, null);
+    this(payload, idempotencyKey, tags, delay, maxAttempts, null, null, null);
   }
 }

@@ -17,6 +17,7 @@ import java.util.UUID;
  * @param parentPosition the parent's step position that waits for this run
  * @param parentItem this run's index among the children that step waits for
  * @param idempotencyKeyTtlMillis how long the idempotency key holds, or null for ever
+ * @param ttlMillis how long the run may wait to start before it ends {@code EXPIRED}, or null
  */
 public record NewRun(
     UUID id,
@@ -33,7 +34,8 @@ public record NewRun(
     UUID parentRunId,
     Integer parentPosition,
     Integer parentItem,
-    Long idempotencyKeyTtlMillis) {
+    Long idempotencyKeyTtlMillis,
+    Long ttlMillis) {
 
   /** A run without a maximum duration or a parent. */
   public NewRun(
@@ -58,6 +60,7 @@ public record NewRun(
         idempotencyKey,
         delayMillis,
         replayOf,
+        null,
         null,
         null,
         null,

@@ -127,6 +127,20 @@ public interface Store extends AutoCloseable {
   /** Sets (or, with null, resets) a queue's run-time limit; false when there is no such queue. */
   boolean setQueueLimitOverride(UUID environmentId, String name, Integer limit);
 
+  /**
+   * Ends {@code QUEUED} and {@code DELAYED} runs whose time to live ran out before they started
+   * ({@code EXPIRED}), at most {@code limit}; returns the environments that had some.
+   */
+  Set<UUID> expireRuns(int limit);
+
+  /**
+   * Moves the due time of a {@code DELAYED} run to {@code now + delayMillis} (database clock).
+   *
+   * @throws RunNotFoundException when no such run is in the environment
+   * @throws RunStateConflictException when the run is not {@code DELAYED}
+   */
+  RunRecord reschedule(UUID environmentId, UUID runId, long delayMillis);
+
   /** The earliest {@code availableAt} among not yet claimed runs of these tasks, if any. */
   Optional<Instant> nextDueAt(UUID environmentId, Collection<String> taskIds);
 

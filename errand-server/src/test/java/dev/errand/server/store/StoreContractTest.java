@@ -1190,6 +1190,7 @@ abstract class StoreContractTest {
                 null,
                 null,
                 null,
+                null,
                 null));
     ClaimedRun c = claimOne("deadline", LONG_LEASE);
     assertThat(c.maxDurationMillis()).isEqualTo(1);
@@ -1545,6 +1546,7 @@ abstract class StoreContractTest {
         parent,
         position,
         item,
+        null,
         null);
   }
 

@@ -47,9 +47,11 @@ final class H2Claim implements Claim {
             deadline_at = %5$s,
             lease_expires_at = LEAST(%3$s, COALESCE(%5$s, %3$s)),
             started_at = COALESCE(started_at, CURRENT_TIMESTAMP),
+            expires_at = NULL,
             version = version + 1,
             updated_at = CURRENT_TIMESTAMP
-          WHERE id = ANY(?) AND %1$s AND available_at <= CURRENT_TIMESTAMP)
+          WHERE id = ANY(?) AND %1$s AND available_at <= CURRENT_TIMESTAMP
+            AND (expires_at IS NULL OR expires_at > CURRENT_TIMESTAMP))
         """
             .formatted(
                 claimable,
@@ -142,7 +144,9 @@ final class H2Claim implements Claim {
         walks.add(
             "(SELECT id, available_at FROM runs WHERE environment_id = ? AND task_id = ? AND status = "
                 + StatusSql.literal(status)
-                + " AND available_at <= CURRENT_TIMESTAMP ORDER BY available_at, id LIMIT ?)");
+                + " AND available_at <= CURRENT_TIMESTAMP"
+                + " AND (expires_at IS NULL OR expires_at > CURRENT_TIMESTAMP)"
+                + " ORDER BY available_at, id LIMIT ?)");
       }
     }
     return "SELECT id FROM ("

@@ -64,6 +64,7 @@ public final class JdbcStore implements Store {
   private final Steps steps;
   private final Tokens tokens;
   private final Queues queues;
+  private final RunSchedule schedule;
   private final PostgresUrl listenUrl;
 
   /** Tells this store's own due-runs announcements from other nodes'. */
@@ -79,6 +80,7 @@ public final class JdbcStore implements Store {
     this.steps = new Steps(database, insertion, dialect);
     this.tokens = new Tokens(database, dialect);
     this.queues = new Queues(database);
+    this.schedule = new RunSchedule(database, dialect);
     this.leases = new Leases(database, dialect);
     this.outcomes = new AttemptOutcomes(database, dialect);
     this.cancellation = new Cancellation(database);
@@ -270,6 +272,16 @@ public final class JdbcStore implements Store {
   @Override
   public boolean setQueueLimitOverride(UUID environmentId, String name, Integer limit) {
     return queues.setLimitOverride(environmentId, name, limit);
+  }
+
+  @Override
+  public Set<UUID> expireRuns(int limit) {
+    return schedule.expire(limit);
+  }
+
+  @Override
+  public RunRecord reschedule(UUID environmentId, UUID runId, long delayMillis) {
+    return schedule.reschedule(environmentId, runId, delayMillis);
   }
 
   @Override

@@ -32,6 +32,7 @@ final class PostgresClaim implements Claim {
         SELECT id, available_at FROM runs
         WHERE environment_id = ? AND task_id = t.task_id AND %1$s
           AND available_at <= CURRENT_TIMESTAMP
+          AND (expires_at IS NULL OR expires_at > CURRENT_TIMESTAMP)
         ORDER BY available_at, id
         LIMIT ?
         FOR UPDATE SKIP LOCKED
@@ -47,6 +48,7 @@ final class PostgresClaim implements Claim {
         deadline_at = %4$s,
         lease_expires_at = LEAST(%3$s, COALESCE(%4$s, %3$s)),
         started_at = COALESCE(r.started_at, CURRENT_TIMESTAMP),
+        expires_at = NULL,
         version = r.version + 1,
         updated_at = CURRENT_TIMESTAMP
       FROM picked

@@ -58,8 +58,10 @@ final class RunInsertion {
     this.insert =
         "INSERT INTO runs (id, environment_id, task_id, queue, status, payload, max_attempts,"
             + " tags, idempotency_key, replay_of, max_duration_ms, parent_run_id, parent_position,"
-            + " parent_item, idempotency_key_expires_at, created_at, available_at, updated_at)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+            + " parent_item, idempotency_key_expires_at, expires_at, created_at, available_at,"
+            + " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+            + dialect.plusMillis("CURRENT_TIMESTAMP")
+            + ", "
             + dialect.plusMillis("CURRENT_TIMESTAMP")
             + ", CURRENT_TIMESTAMP, "
             + dialect.plusMillis("CURRENT_TIMESTAMP")
@@ -145,7 +147,8 @@ final class RunInsertion {
             15,
             run.idempotencyKey() == null ? null : run.idempotencyKeyTtlMillis(),
             java.sql.Types.BIGINT);
-        ps.setLong(16, delay);
+        ps.setObject(16, run.ttlMillis(), java.sql.Types.BIGINT);
+        ps.setLong(17, delay);
         ps.addBatch();
       }
       ps.executeBatch();
