@@ -194,6 +194,7 @@ public final class Bench {
             + options.batchSize()
             + ", concurrency "
             + options.concurrency()
+            + (options.queueLimit() > 0 ? ", queue limit " + options.queueLimit() : "")
             + ", rate "
             + options.rate()
             + "/s (steps "

@@ -75,7 +75,7 @@ final class DrainScenario {
     Duration timeout = options.timeout();
     try (Deployment deployment = Deployment.start(store, options)) {
       ErrandClient client = deployment.client();
-      Probe probe = new Probe(runs);
+      Probe probe = new Probe(runs, options.queueLimit());
       probe.register(client);
       ErrandWorker worker = probe.worker(client, concurrency);
       CpuMeter.Snapshot before;

@@ -32,6 +32,7 @@ import java.util.Set;
  *     the benchmark's own databases
  * @param poolSize connections in the PostgreSQL store's pool
  * @param timeout longest wait of any one phase (enqueue, drain, verification)
+ * @param queueLimit the drain's no-op task runs on a queue with this concurrency limit; 0 for none
  * @param samplesFile where the latency scenario appends one CSV line per measured run, or null
  * @param quietWait before each measurement, wait up to this long for the rest of the machine to be
  *     idle (zero: do not wait)
@@ -53,7 +54,8 @@ record Options(
     int poolSize,
     Duration timeout,
     Duration quietWait,
-    Path samplesFile) {
+    Path samplesFile,
+    int queueLimit) {
 
   enum StoreKind {
     POSTGRES,
@@ -94,7 +96,9 @@ record Options(
         --timeout-seconds N               longest wait of one phase (default 300)
         --quiet-wait-seconds N            before each measurement, wait up to N s for the rest of
                                           the machine to be idle (default 0: do not wait)
-        --samples FILE                    latency scenario: append every measured run's timings
+        --queue-limit N                   drain: run the no-op task on a queue with this
+                                    concurrency limit (default 0: no limit)
+  --samples FILE                    latency scenario: append every measured run's timings
                                           to FILE as CSV
       """
           .formatted(DEFAULT_POSTGRES_URL);
@@ -155,7 +159,8 @@ record Options(
             integer(values, "pool-size", 10),
             Duration.ofSeconds(integer(values, "timeout-seconds", 300)),
             Duration.ofSeconds(integer(values, "quiet-wait-seconds", 0)),
-            values.containsKey("samples") ? Path.of(values.get("samples")) : null);
+            values.containsKey("samples") ? Path.of(values.get("samples")) : null,
+            integer(values, "queue-limit", 0));
     values.keySet().removeAll(KNOWN);
     if (!values.isEmpty()) {
       throw new IllegalArgumentException("unknown option(s) " + values.keySet());
@@ -179,7 +184,8 @@ record Options(
           "pool-size",
           "timeout-seconds",
           "quiet-wait-seconds",
-          "samples");
+          "samples",
+          "queue-limit");
 
   private static List<StoreKind> stores(String s) {
     return switch (s.toLowerCase(Locale.ROOT)) {

@@ -29,10 +29,19 @@ final class Probe {
 
   /** The no-op task {@value #TASK_ID}. */
   Probe(int runs) {
+    this(runs, 0);
+  }
+
+  /** The no-op task {@value #TASK_ID}, on a queue limited to {@code queueLimit} (0: none). */
+  Probe(int runs, int queueLimit) {
     this.executions = new AtomicIntegerArray(runs);
     this.startedAt = new AtomicLongArray(runs);
     this.allStarted = new CountDownLatch(runs);
-    this.task = Task.define(TASK_ID, Job.class, Void.class).run((job, ctx) -> started(job.seq()));
+    var definition = Task.define(TASK_ID, Job.class, Void.class);
+    if (queueLimit > 0) {
+      definition.queue(dev.errand.sdk.Queue.named("bench-limited").concurrencyLimit(queueLimit));
+    }
+    this.task = definition.run((job, ctx) -> started(job.seq()));
   }
 
   /** A task {@code taskId} that, once it has noted its start, runs {@code rest}. */
