@@ -25,13 +25,14 @@ public record TriggerOptions(
     Integer maxAttempts,
     Duration maxDuration,
     Duration idempotencyKeyTTL,
-    Duration ttl) {
+    Duration ttl,
+    Debounce debounce) {
   public static final int MAX_TAGS = 10;
   public static final int MAX_TAG_LENGTH = 128;
 
   /** No options: the task's defaults. */
   public static final TriggerOptions NONE =
-      new TriggerOptions(null, null, null, null, null, null, null);
+      new TriggerOptions(null, null, null, null, null, null, null, null);
 
   public TriggerOptions {
     tags = tags == null ? null : List.copyOf(tags);
@@ -43,7 +44,7 @@ public record TriggerOptions(
   /** Options without a maximum duration override. */
   public TriggerOptions(
       String idempotencyKey, List<String> tags, Duration delay, Integer maxAttempts) {
-    this(idempotencyKey, tags, delay, maxAttempts, null, null, null);
+    this(idempotencyKey, tags, delay, maxAttempts, null, null, null, null);
   }
 
   /** Options without an idempotency key time to live. */
@@ -53,7 +54,19 @@ public record TriggerOptions(
       Duration delay,
       Integer maxAttempts,
       Duration maxDuration) {
-    this(idempotencyKey, tags, delay, maxAttempts, maxDuration, null, null);
+    this(idempotencyKey, tags, delay, maxAttempts, maxDuration, null, null, null);
+  }
+
+  /** Options without debounce. */
+  public TriggerOptions(
+      String idempotencyKey,
+      List<String> tags,
+      Duration delay,
+      Integer maxAttempts,
+      Duration maxDuration,
+      Duration idempotencyKeyTTL,
+      Duration ttl) {
+    this(idempotencyKey, tags, delay, maxAttempts, maxDuration, idempotencyKeyTTL, ttl, null);
   }
 
   /** Options without a time to live. */
@@ -64,41 +77,71 @@ public record TriggerOptions(
       Integer maxAttempts,
       Duration maxDuration,
       Duration idempotencyKeyTTL) {
-    this(idempotencyKey, tags, delay, maxAttempts, maxDuration, idempotencyKeyTTL, null);
+    this(idempotencyKey, tags, delay, maxAttempts, maxDuration, idempotencyKeyTTL, null, null);
   }
 
   public TriggerOptions withIdempotencyKey(String key) {
-    return new TriggerOptions(key, tags, delay, maxAttempts, maxDuration, idempotencyKeyTTL, ttl);
+    return new TriggerOptions(
+        key, tags, delay, maxAttempts, maxDuration, idempotencyKeyTTL, ttl, debounce);
   }
 
   public TriggerOptions withTags(String... newTags) {
     return new TriggerOptions(
-        idempotencyKey, List.of(newTags), delay, maxAttempts, maxDuration, idempotencyKeyTTL, ttl);
+        idempotencyKey,
+        List.of(newTags),
+        delay,
+        maxAttempts,
+        maxDuration,
+        idempotencyKeyTTL,
+        ttl,
+        debounce);
   }
 
   public TriggerOptions withDelay(Duration newDelay) {
     return new TriggerOptions(
-        idempotencyKey, tags, newDelay, maxAttempts, maxDuration, idempotencyKeyTTL, ttl);
+        idempotencyKey, tags, newDelay, maxAttempts, maxDuration, idempotencyKeyTTL, ttl, debounce);
   }
 
   public TriggerOptions withMaxAttempts(int attempts) {
     return new TriggerOptions(
-        idempotencyKey, tags, delay, attempts, maxDuration, idempotencyKeyTTL, ttl);
+        idempotencyKey, tags, delay, attempts, maxDuration, idempotencyKeyTTL, ttl, debounce);
   }
 
   public TriggerOptions withMaxDuration(Duration newMaxDuration) {
     return new TriggerOptions(
-        idempotencyKey, tags, delay, maxAttempts, newMaxDuration, idempotencyKeyTTL, ttl);
+        idempotencyKey, tags, delay, maxAttempts, newMaxDuration, idempotencyKeyTTL, ttl, debounce);
   }
 
   /** How long the idempotency key holds; after that a trigger with it creates a new run. */
   public TriggerOptions withIdempotencyKeyTTL(Duration keyTtl) {
-    return new TriggerOptions(idempotencyKey, tags, delay, maxAttempts, maxDuration, keyTtl, ttl);
+    return new TriggerOptions(
+        idempotencyKey, tags, delay, maxAttempts, maxDuration, keyTtl, ttl, debounce);
   }
 
   /** How long the run may wait to start; not started by then, it ends {@code EXPIRED}. */
   public TriggerOptions withTtl(Duration newTtl) {
     return new TriggerOptions(
-        idempotencyKey, tags, delay, maxAttempts, maxDuration, idempotencyKeyTTL, newTtl);
+        idempotencyKey, tags, delay, maxAttempts, maxDuration, idempotencyKeyTTL, newTtl, debounce);
   }
+
+  /**
+   * Collapses triggers with the same {@code key} into one run: while the run is still delayed, a
+   * trigger with the key updates it (its payload and tags win) and pushes its start back to {@code
+   * delay} from now, but never past {@code maxDelay} after the first trigger (null: no bound).
+   */
+  public TriggerOptions withDebounce(String key, Duration delay, Duration maxDelay) {
+    return new TriggerOptions(
+        idempotencyKey,
+        tags,
+        this.delay,
+        maxAttempts,
+        maxDuration,
+        idempotencyKeyTTL,
+        ttl,
+        new Debounce(key, delay, maxDelay));
+  }
+
+  /** See {@link #withDebounce}. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Debounce(String key, Duration delay, Duration maxDelay) {}
 }

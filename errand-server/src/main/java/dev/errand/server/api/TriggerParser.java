@@ -24,7 +24,8 @@ final class TriggerParser {
           "delay",
           "maxAttempts",
           "maxDuration",
-          "ttl");
+          "ttl",
+          "debounce");
   private static final Pattern SHORT_DURATION = Pattern.compile("(\\d{1,9})\\s*(ms|s|m|h|d|w)");
 
   /** Longest delay a trigger may ask for: 365 days. */
@@ -91,7 +92,32 @@ final class TriggerParser {
         maxAttempts(options.get("maxAttempts"), at),
         maxDuration(options.get("maxDuration"), at),
         positiveDuration(options.get("idempotencyKeyTTL"), at, "idempotencyKeyTTL"),
-        positiveDuration(options.get("ttl"), at, "ttl"));
+        positiveDuration(options.get("ttl"), at, "ttl"),
+        debounce(options.get("debounce"), at));
+  }
+
+  /** {@code {"key": "...", "delay": "5s", "maxDelay": "1m"}}; maxDelay optional. */
+  private static TriggerRequest.Debounce debounce(JsonNode n, String at) {
+    if (n == null || n.isNull()) {
+      return null;
+    }
+    if (!n.isObject() || !n.path("key").isTextual()) {
+      throw ApiException.badRequest(
+          "invalid_options",
+          at
+              + "options.debounce must be {\"key\": \"...\", \"delay\": \"5s\", \"maxDelay\": \"1m\"}");
+    }
+    for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+      String name = it.next();
+      if (!Set.of("key", "delay", "maxDelay").contains(name)) {
+        throw ApiException.badRequest(
+            "invalid_options", at + "options.debounce." + name + " is not a field");
+      }
+    }
+    return new TriggerRequest.Debounce(
+        n.get("key").asText(),
+        positiveDuration(n.get("delay"), at, "debounce.delay"),
+        positiveDuration(n.get("maxDelay"), at, "debounce.maxDelay"));
   }
 
   /** A maximum attempt duration: like a delay, but positive. */

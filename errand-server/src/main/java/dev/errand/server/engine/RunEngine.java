@@ -56,10 +56,54 @@ public final class RunEngine {
           "batch_too_large",
           "a batch holds at most " + MAX_BATCH_SIZE + " items, got " + items.size());
     }
+    boolean debounced = items.stream().anyMatch(i -> i.debounce() != null);
+    if (debounced) {
+      return List.of(debounce(env, taskId, items));
+    }
     List<NewRun> runs = newRuns(env, taskId, items, null, 0);
     List<InsertResult> results = store.insertRuns(runs);
     signalInserted(env.id(), runs);
     return results;
+  }
+
+  private InsertResult debounce(Environment env, String taskId, List<TriggerRequest> items) {
+    if (items.size() != 1) {
+      throw EngineException.badRequest(
+          "invalid_options", "debounce is for single triggers, not batches");
+    }
+    TriggerRequest item = items.getFirst();
+    TriggerRequest.Debounce d = item.debounce();
+    if (item.idempotencyKey() != null || item.delay() != null || item.ttl() != null) {
+      throw EngineException.badRequest(
+          "invalid_options", "debounce cannot be combined with idempotencyKey, delay or ttl");
+    }
+    if (d.key() == null
+        || d.key().isEmpty()
+        || d.key().length() > 256
+        || d.key().chars().anyMatch(Character::isISOControl)) {
+      throw EngineException.badRequest(
+          "invalid_options", "options.debounce.key must be 1 to 256 characters");
+    }
+    if (d.delay() == null || !d.delay().isPositive() || d.delay().compareTo(MAX_DELAY) > 0) {
+      throw EngineException.badRequest(
+          "invalid_options", "options.debounce.delay must be positive and at most 365 days");
+    }
+    if (d.maxDelay() != null
+        && (d.maxDelay().compareTo(d.delay()) < 0 || d.maxDelay().compareTo(MAX_DELAY) > 0)) {
+      throw EngineException.badRequest(
+          "invalid_options",
+          "options.debounce.maxDelay must be at least the delay and at most 365 days");
+    }
+    NewRun run = newRuns(env, taskId, items, null, 0).getFirst();
+    InsertResult result =
+        store.debounce(
+            run,
+            d.key(),
+            d.delay().toMillis(),
+            d.maxDelay() == null ? null : d.maxDelay().toMillis());
+    java.time.Instant now = java.time.Instant.now();
+    wakeups.signalAt(env.id(), taskId, now.plus(d.delay()), now);
+    return result;
   }
 
   /** Wakes the workers of inserted runs: now for due ones, at their time for delayed ones. */

@@ -13,7 +13,36 @@ public record TriggerRequest(
     Integer maxAttempts,
     Duration maxDuration,
     Duration idempotencyKeyTTL,
-    Duration ttl) {
+    Duration ttl,
+    Debounce debounce) {
+
+  /**
+   * Triggers with the same {@code key} within {@code delay} of each other become one run, with the
+   * last payload, started {@code delay} after the last of them but at most {@code maxDelay} (when
+   * given) after the first.
+   */
+  public record Debounce(String key, Duration delay, Duration maxDelay) {}
+
+  public TriggerRequest(
+      JsonNode payload,
+      String idempotencyKey,
+      List<String> tags,
+      Duration delay,
+      Integer maxAttempts,
+      Duration maxDuration,
+      Duration idempotencyKeyTTL,
+      Duration ttl) {
+    this(
+        payload,
+        idempotencyKey,
+        tags,
+        delay,
+        maxAttempts,
+        maxDuration,
+        idempotencyKeyTTL,
+        ttl,
+        null);
+  }
 
   public TriggerRequest(
       JsonNode payload,
@@ -23,7 +52,16 @@ public record TriggerRequest(
       Integer maxAttempts,
       Duration maxDuration,
       Duration idempotencyKeyTTL) {
-    this(payload, idempotencyKey, tags, delay, maxAttempts, maxDuration, idempotencyKeyTTL, null);
+    this(
+        payload,
+        idempotencyKey,
+        tags,
+        delay,
+        maxAttempts,
+        maxDuration,
+        idempotencyKeyTTL,
+        null,
+        null);
   }
 
   public TriggerRequest(
@@ -33,7 +71,7 @@ public record TriggerRequest(
       Duration delay,
       Integer maxAttempts,
       Duration maxDuration) {
-    this(payload, idempotencyKey, tags, delay, maxAttempts, maxDuration, null, null);
+    this(payload, idempotencyKey, tags, delay, maxAttempts, maxDuration, null, null, null);
   }
 
   public TriggerRequest(
@@ -42,6 +80,6 @@ public record TriggerRequest(
       List<String> tags,
       Duration delay,
       Integer maxAttempts) {
-    this(payload, idempotencyKey, tags, delay, maxAttempts, null, null, null);
+    this(payload, idempotencyKey, tags, delay, maxAttempts, null, null, null, null);
   }
 }

@@ -60,6 +60,15 @@ public interface Store extends AutoCloseable {
   Optional<RunRecord> findRun(UUID environmentId, UUID runId);
 
   /**
+   * A debounced trigger, in one transaction: while a run of the same task with the same debounce
+   * key is still {@code DELAYED}, it takes {@code run}'s payload and tags and becomes due {@code
+   * delayMillis} from now, but no later than {@code maxDelayMillis} after that run was first
+   * triggered (when given); otherwise {@code run} is inserted, {@code DELAYED} by {@code
+   * delayMillis}. Concurrent triggers with one key never create two waiting runs.
+   */
+  InsertResult debounce(NewRun run, String key, long delayMillis, Long maxDelayMillis);
+
+  /**
    * Releases an idempotency key of a task, so that the next trigger with it creates a new run;
    * returns whether a run held it. (Keys are also released when their time to live runs out or
    * their run fails.)

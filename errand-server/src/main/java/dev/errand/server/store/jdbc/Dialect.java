@@ -71,6 +71,9 @@ interface Dialect {
    */
   boolean completesInBulk();
 
+  /** Whether a unique index can cover only some rows ({@code CREATE UNIQUE INDEX ... WHERE}). */
+  boolean hasPartialUniqueIndexes();
+
   /** How this database hands due runs to workers. */
   Claim claim();
 }

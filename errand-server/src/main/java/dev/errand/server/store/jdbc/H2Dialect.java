@@ -53,6 +53,11 @@ final class H2Dialect implements Dialect {
   }
 
   @Override
+  public boolean hasPartialUniqueIndexes() {
+    return false;
+  }
+
+  @Override
   public String upsertQueue() {
     return "MERGE INTO queues (environment_id, name, concurrency_limit, updated_at)"
         + " KEY (environment_id, name) VALUES (?, ?, ?, CURRENT_TIMESTAMP)";

@@ -65,6 +65,7 @@ public final class JdbcStore implements Store {
   private final Tokens tokens;
   private final Queues queues;
   private final RunSchedule schedule;
+  private final Debounces debounces;
   private final PostgresUrl listenUrl;
 
   /** Tells this store's own due-runs announcements from other nodes'. */
@@ -81,6 +82,7 @@ public final class JdbcStore implements Store {
     this.tokens = new Tokens(database, dialect);
     this.queues = new Queues(database);
     this.schedule = new RunSchedule(database, dialect);
+    this.debounces = new Debounces(database, dialect);
     this.leases = new Leases(database, dialect);
     this.outcomes = new AttemptOutcomes(database, dialect);
     this.cancellation = new Cancellation(database);
@@ -218,6 +220,11 @@ public final class JdbcStore implements Store {
   @Override
   public boolean releaseIdempotencyKey(UUID environmentId, String taskId, String key) {
     return insertion.releaseKey(environmentId, taskId, key);
+  }
+
+  @Override
+  public InsertResult debounce(NewRun run, String key, long delayMillis, Long maxDelayMillis) {
+    return debounces.debounce(run, key, delayMillis, maxDelayMillis);
   }
 
   @Override

@@ -95,6 +95,11 @@ final class PostgresDialect implements Dialect {
   }
 
   @Override
+  public boolean hasPartialUniqueIndexes() {
+    return true;
+  }
+
+  @Override
   public String upsertQueue() {
     return "INSERT INTO queues (environment_id, name, concurrency_limit, updated_at)"
         + " VALUES (?, ?, ?, now()) ON CONFLICT (environment_id, name) DO UPDATE SET"
