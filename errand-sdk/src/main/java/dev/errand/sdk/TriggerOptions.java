@@ -26,13 +26,14 @@ public record TriggerOptions(
     Duration maxDuration,
     Duration idempotencyKeyTTL,
     Duration ttl,
-    Debounce debounce) {
+    Debounce debounce,
+    Duration priority) {
   public static final int MAX_TAGS = 10;
   public static final int MAX_TAG_LENGTH = 128;
 
   /** No options: the task's defaults. */
   public static final TriggerOptions NONE =
-      new TriggerOptions(null, null, null, null, null, null, null, null);
+      new TriggerOptions(null, null, null, null, null, null, null, null, null);
 
   public TriggerOptions {
     tags = tags == null ? null : List.copyOf(tags);
@@ -44,7 +45,7 @@ public record TriggerOptions(
   /** Options without a maximum duration override. */
   public TriggerOptions(
       String idempotencyKey, List<String> tags, Duration delay, Integer maxAttempts) {
-    this(idempotencyKey, tags, delay, maxAttempts, null, null, null, null);
+    this(idempotencyKey, tags, delay, maxAttempts, null, null, null, null, null);
   }
 
   /** Options without an idempotency key time to live. */
@@ -54,7 +55,29 @@ public record TriggerOptions(
       Duration delay,
       Integer maxAttempts,
       Duration maxDuration) {
-    this(idempotencyKey, tags, delay, maxAttempts, maxDuration, null, null, null);
+    this(idempotencyKey, tags, delay, maxAttempts, maxDuration, null, null, null, null);
+  }
+
+  /** Options without a priority. */
+  public TriggerOptions(
+      String idempotencyKey,
+      List<String> tags,
+      Duration delay,
+      Integer maxAttempts,
+      Duration maxDuration,
+      Duration idempotencyKeyTTL,
+      Duration ttl,
+      Debounce debounce) {
+    this(
+        idempotencyKey,
+        tags,
+        delay,
+        maxAttempts,
+        maxDuration,
+        idempotencyKeyTTL,
+        ttl,
+        debounce,
+        null);
   }
 
   /** Options without debounce. */
@@ -66,7 +89,7 @@ public record TriggerOptions(
       Duration maxDuration,
       Duration idempotencyKeyTTL,
       Duration ttl) {
-    this(idempotencyKey, tags, delay, maxAttempts, maxDuration, idempotencyKeyTTL, ttl, null);
+    this(idempotencyKey, tags, delay, maxAttempts, maxDuration, idempotencyKeyTTL, ttl, null, null);
   }
 
   /** Options without a time to live. */
@@ -77,12 +100,13 @@ public record TriggerOptions(
       Integer maxAttempts,
       Duration maxDuration,
       Duration idempotencyKeyTTL) {
-    this(idempotencyKey, tags, delay, maxAttempts, maxDuration, idempotencyKeyTTL, null, null);
+    this(
+        idempotencyKey, tags, delay, maxAttempts, maxDuration, idempotencyKeyTTL, null, null, null);
   }
 
   public TriggerOptions withIdempotencyKey(String key) {
     return new TriggerOptions(
-        key, tags, delay, maxAttempts, maxDuration, idempotencyKeyTTL, ttl, debounce);
+        key, tags, delay, maxAttempts, maxDuration, idempotencyKeyTTL, ttl, debounce, priority);
   }
 
   public TriggerOptions withTags(String... newTags) {
@@ -94,34 +118,67 @@ public record TriggerOptions(
         maxDuration,
         idempotencyKeyTTL,
         ttl,
-        debounce);
+        debounce,
+        priority);
   }
 
   public TriggerOptions withDelay(Duration newDelay) {
     return new TriggerOptions(
-        idempotencyKey, tags, newDelay, maxAttempts, maxDuration, idempotencyKeyTTL, ttl, debounce);
+        idempotencyKey,
+        tags,
+        newDelay,
+        maxAttempts,
+        maxDuration,
+        idempotencyKeyTTL,
+        ttl,
+        debounce,
+        priority);
   }
 
   public TriggerOptions withMaxAttempts(int attempts) {
     return new TriggerOptions(
-        idempotencyKey, tags, delay, attempts, maxDuration, idempotencyKeyTTL, ttl, debounce);
+        idempotencyKey,
+        tags,
+        delay,
+        attempts,
+        maxDuration,
+        idempotencyKeyTTL,
+        ttl,
+        debounce,
+        priority);
   }
 
   public TriggerOptions withMaxDuration(Duration newMaxDuration) {
     return new TriggerOptions(
-        idempotencyKey, tags, delay, maxAttempts, newMaxDuration, idempotencyKeyTTL, ttl, debounce);
+        idempotencyKey,
+        tags,
+        delay,
+        maxAttempts,
+        newMaxDuration,
+        idempotencyKeyTTL,
+        ttl,
+        debounce,
+        priority);
   }
 
   /** How long the idempotency key holds; after that a trigger with it creates a new run. */
   public TriggerOptions withIdempotencyKeyTTL(Duration keyTtl) {
     return new TriggerOptions(
-        idempotencyKey, tags, delay, maxAttempts, maxDuration, keyTtl, ttl, debounce);
+        idempotencyKey, tags, delay, maxAttempts, maxDuration, keyTtl, ttl, debounce, priority);
   }
 
   /** How long the run may wait to start; not started by then, it ends {@code EXPIRED}. */
   public TriggerOptions withTtl(Duration newTtl) {
     return new TriggerOptions(
-        idempotencyKey, tags, delay, maxAttempts, maxDuration, idempotencyKeyTTL, newTtl, debounce);
+        idempotencyKey,
+        tags,
+        delay,
+        maxAttempts,
+        maxDuration,
+        idempotencyKeyTTL,
+        newTtl,
+        debounce,
+        priority);
   }
 
   /**
@@ -138,7 +195,25 @@ public record TriggerOptions(
         maxDuration,
         idempotencyKeyTTL,
         ttl,
-        new Debounce(key, delay, maxDelay));
+        new Debounce(key, delay, maxDelay),
+        priority);
+  }
+
+  /**
+   * Orders the run, within its queue, as if it had been triggered {@code priority} earlier (like
+   * Trigger.dev's priority in seconds). A delayed run still starts no earlier than its delay.
+   */
+  public TriggerOptions withPriority(Duration newPriority) {
+    return new TriggerOptions(
+        idempotencyKey,
+        tags,
+        delay,
+        maxAttempts,
+        maxDuration,
+        idempotencyKeyTTL,
+        ttl,
+        debounce,
+        newPriority);
   }
 
   /** See {@link #withDebounce}. */

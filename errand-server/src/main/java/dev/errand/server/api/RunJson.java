@@ -54,7 +54,13 @@ final class RunJson {
     time(n, "createdAt", r.createdAt());
     time(n, "startedAt", r.startedAt());
     time(n, "finishedAt", r.finishedAt());
-    time(n, "delayUntil", r.status() == RunStatus.DELAYED ? r.availableAt() : null);
+    time(
+        n,
+        "delayUntil",
+        r.status() == RunStatus.DELAYED
+            ? r.availableAt().plusMillis(r.priorityMillis()) // priority moved available_at back
+            : null);
+    n.put("priority", r.priorityMillis() / 1000.0);
     boolean retryPending = r.status() == RunStatus.QUEUED && r.attemptCount() > 0;
     time(n, "nextAttemptAt", retryPending ? r.availableAt() : null);
     if (r.maxDurationMillis() == null) {

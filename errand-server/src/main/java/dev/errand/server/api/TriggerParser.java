@@ -25,7 +25,8 @@ final class TriggerParser {
           "maxAttempts",
           "maxDuration",
           "ttl",
-          "debounce");
+          "debounce",
+          "priority");
   private static final Pattern SHORT_DURATION = Pattern.compile("(\\d{1,9})\\s*(ms|s|m|h|d|w)");
 
   /** Longest delay a trigger may ask for: 365 days. */
@@ -93,7 +94,32 @@ final class TriggerParser {
         maxDuration(options.get("maxDuration"), at),
         positiveDuration(options.get("idempotencyKeyTTL"), at, "idempotencyKeyTTL"),
         positiveDuration(options.get("ttl"), at, "ttl"),
-        debounce(options.get("debounce"), at));
+        debounce(options.get("debounce"), at),
+        priority(options.get("priority"), at));
+  }
+
+  /**
+   * Seconds, as Trigger.dev takes them (a whole or decimal number), or a duration ({@code "10s"},
+   * {@code "PT10S"}), from 0 to 365 days.
+   */
+  private static Duration priority(JsonNode n, String at) {
+    if (n == null || n.isNull()) {
+      return null;
+    }
+    Duration d =
+        n.isNumber()
+            ? Duration.ofMillis(Math.round(n.asDouble() * 1000))
+            : n.isTextual() ? parseDuration(n.asText().trim()) : null;
+    if (d == null || d.isNegative() || d.compareTo(MAX_DELAY) > 0) {
+      throw ApiException.badRequest(
+          "invalid_options",
+          at
+              + "options.priority must be a number of seconds (or a duration) from 0 to "
+              + MAX_DELAY.toSeconds()
+              + " s; was "
+              + n);
+    }
+    return d;
   }
 
   /** {@code {"key": "...", "delay": "5s", "maxDelay": "1m"}}; maxDelay optional. */

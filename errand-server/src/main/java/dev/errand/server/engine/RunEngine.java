@@ -187,7 +187,8 @@ public final class RunEngine {
               parentRunId == null ? null : parentPosition,
               parentRunId == null ? null : i,
               keyTtl,
-              item.ttl() == null ? null : item.ttl().toMillis()));
+              item.ttl() == null ? null : item.ttl().toMillis(),
+              item.priority() == null ? 0 : item.priority().toMillis()));
     }
     return runs;
   }
@@ -234,6 +235,11 @@ public final class RunEngine {
           at
               + "options.idempotencyKeyTTL must be positive and at most 365 days, was "
               + item.idempotencyKeyTTL());
+    }
+    if (item.priority() != null
+        && (item.priority().isNegative() || item.priority().compareTo(MAX_DELAY) > 0)) {
+      throw EngineException.badRequest(
+          "invalid_options", at + "options.priority must be 0 to 365 days in seconds");
     }
     if (item.ttl() != null && (!item.ttl().isPositive() || item.ttl().compareTo(MAX_DELAY) > 0)) {
       throw EngineException.badRequest(
@@ -367,7 +373,8 @@ public final class RunEngine {
             null,
             null,
             null,
-            null);
+            null,
+            original.priorityMillis());
     UUID id = store.insertRuns(List.of(copy)).getFirst().runId();
     wakeups.signal(env.id(), original.taskId());
     return id;

@@ -14,7 +14,31 @@ public record TriggerRequest(
     Duration maxDuration,
     Duration idempotencyKeyTTL,
     Duration ttl,
-    Debounce debounce) {
+    Debounce debounce,
+    Duration priority) {
+
+  public TriggerRequest(
+      JsonNode payload,
+      String idempotencyKey,
+      List<String> tags,
+      Duration delay,
+      Integer maxAttempts,
+      Duration maxDuration,
+      Duration idempotencyKeyTTL,
+      Duration ttl,
+      Debounce debounce) {
+    this(
+        payload,
+        idempotencyKey,
+        tags,
+        delay,
+        maxAttempts,
+        maxDuration,
+        idempotencyKeyTTL,
+        ttl,
+        debounce,
+        null);
+  }
 
   /**
    * Triggers with the same {@code key} within {@code delay} of each other become one run, with the

@@ -18,6 +18,7 @@ import java.util.UUID;
  * @param parentItem this run's index among the children that step waits for
  * @param idempotencyKeyTtlMillis how long the idempotency key holds, or null for ever
  * @param ttlMillis how long the run may wait to start before it ends {@code EXPIRED}, or null
+ * @param priorityMillis orders the run as if it had been triggered this much earlier (0: none)
  */
 public record NewRun(
     UUID id,
@@ -35,7 +36,8 @@ public record NewRun(
     Integer parentPosition,
     Integer parentItem,
     Long idempotencyKeyTtlMillis,
-    Long ttlMillis) {
+    Long ttlMillis,
+    long priorityMillis) {
 
   /** A run without a maximum duration or a parent. */
   public NewRun(
@@ -65,6 +67,7 @@ public record NewRun(
         null,
         null,
         null,
-        null);
+        null,
+        0);
   }
 }

@@ -30,4 +30,5 @@ public record RunRecord(
     long version,
     Long maxDurationMillis,
     UUID parentRunId,
-    int stepCount) {}
+    int stepCount,
+    long priorityMillis) {}

@@ -1191,7 +1191,8 @@ abstract class StoreContractTest {
                 null,
                 null,
                 null,
-                null));
+                null,
+                0));
     ClaimedRun c = claimOne("deadline", LONG_LEASE);
     assertThat(c.maxDurationMillis()).isEqualTo(1);
     Instant leaseEnd = find(id).leaseExpiresAt();
@@ -1547,7 +1548,8 @@ abstract class StoreContractTest {
         position,
         item,
         null,
-        null);
+        null,
+        0);
   }
 
   StepRecord childrenWait(UUID runId, int position, int count) {

@@ -48,10 +48,12 @@ final class H2Claim implements Claim {
             lease_expires_at = LEAST(%3$s, COALESCE(%5$s, %3$s)),
             started_at = COALESCE(started_at, CURRENT_TIMESTAMP),
             expires_at = NULL,
+            not_before = NULL,
             version = version + 1,
             updated_at = CURRENT_TIMESTAMP
           WHERE id = ANY(?) AND %1$s AND available_at <= CURRENT_TIMESTAMP
-            AND (expires_at IS NULL OR expires_at > CURRENT_TIMESTAMP))
+            AND (expires_at IS NULL OR expires_at > CURRENT_TIMESTAMP)
+            AND (not_before IS NULL OR not_before <= CURRENT_TIMESTAMP))
         """
             .formatted(
                 claimable,
@@ -146,6 +148,7 @@ final class H2Claim implements Claim {
                 + StatusSql.literal(status)
                 + " AND available_at <= CURRENT_TIMESTAMP"
                 + " AND (expires_at IS NULL OR expires_at > CURRENT_TIMESTAMP)"
+                + " AND (not_before IS NULL OR not_before <= CURRENT_TIMESTAMP)"
                 + " ORDER BY available_at, id LIMIT ?)");
       }
     }

@@ -33,6 +33,7 @@ final class PostgresClaim implements Claim {
         WHERE environment_id = ? AND task_id = t.task_id AND %1$s
           AND available_at <= CURRENT_TIMESTAMP
           AND (expires_at IS NULL OR expires_at > CURRENT_TIMESTAMP)
+          AND (not_before IS NULL OR not_before <= CURRENT_TIMESTAMP)
         ORDER BY available_at, id
         LIMIT ?
         FOR UPDATE SKIP LOCKED
@@ -49,6 +50,7 @@ final class PostgresClaim implements Claim {
         lease_expires_at = LEAST(%3$s, COALESCE(%4$s, %3$s)),
         started_at = COALESCE(r.started_at, CURRENT_TIMESTAMP),
         expires_at = NULL,
+        not_before = NULL,
         version = r.version + 1,
         updated_at = CURRENT_TIMESTAMP
       FROM picked
