@@ -23,10 +23,15 @@ public final class Queue {
 
   private final String name;
   private final Integer concurrencyLimit;
+  private final Integer rateLimit;
+  private final java.time.Duration rateWindow;
 
-  private Queue(String name, Integer concurrencyLimit) {
+  private Queue(
+      String name, Integer concurrencyLimit, Integer rateLimit, java.time.Duration rateWindow) {
     this.name = name;
     this.concurrencyLimit = concurrencyLimit;
+    this.rateLimit = rateLimit;
+    this.rateWindow = rateWindow;
   }
 
   /** A queue without a concurrency limit. */
@@ -36,7 +41,7 @@ public final class Queue {
       throw new IllegalArgumentException(
           "queue name must match " + Task.ID_PATTERN.pattern() + ", was '" + name + "'");
     }
-    return new Queue(name, null);
+    return new Queue(name, null, null, null);
   }
 
   /** This queue with at most {@code limit} runs executing at once. */
@@ -45,7 +50,36 @@ public final class Queue {
       throw new IllegalArgumentException(
           "concurrencyLimit must be from 1 to " + MAX_CONCURRENCY_LIMIT + ", was " + limit);
     }
-    return new Queue(name, limit);
+    return new Queue(name, limit, rateLimit, rateWindow);
+  }
+
+  /**
+   * This queue starting at most {@code limit} runs in any {@code window} (a sliding window, across
+   * all workers and server nodes); the rest wait in the queue, none is dropped. The window is 1
+   * second to 1 day.
+   */
+  public Queue rateLimit(int limit, java.time.Duration window) {
+    Objects.requireNonNull(window, "window");
+    if (limit < 1 || limit > MAX_CONCURRENCY_LIMIT) {
+      throw new IllegalArgumentException(
+          "rate limit must be from 1 to " + MAX_CONCURRENCY_LIMIT + ", was " + limit);
+    }
+    if (window.compareTo(java.time.Duration.ofSeconds(1)) < 0
+        || window.compareTo(java.time.Duration.ofDays(1)) > 0) {
+      throw new IllegalArgumentException(
+          "rate limit window must be from 1 second to 1 day, was " + window);
+    }
+    return new Queue(name, concurrencyLimit, limit, window);
+  }
+
+  /** How many runs may start per {@link #rateWindow()}, or null for no rate limit. */
+  public Integer rateLimit() {
+    return rateLimit;
+  }
+
+  /** The rate limit's window, or null. */
+  public java.time.Duration rateWindow() {
+    return rateWindow;
   }
 
   public String name() {
@@ -61,16 +95,22 @@ public final class Queue {
   public boolean equals(Object o) {
     return o instanceof Queue q
         && q.name.equals(name)
-        && Objects.equals(q.concurrencyLimit, concurrencyLimit);
+        && Objects.equals(q.concurrencyLimit, concurrencyLimit)
+        && Objects.equals(q.rateLimit, rateLimit)
+        && Objects.equals(q.rateWindow, rateWindow);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(name, concurrencyLimit);
+    return Objects.hash(name, concurrencyLimit, rateLimit, rateWindow);
   }
 
   @Override
   public String toString() {
-    return "Queue[" + name + (concurrencyLimit == null ? "" : ", limit " + concurrencyLimit) + "]";
+    return "Queue["
+        + name
+        + (concurrencyLimit == null ? "" : ", limit " + concurrencyLimit)
+        + (rateLimit == null ? "" : ", " + rateLimit + " per " + rateWindow)
+        + "]";
   }
 }

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  * @param queued runs waiting for a worker (queued or delayed)
  * @param running runs executing now: what the limit counts
  * @param waiting runs suspended on a wait, which hold no slot
+ * @param rateLimit runs that may start per {@code rateWindow}, or null
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record QueueInfo(
@@ -22,4 +23,6 @@ public record QueueInfo(
     boolean paused,
     long queued,
     long running,
-    long waiting) {}
+    long waiting,
+    Integer rateLimit,
+    java.time.Duration rateWindow) {}

@@ -77,6 +77,12 @@ final class QueueRoutes {
     n.put("queued", q.queued());
     n.put("running", q.running());
     n.put("waiting", q.waiting());
+    n.put("rateLimit", q.rateLimit());
+    n.put(
+        "rateWindow",
+        q.rateWindowMillis() == null
+            ? null
+            : java.time.Duration.ofMillis(q.rateWindowMillis()).toString());
     return n;
   }
 }

@@ -110,6 +110,20 @@ public final class Dispatcher {
                 + "' needs a concurrencyLimit from 1 to "
                 + Queue.MAX_CONCURRENCY_LIMIT);
       }
+      if ((r.rateLimit() == null) != (r.rateWindowMillis() == null)
+          || (r.rateLimit() != null
+              && (r.rateLimit() < 1
+                  || r.rateLimit() > Queue.MAX_CONCURRENCY_LIMIT
+                  || r.rateWindowMillis() < 1_000
+                  || r.rateWindowMillis() > 86_400_000L))) {
+        throw EngineException.badRequest(
+            "invalid_task",
+            "queue '"
+                + queue
+                + "' needs a rate limit from 1 to "
+                + Queue.MAX_CONCURRENCY_LIMIT
+                + " per a window of 1 s to 1 day");
+      }
       if (r.maxDurationMillis() != null
           && (r.maxDurationMillis() <= 0
               || r.maxDurationMillis() > RunEngine.MAX_DELAY.toMillis())) {
@@ -126,7 +140,9 @@ public final class Dispatcher {
               r.payloadSchema() == null ? null : toJson(r.payloadSchema()),
               null,
               r.maxDurationMillis(),
-              r.concurrencyLimit()));
+              r.concurrencyLimit(),
+              r.rateLimit(),
+              r.rateWindowMillis()));
     }
     catalog.register(env.id(), records);
     stopped.remove(workerId);
@@ -193,11 +209,18 @@ public final class Dispatcher {
     }
     LimitedQueue q = plan.limited().get(group);
     return store.claimInQueue(
-        env.id(), q.name(), q.limit(), q.taskIds(), workerId, max, config.leaseDuration());
+        env.id(),
+        q.name(),
+        new Store.QueueLimits(q.limit(), q.rateLimit(), q.rateWindowMillis()),
+        q.taskIds(),
+        workerId,
+        max,
+        config.leaseDuration());
   }
 
   /** Tasks of a queue with a concurrency limit. */
-  private record LimitedQueue(String name, int limit, List<String> taskIds) {}
+  private record LimitedQueue(
+      String name, int limit, Integer rateLimit, Long rateWindowMillis, List<String> taskIds) {}
 
   /** The tasks of a claim, split into those without a queue limit and those with one. */
   private record QueuePlan(List<String> unlimited, List<LimitedQueue> limited) {}
@@ -222,11 +245,19 @@ public final class Dispatcher {
         continue; // a paused queue starts nothing; its executing runs finish
       }
       Integer limit = queue == null ? null : queue.effectiveLimit();
-      if (limit == null) {
+      if (limit == null && (queue == null || queue.rateLimit() == null)) {
         unlimited.add(taskId);
       } else {
         limited
-            .computeIfAbsent(queue.name(), q -> new LimitedQueue(q, limit, new ArrayList<>()))
+            .computeIfAbsent(
+                queue.name(),
+                q ->
+                    new LimitedQueue(
+                        q,
+                        limit == null ? Integer.MAX_VALUE : limit,
+                        queue.rateLimit(),
+                        queue.rateWindowMillis(),
+                        new ArrayList<>()))
             .taskIds()
             .add(taskId);
       }

@@ -16,7 +16,9 @@ public record QueueRecord(
     boolean paused,
     long queued,
     long running,
-    long waiting) {
+    long waiting,
+    Integer rateLimit,
+    Long rateWindowMillis) {
 
   /** The limit that applies: the override when set, else the declared one; null for none. */
   public Integer effectiveLimit() {

@@ -105,19 +105,26 @@ public interface Store extends AutoCloseable {
       UUID environmentId, Collection<String> taskIds, String workerId, int max, Duration lease);
 
   /**
-   * Like {@link #claim}, for tasks that share {@code queue}, whose concurrency limit is {@code
-   * limit}: claims at most {@code limit} minus the queue's {@code EXECUTING} runs. Claims of one
-   * queue take turns (PostgreSQL: a transaction-scoped advisory lock), so the limit holds across
-   * all server nodes.
+   * Like {@link #claim}, for tasks that share {@code queue}: claims at most its concurrency limit
+   * minus the queue's {@code EXECUTING} runs, and no more than its rate limit leaves in the window.
+   * Claims of one queue take turns (PostgreSQL: a transaction-scoped advisory lock), so the limit
+   * holds across all server nodes.
    */
   List<ClaimedRun> claimInQueue(
       UUID environmentId,
       String queue,
-      int limit,
+      QueueLimits limits,
       Collection<String> taskIds,
       String workerId,
       int max,
       Duration lease);
+
+  /**
+   * What a claim from a queue must respect: at most {@code concurrency} executing runs (use {@link
+   * Integer#MAX_VALUE} for no limit), and, when {@code rateLimit} is set, at most that many starts
+   * in any {@code rateWindowMillis}.
+   */
+  record QueueLimits(int concurrency, Integer rateLimit, Long rateWindowMillis) {}
 
   // --- queues ---------------------------------------------------------------------------
 

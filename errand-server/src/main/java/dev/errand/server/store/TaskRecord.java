@@ -10,6 +10,7 @@ import java.time.Instant;
  * @param updatedAt set by the store; ignored on upsert
  * @param maxDurationMillis how long one attempt may run, or null for no limit
  * @param concurrencyLimit the limit of the task's queue as the task declared it, or null for none
+ * @param rateLimit runs of the task's queue that may start per {@code rateWindowMillis}, or null
  */
 public record TaskRecord(
     String taskId,
@@ -19,7 +20,9 @@ public record TaskRecord(
     String payloadSchemaJson,
     Instant updatedAt,
     Long maxDurationMillis,
-    Integer concurrencyLimit) {
+    Integer concurrencyLimit,
+    Integer rateLimit,
+    Long rateWindowMillis) {
 
   /** A task without a maximum duration. */
   public TaskRecord(
@@ -29,6 +32,16 @@ public record TaskRecord(
       String retryPolicyJson,
       String payloadSchemaJson,
       Instant updatedAt) {
-    this(taskId, queue, maxAttempts, retryPolicyJson, payloadSchemaJson, updatedAt, null, null);
+    this(
+        taskId,
+        queue,
+        maxAttempts,
+        retryPolicyJson,
+        payloadSchemaJson,
+        updatedAt,
+        null,
+        null,
+        null,
+        null);
   }
 }

@@ -104,6 +104,17 @@ abstract class QueueConcurrencyTest extends ServerTestBase {
                 }
               });
 
+  static final List<Long> STARTS = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  static final Task<Item, Integer> RATE_LIMITED =
+      Task.define("rate-limited", Item.class, Integer.class)
+          .queue(Queue.named("five-per-second").rateLimit(5, java.time.Duration.ofSeconds(1)))
+          .run(
+              (item, ctx) -> {
+                STARTS.add(System.nanoTime());
+                return item.n();
+              });
+
   @BeforeEach
   void resetCounters() {
     executing.set(0);
@@ -185,5 +196,32 @@ abstract class QueueConcurrencyTest extends ServerTestBase {
     expectError(post("/api/v1/queues/limited/concurrency", "{\"limit\": 0}"), 400, "invalid_limit");
     expectError(
         post("/api/v1/queues/limited/concurrency", "{\"limit\": \"x\"}"), 400, "invalid_request");
+  }
+
+  @Test
+  void aRateLimitedQueueStartsNoMoreThanItsRateInAnyWindow() {
+    STARTS.clear();
+    startWorker(10, RATE_LIMITED);
+    List<RunHandle<Integer>> handles =
+        client.batchTrigger(RATE_LIMITED, IntStream.range(0, 20).mapToObj(Item::new).toList());
+
+    for (RunHandle<Integer> h : handles) {
+      assertThat(client.runs().awaitCompletion(h, TIMEOUT).status()).isEqualTo(RunStatus.COMPLETED);
+    }
+
+    List<Long> starts = STARTS.stream().sorted().toList();
+    assertThat(starts).hasSize(20);
+    long window = java.time.Duration.ofMillis(900).toNanos(); // the server's window is 1 s
+    for (int i = 0; i < starts.size(); i++) {
+      long from = starts.get(i);
+      long inWindow = starts.stream().filter(t -> t >= from && t < from + window).count();
+      assertThat(inWindow).as("starts within 0.9 s of start %d", i).isLessThanOrEqualTo(5);
+    }
+    assertThat(starts.getLast() - starts.getFirst())
+        .as("20 starts at 5 per second take at least 3 s")
+        .isGreaterThanOrEqualTo(java.time.Duration.ofMillis(2_900).toNanos());
+    QueueInfo queue = client.queues().get("five-per-second");
+    assertThat(queue.rateLimit()).isEqualTo(5);
+    assertThat(queue.rateWindow()).isEqualTo(java.time.Duration.ofSeconds(1));
   }
 }

@@ -41,7 +41,9 @@ public final class WorkerProtocol {
       RetryPolicy retry,
       JsonNode payloadSchema,
       Long maxDurationMillis,
-      Integer concurrencyLimit) {}
+      Integer concurrencyLimit,
+      Integer rateLimit,
+      Long rateWindowMillis) {}
 
   public record RegisterRequest(String workerId, List<TaskRegistration> tasks) {}
 

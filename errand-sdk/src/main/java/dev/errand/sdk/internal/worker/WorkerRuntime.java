@@ -115,7 +115,11 @@ public final class WorkerRuntime {
               task.retry(),
               PayloadSchema.of(task.payloadType()),
               task.maxDuration() == null ? null : task.maxDuration().toMillis(),
-              task.queueDefinition().concurrencyLimit()));
+              task.queueDefinition().concurrencyLimit(),
+              task.queueDefinition().rateLimit(),
+              task.queueDefinition().rateWindow() == null
+                  ? null
+                  : task.queueDefinition().rateWindow().toMillis()));
     }
     RegisterResponse response =
         transport.post(

@@ -28,23 +28,11 @@ interface Claim {
    * and claiming at most {@code limit} minus the queue's executing runs.
    */
   List<ClaimedRun> claimLimited(
-      Database database, Request request, String queue, int limit, Completion completion);
-
-  /** Counts the executing runs of a queue. */
-  String COUNT_EXECUTING =
-      "SELECT COUNT(*) FROM runs WHERE environment_id = ? AND queue = ? AND status = 'EXECUTING'";
-
-  static int executing(java.sql.Connection connection, Request request, String queue)
-      throws java.sql.SQLException {
-    try (java.sql.PreparedStatement ps = connection.prepareStatement(COUNT_EXECUTING)) {
-      ps.setObject(1, request.environmentId());
-      ps.setString(2, queue);
-      try (java.sql.ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getInt(1);
-      }
-    }
-  }
+      Database database,
+      Request request,
+      String queue,
+      dev.errand.server.store.Store.QueueLimits limits,
+      Completion completion);
 
   /** What to claim, for whom, for how long. */
   record Request(

@@ -53,8 +53,8 @@ interface Dialect {
   String recordStep();
 
   /**
-   * Creates or replaces a queue's concurrency limit. Parameters: environment id, name, limit (null
-   * for none).
+   * Creates or replaces a queue's declared limits. Parameters: environment id, name, concurrency
+   * limit, rate limit, rate window in milliseconds (each null for none).
    */
   String upsertQueue();
 

@@ -34,7 +34,10 @@ final class H2Claim implements Claim {
   private final Map<Integer, String> selectDueByTaskCount = new ConcurrentHashMap<>();
   private final String update;
 
+  private final QueueAllowance allowance;
+
   H2Claim(Dialect dialect) {
+    this.allowance = new QueueAllowance(dialect);
     String claimable = StatusSql.mayMoveTo(RunStatus.EXECUTING);
     this.update =
         """
@@ -66,17 +69,24 @@ final class H2Claim implements Claim {
   /** The embedded store belongs to one JVM: the claims' turn lock also serializes the count. */
   @Override
   public List<ClaimedRun> claimLimited(
-      Database database, Request request, String queue, int limit, Completion completion) {
+      Database database,
+      Request request,
+      String queue,
+      dev.errand.server.store.Store.QueueLimits limits,
+      Completion completion) {
     takeTurn();
     try {
       return database.transaction(
           "claim runs of queue " + queue,
           connection -> {
-            int free = limit - Claim.executing(connection, request, queue);
-            return free <= 0
-                ? List.<ClaimedRun>of()
-                : completion.apply(
-                    connection, claim(connection, request.withMax(Math.min(free, request.max()))));
+            int free = allowance.free(connection, request, queue, limits);
+            if (free <= 0) {
+              return List.<ClaimedRun>of();
+            }
+            List<ClaimedRun> claimed =
+                claim(connection, request.withMax(Math.min(free, request.max())));
+            allowance.recordStarts(connection, request, queue, limits, claimed.size());
+            return completion.apply(connection, claimed);
           });
     } finally {
       turn.unlock();

@@ -59,8 +59,8 @@ final class H2Dialect implements Dialect {
 
   @Override
   public String upsertQueue() {
-    return "MERGE INTO queues (environment_id, name, concurrency_limit, updated_at)"
-        + " KEY (environment_id, name) VALUES (?, ?, ?, CURRENT_TIMESTAMP)";
+    return "MERGE INTO queues (environment_id, name, concurrency_limit, rate_limit, rate_window_ms,"
+        + " updated_at) KEY (environment_id, name) VALUES (?, ?, ?, ?, ?, CURRENT_TIMESTAMP)";
   }
 
   @Override

@@ -252,7 +252,7 @@ public final class JdbcStore implements Store {
   public List<ClaimedRun> claimInQueue(
       UUID environmentId,
       String queue,
-      int limit,
+      QueueLimits limit,
       Collection<String> taskIds,
       String workerId,
       int max,

@@ -48,7 +48,7 @@ final class Leases {
   List<ClaimedRun> claimInQueue(
       UUID environmentId,
       String queue,
-      int limit,
+      dev.errand.server.store.Store.QueueLimits limit,
       Collection<String> taskIds,
       String workerId,
       int max,

@@ -18,8 +18,11 @@ final class PostgresClaim implements Claim {
 
   private final String sql;
 
+  private final QueueAllowance allowance;
+
   PostgresClaim(Dialect dialect) {
     this.sql = sql(dialect);
+    this.allowance = new QueueAllowance(dialect);
   }
 
   static String sql(Dialect dialect) {
@@ -88,7 +91,11 @@ final class PostgresClaim implements Claim {
    */
   @Override
   public List<ClaimedRun> claimLimited(
-      Database database, Request request, String queue, int limit, Completion completion) {
+      Database database,
+      Request request,
+      String queue,
+      dev.errand.server.store.Store.QueueLimits limits,
+      Completion completion) {
     return database.transaction(
         "claim runs of queue " + queue,
         connection -> {
@@ -97,12 +104,14 @@ final class PostgresClaim implements Claim {
             ps.setString(1, "errand-queue/" + request.environmentId() + "/" + queue);
             ps.executeQuery().close();
           }
-          int free = limit - Claim.executing(connection, request, queue);
+          int free = allowance.free(connection, request, queue, limits);
           if (free <= 0) {
             return List.of();
           }
-          return completion.apply(
-              connection, claim(connection, request.withMax(Math.min(free, request.max()))));
+          List<ClaimedRun> claimed =
+              claim(connection, request.withMax(Math.min(free, request.max())));
+          allowance.recordStarts(connection, request, queue, limits, claimed.size());
+          return completion.apply(connection, claimed);
         });
   }
 

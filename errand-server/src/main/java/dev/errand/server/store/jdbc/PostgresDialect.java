@@ -101,9 +101,11 @@ final class PostgresDialect implements Dialect {
 
   @Override
   public String upsertQueue() {
-    return "INSERT INTO queues (environment_id, name, concurrency_limit, updated_at)"
-        + " VALUES (?, ?, ?, now()) ON CONFLICT (environment_id, name) DO UPDATE SET"
-        + " concurrency_limit = EXCLUDED.concurrency_limit, updated_at = EXCLUDED.updated_at";
+    return "INSERT INTO queues (environment_id, name, concurrency_limit, rate_limit,"
+        + " rate_window_ms, updated_at) VALUES (?, ?, ?, ?, ?, now())"
+        + " ON CONFLICT (environment_id, name) DO UPDATE SET"
+        + " concurrency_limit = EXCLUDED.concurrency_limit, rate_limit = EXCLUDED.rate_limit,"
+        + " rate_window_ms = EXCLUDED.rate_window_ms, updated_at = EXCLUDED.updated_at";
   }
 
   @Override

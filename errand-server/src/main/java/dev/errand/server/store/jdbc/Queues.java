@@ -15,7 +15,7 @@ import java.util.UUID;
 /** Queue settings (declared limit, run-time override, paused) and their run counts. */
 final class Queues {
   private static final String COLUMNS =
-      "name, concurrency_limit, concurrency_limit_override, paused";
+      "name, concurrency_limit, concurrency_limit_override, paused, rate_limit, rate_window_ms";
   private static final String LIST =
       "SELECT " + COLUMNS + " FROM queues WHERE environment_id = ? ORDER BY name";
   private static final String SETTINGS =
@@ -130,7 +130,9 @@ final class Queues {
         rs.getBoolean("paused"),
         queued,
         running,
-        waiting);
+        waiting,
+        nullableInt(rs, "rate_limit"),
+        RunRows.nullableLong(rs, "rate_window_ms"));
   }
 
   private static Integer nullableInt(ResultSet rs, String column) throws SQLException {

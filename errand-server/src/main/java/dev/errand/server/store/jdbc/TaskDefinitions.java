@@ -45,15 +45,17 @@ final class TaskDefinitions {
             }
             ps.executeBatch();
           }
-          java.util.Map<String, Integer> queues = new java.util.TreeMap<>();
+          java.util.Map<String, TaskRecord> queues = new java.util.TreeMap<>();
           for (TaskRecord task : tasks) {
-            queues.put(task.queue(), task.concurrencyLimit());
+            queues.put(task.queue(), task);
           }
           try (PreparedStatement ps = connection.prepareStatement(dialect.upsertQueue())) {
             for (var queue : queues.entrySet()) {
               ps.setObject(1, environmentId);
               ps.setString(2, queue.getKey());
-              ps.setObject(3, queue.getValue(), java.sql.Types.INTEGER);
+              ps.setObject(3, queue.getValue().concurrencyLimit(), java.sql.Types.INTEGER);
+              ps.setObject(4, queue.getValue().rateLimit(), java.sql.Types.INTEGER);
+              ps.setObject(5, queue.getValue().rateWindowMillis(), java.sql.Types.BIGINT);
               ps.addBatch();
             }
             ps.executeBatch();
@@ -82,7 +84,9 @@ final class TaskDefinitions {
                       rs.getString("payload_schema"),
                       RunRows.instant(rs, "updated_at"),
                       RunRows.nullableLong(rs, "max_duration_ms"),
-                      nullableInt(rs, "concurrency_limit")));
+                      nullableInt(rs, "concurrency_limit"),
+                      null,
+                      null));
             }
           }
         });
