@@ -42,68 +42,6 @@ public record TriggerOptions(
     }
   }
 
-  /** Options without a maximum duration override. */
-  public TriggerOptions(
-      String idempotencyKey, List<String> tags, Duration delay, Integer maxAttempts) {
-    this(idempotencyKey, tags, delay, maxAttempts, null, null, null, null, null);
-  }
-
-  /** Options without an idempotency key time to live. */
-  public TriggerOptions(
-      String idempotencyKey,
-      List<String> tags,
-      Duration delay,
-      Integer maxAttempts,
-      Duration maxDuration) {
-    this(idempotencyKey, tags, delay, maxAttempts, maxDuration, null, null, null, null);
-  }
-
-  /** Options without a priority. */
-  public TriggerOptions(
-      String idempotencyKey,
-      List<String> tags,
-      Duration delay,
-      Integer maxAttempts,
-      Duration maxDuration,
-      Duration idempotencyKeyTTL,
-      Duration ttl,
-      Debounce debounce) {
-    this(
-        idempotencyKey,
-        tags,
-        delay,
-        maxAttempts,
-        maxDuration,
-        idempotencyKeyTTL,
-        ttl,
-        debounce,
-        null);
-  }
-
-  /** Options without debounce. */
-  public TriggerOptions(
-      String idempotencyKey,
-      List<String> tags,
-      Duration delay,
-      Integer maxAttempts,
-      Duration maxDuration,
-      Duration idempotencyKeyTTL,
-      Duration ttl) {
-    this(idempotencyKey, tags, delay, maxAttempts, maxDuration, idempotencyKeyTTL, ttl, null, null);
-  }
-
-  /** Options without a time to live. */
-  public TriggerOptions(
-      String idempotencyKey,
-      List<String> tags,
-      Duration delay,
-      Integer maxAttempts,
-      Duration maxDuration,
-      Duration idempotencyKeyTTL) {
-    this(
-        idempotencyKey, tags, delay, maxAttempts, maxDuration, idempotencyKeyTTL, null, null, null);
-  }
-
   public TriggerOptions withIdempotencyKey(String key) {
     return new TriggerOptions(
         key, tags, delay, maxAttempts, maxDuration, idempotencyKeyTTL, ttl, debounce, priority);

@@ -75,7 +75,7 @@ final class TriggerParser {
     }
     JsonNode options = node.get("options");
     if (options == null || options.isNull()) {
-      return new TriggerRequest(node.get("payload"), null, null, null, null);
+      return TriggerRequest.of(node.get("payload"));
     }
     requireObject(options, at + "options");
     for (Iterator<String> it = options.fieldNames(); it.hasNext(); ) {

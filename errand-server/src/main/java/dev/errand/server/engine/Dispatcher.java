@@ -527,7 +527,16 @@ public final class Dispatcher {
       TriggerOptions o = t.options() == null ? TriggerOptions.NONE : t.options();
       items.add(
           new TriggerRequest(
-              t.payload(), null, o.tags(), o.delay(), o.maxAttempts(), o.maxDuration()));
+              t.payload(),
+              null, // children get a key of their place in the parent
+              o.tags(),
+              o.delay(),
+              o.maxAttempts(),
+              o.maxDuration(),
+              null,
+              o.ttl(),
+              null,
+              o.priority()));
     }
     return runs.newRuns(env, taskId, items, parentId, s.position());
   }

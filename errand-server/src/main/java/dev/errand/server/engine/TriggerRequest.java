@@ -17,29 +17,6 @@ public record TriggerRequest(
     Debounce debounce,
     Duration priority) {
 
-  public TriggerRequest(
-      JsonNode payload,
-      String idempotencyKey,
-      List<String> tags,
-      Duration delay,
-      Integer maxAttempts,
-      Duration maxDuration,
-      Duration idempotencyKeyTTL,
-      Duration ttl,
-      Debounce debounce) {
-    this(
-        payload,
-        idempotencyKey,
-        tags,
-        delay,
-        maxAttempts,
-        maxDuration,
-        idempotencyKeyTTL,
-        ttl,
-        debounce,
-        null);
-  }
-
   /**
    * Triggers with the same {@code key} within {@code delay} of each other become one run, with the
    * last payload, started {@code delay} after the last of them but at most {@code maxDelay} (when
@@ -47,63 +24,8 @@ public record TriggerRequest(
    */
   public record Debounce(String key, Duration delay, Duration maxDelay) {}
 
-  public TriggerRequest(
-      JsonNode payload,
-      String idempotencyKey,
-      List<String> tags,
-      Duration delay,
-      Integer maxAttempts,
-      Duration maxDuration,
-      Duration idempotencyKeyTTL,
-      Duration ttl) {
-    this(
-        payload,
-        idempotencyKey,
-        tags,
-        delay,
-        maxAttempts,
-        maxDuration,
-        idempotencyKeyTTL,
-        ttl,
-        null);
-  }
-
-  public TriggerRequest(
-      JsonNode payload,
-      String idempotencyKey,
-      List<String> tags,
-      Duration delay,
-      Integer maxAttempts,
-      Duration maxDuration,
-      Duration idempotencyKeyTTL) {
-    this(
-        payload,
-        idempotencyKey,
-        tags,
-        delay,
-        maxAttempts,
-        maxDuration,
-        idempotencyKeyTTL,
-        null,
-        null);
-  }
-
-  public TriggerRequest(
-      JsonNode payload,
-      String idempotencyKey,
-      List<String> tags,
-      Duration delay,
-      Integer maxAttempts,
-      Duration maxDuration) {
-    this(payload, idempotencyKey, tags, delay, maxAttempts, maxDuration, null, null, null);
-  }
-
-  public TriggerRequest(
-      JsonNode payload,
-      String idempotencyKey,
-      List<String> tags,
-      Duration delay,
-      Integer maxAttempts) {
-    this(payload, idempotencyKey, tags, delay, maxAttempts, null, null, null, null);
+  /** A trigger of {@code payload} with no options: the task's defaults. */
+  public static TriggerRequest of(JsonNode payload) {
+    return new TriggerRequest(payload, null, null, null, null, null, null, null, null, null);
   }
 }

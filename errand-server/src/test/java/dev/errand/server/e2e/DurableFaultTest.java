@@ -165,8 +165,11 @@ abstract class DurableFaultTest extends ServerTestBase {
           Duration.ofMillis(200),
           Duration.ofSeconds(25));
 
-  /** How long the server stays down: longer than a few quick retries, shorter than the lease. */
-  static final Duration OUTAGE = Duration.ofSeconds(4);
+  /**
+   * The worker's warning once its step report backs off to the longest pause: by then it has sent
+   * the report 7 times over about 6 s, longer than a few quick retries and shorter than the lease.
+   */
+  static final String LONGEST_BACKOFF = "retrying in 5000 ms";
 
   @Test
   void aStepThatEndsWhileTheServerIsDownIsRecordedWhenItIsBackAndRunsOnce() throws Exception {
@@ -178,10 +181,26 @@ abstract class DurableFaultTest extends ServerTestBase {
     RunHandle<String> handle = client.trigger(DurableTasks.GATED_STEPS, new Key(key));
     await().atMost(TIMEOUT).until(() -> DurableTasks.effects(key, "one-started") == 1);
 
-    server.close();
-    DurableTasks.gate(key).countDown(); // step one ends and reports while the server is down
-    await().atMost(TIMEOUT).until(() -> DurableTasks.effects(key, "one") == 1);
-    Thread.sleep(OUTAGE); // the fault itself: the server stays down this long
+    ch.qos.logback.classic.Logger taskLog =
+        (ch.qos.logback.classic.Logger)
+            org.slf4j.LoggerFactory.getLogger("errand.task." + DurableTasks.GATED_STEPS.id());
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> warnings =
+        new ch.qos.logback.core.read.ListAppender<>();
+    warnings.start();
+    taskLog.addAppender(warnings);
+    try {
+      server.close();
+      DurableTasks.gate(key).countDown(); // step one ends and reports while the server is down
+      await().atMost(TIMEOUT).until(() -> DurableTasks.effects(key, "one") == 1);
+      await() // the server stays down until the worker has kept retrying for a while
+          .atMost(TIMEOUT)
+          .until(
+              () ->
+                  warnings.list.stream()
+                      .anyMatch(e -> e.getFormattedMessage().contains(LONGEST_BACKOFF)));
+    } finally {
+      taskLog.detachAppender(warnings);
+    }
     server = startServerOn(port, LONG_LEASE);
 
     Run<String> run = client.runs().awaitCompletion(handle, TIMEOUT);

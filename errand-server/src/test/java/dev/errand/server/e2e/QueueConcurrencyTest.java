@@ -1,6 +1,7 @@
 package dev.errand.server.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.errand.sdk.Queue;
 import dev.errand.sdk.QueueInfo;
@@ -10,6 +11,7 @@ import dev.errand.sdk.RunResult;
 import dev.errand.sdk.RunStatus;
 import dev.errand.sdk.Task;
 import dev.errand.server.e2e.TestTasks.Key;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -157,8 +159,10 @@ abstract class QueueConcurrencyTest extends ServerTestBase {
     List<RunHandle<Integer>> handles =
         client.batchTrigger(IN_OPS, IntStream.range(0, 5).mapToObj(Item::new).toList());
 
-    Thread.sleep(1_500); // a paused queue must stay still: nothing to wait for but time
-    assertThat(peak.get()).isZero();
+    await()
+        .during(Duration.ofMillis(1_500))
+        .atMost(TIMEOUT)
+        .until(() -> peak.get() == 0 && client.queues().get("ops").running() == 0);
     QueueInfo ops = client.queues().get("ops");
     assertThat(ops.queued()).isEqualTo(5);
     assertThat(ops.running()).isZero();
