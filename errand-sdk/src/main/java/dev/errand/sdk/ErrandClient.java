@@ -75,11 +75,15 @@ public final class ErrandClient {
     return trigger(task, payload, TriggerOptions.NONE);
   }
 
-  /** Triggers a run of {@code task} with options; stored durably when this returns. */
+  /**
+   * Triggers a run of {@code task} with options; stored durably when this returns. Called from
+   * inside a task, an idempotency key is scoped to the triggering run unless the options say
+   * otherwise ({@link TriggerOptions#withIdempotencyKey(String, IdempotencyKeyScope)}).
+   */
   public <P, O> RunHandle<O> trigger(Task<P, O> task, P payload, TriggerOptions options) {
     ObjectNode body = mapper.createObjectNode();
     body.set("payload", mapper.valueToTree(payload));
-    body.set("options", mapper.valueToTree(options));
+    body.set("options", mapper.valueToTree(dev.errand.sdk.internal.CurrentAttempt.scope(options)));
     JsonNode response =
         transport.post("/api/v1/tasks/" + task.id() + "/trigger", body, JsonNode.class);
     return new RunHandle<>(response.path("id").asText(), task.outputType());

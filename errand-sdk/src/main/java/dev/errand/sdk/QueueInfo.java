@@ -1,6 +1,7 @@
 package dev.errand.sdk;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import java.util.List;
 
 /**
  * A queue as read back from the server.
@@ -13,6 +14,12 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  * @param running runs executing now: what the limit counts
  * @param waiting runs suspended on a wait, which hold no slot
  * @param rateLimit runs that may start per {@code rateWindow}, or null
+ * @param rateLimitPerKey whether the rate limit applies to each concurrency key on its own
+ * @param totalConcurrencyLimit the cap across concurrency keys, or null
+ * @param keyCount how many concurrency keys have runs queued, running or waiting ({@link
+ *     Queues#get} only)
+ * @param keys runs per concurrency key, the busiest first, at most 100 ({@link Queues#get} only;
+ *     runs without a key have a null key)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record QueueInfo(
@@ -25,4 +32,17 @@ public record QueueInfo(
     long running,
     long waiting,
     Integer rateLimit,
-    java.time.Duration rateWindow) {}
+    java.time.Duration rateWindow,
+    boolean rateLimitPerKey,
+    Integer totalConcurrencyLimit,
+    long keyCount,
+    List<KeyInfo> keys) {
+
+  public QueueInfo {
+    keys = keys == null ? List.of() : List.copyOf(keys);
+  }
+
+  /** The runs of one concurrency key (null: runs without a key). */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record KeyInfo(String key, long queued, long running, long waiting) {}
+}

@@ -60,6 +60,28 @@ public final class Queues {
     return post(name, "/concurrency/reset", mapper.createObjectNode());
   }
 
+  /**
+   * The environment's cap on executing runs across all its queues, or null for none (set with
+   * {@link #setEnvironmentConcurrencyLimit}).
+   */
+  public Integer environmentConcurrencyLimit() {
+    JsonNode body =
+        transport.get("/api/v1/environment/concurrency", mapper.constructType(JsonNode.class));
+    return body.path("limit").isNumber() ? body.path("limit").asInt() : null;
+  }
+
+  /**
+   * Caps the executing runs of the whole environment, across all queues (null removes the cap).
+   * Applies at once on the server node that takes the call, within a second on the others.
+   */
+  public void setEnvironmentConcurrencyLimit(Integer limit) {
+    String path = "/api/v1/environment/concurrency" + (limit == null ? "/reset" : "");
+    Object body =
+        limit == null ? mapper.createObjectNode() : mapper.createObjectNode().put("limit", limit);
+    transport.post(
+        path, body, mapper.constructType(JsonNode.class), java.time.Duration.ofSeconds(30));
+  }
+
   private QueueInfo post(String name, String action, Object body) {
     return transport.post(
         QUEUES + "/" + Runs.encode(name) + action,

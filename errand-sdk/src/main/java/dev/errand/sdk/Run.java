@@ -16,6 +16,7 @@ import java.util.List;
  * @param maxDuration how long one attempt may run; null for no limit
  * @param parentRunId the run that triggered this one with {@code triggerAndWait}, or null
  * @param steps the steps and waits the run recorded, in order; null in lists
+ * @param concurrencyKey the run's slice of its queue, or null
  * @param <O> the output type ({@link JsonNode} when read without a type)
  */
 public record Run<O>(
@@ -39,7 +40,8 @@ public record Run<O>(
     Instant nextAttemptAt,
     Duration maxDuration,
     String parentRunId,
-    List<RunStep> steps) {
+    List<RunStep> steps,
+    String concurrencyKey) {
 
   /** Whether the run has finished and will never change again. */
   public boolean isFinal() {

@@ -136,7 +136,8 @@ public final class Runs {
         run.nextAttemptAt(),
         run.maxDuration(),
         run.parentRunId(),
-        run.steps());
+        run.steps(),
+        run.concurrencyKey());
   }
 
   static void add(StringJoiner q, String name, Object value) {

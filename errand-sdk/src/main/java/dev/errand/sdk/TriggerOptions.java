@@ -1,11 +1,18 @@
 package dev.errand.sdk;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
- * Options of one trigger. Every field is optional; {@code null} means the task's default.
+ * Options of one trigger. Every field is optional; {@code null} means the task's default. Build
+ * them with the {@code with...} methods, starting from {@link #NONE}:
+ *
+ * <pre>{@code
+ * TriggerOptions.NONE.withIdempotencyKey("order-42").withConcurrencyKey("customer-7")
+ * }</pre>
  *
  * @param idempotencyKey a trigger with a key already used for the same task returns the existing
  *     run instead of creating one
@@ -16,6 +23,12 @@ import java.util.List;
  * @param maxDuration overrides the task's maximum duration of one attempt for this run
  * @param idempotencyKeyTTL how long the idempotency key holds (default 30 days); a run that failed
  *     releases its key earlier
+ * @param ttl how long the run may wait to start before it ends {@code EXPIRED}
+ * @param debounce collapses triggers with one key into one run (see {@link #withDebounce})
+ * @param priority orders the run as if it had been triggered this much earlier
+ * @param concurrencyKey the run's slice of its queue (see {@link #withConcurrencyKey})
+ * @param idempotencyKeyScope what the idempotency key is unique within when triggered inside a task
+ *     (default {@link IdempotencyKeyScope#RUN}); applied by the SDK, not sent
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TriggerOptions(
@@ -27,13 +40,15 @@ public record TriggerOptions(
     Duration idempotencyKeyTTL,
     Duration ttl,
     Debounce debounce,
-    Duration priority) {
+    Duration priority,
+    String concurrencyKey,
+    @JsonIgnore IdempotencyKeyScope idempotencyKeyScope) {
   public static final int MAX_TAGS = 10;
   public static final int MAX_TAG_LENGTH = 128;
 
   /** No options: the task's defaults. */
   public static final TriggerOptions NONE =
-      new TriggerOptions(null, null, null, null, null, null, null, null, null);
+      new TriggerOptions(null, null, null, null, null, null, null, null, null, null, null);
 
   public TriggerOptions {
     tags = tags == null ? null : List.copyOf(tags);
@@ -42,81 +57,58 @@ public record TriggerOptions(
     }
   }
 
+  /** Options with only a concurrency key: {@code NONE.withConcurrencyKey(key)}. */
+  public static TriggerOptions concurrencyKey(String key) {
+    return NONE.withConcurrencyKey(key);
+  }
+
+  /**
+   * A trigger with a key already used for the same task (within the key's TTL, and unless that run
+   * failed) returns the existing run instead of creating one. Inside a task the key is scoped to
+   * the run that triggers (see {@link #withIdempotencyKey(String, IdempotencyKeyScope)}).
+   */
   public TriggerOptions withIdempotencyKey(String key) {
-    return new TriggerOptions(
-        key, tags, delay, maxAttempts, maxDuration, idempotencyKeyTTL, ttl, debounce, priority);
+    return with(o -> o.idempotencyKey = key);
+  }
+
+  /**
+   * Like {@link #withIdempotencyKey(String)}, with what the key is unique within when triggered
+   * inside a task: the triggering run ({@code RUN}, the default), its current attempt ({@code
+   * ATTEMPT}: a retry triggers again) or the whole environment ({@code GLOBAL}). Outside a task
+   * every key is global.
+   */
+  public TriggerOptions withIdempotencyKey(String key, IdempotencyKeyScope scope) {
+    return with(
+        o -> {
+          o.idempotencyKey = key;
+          o.idempotencyKeyScope = scope;
+        });
   }
 
   public TriggerOptions withTags(String... newTags) {
-    return new TriggerOptions(
-        idempotencyKey,
-        List.of(newTags),
-        delay,
-        maxAttempts,
-        maxDuration,
-        idempotencyKeyTTL,
-        ttl,
-        debounce,
-        priority);
+    return with(o -> o.tags = List.of(newTags));
   }
 
   public TriggerOptions withDelay(Duration newDelay) {
-    return new TriggerOptions(
-        idempotencyKey,
-        tags,
-        newDelay,
-        maxAttempts,
-        maxDuration,
-        idempotencyKeyTTL,
-        ttl,
-        debounce,
-        priority);
+    return with(o -> o.delay = newDelay);
   }
 
   public TriggerOptions withMaxAttempts(int attempts) {
-    return new TriggerOptions(
-        idempotencyKey,
-        tags,
-        delay,
-        attempts,
-        maxDuration,
-        idempotencyKeyTTL,
-        ttl,
-        debounce,
-        priority);
+    return with(o -> o.maxAttempts = attempts);
   }
 
   public TriggerOptions withMaxDuration(Duration newMaxDuration) {
-    return new TriggerOptions(
-        idempotencyKey,
-        tags,
-        delay,
-        maxAttempts,
-        newMaxDuration,
-        idempotencyKeyTTL,
-        ttl,
-        debounce,
-        priority);
+    return with(o -> o.maxDuration = newMaxDuration);
   }
 
   /** How long the idempotency key holds; after that a trigger with it creates a new run. */
   public TriggerOptions withIdempotencyKeyTTL(Duration keyTtl) {
-    return new TriggerOptions(
-        idempotencyKey, tags, delay, maxAttempts, maxDuration, keyTtl, ttl, debounce, priority);
+    return with(o -> o.idempotencyKeyTTL = keyTtl);
   }
 
   /** How long the run may wait to start; not started by then, it ends {@code EXPIRED}. */
   public TriggerOptions withTtl(Duration newTtl) {
-    return new TriggerOptions(
-        idempotencyKey,
-        tags,
-        delay,
-        maxAttempts,
-        maxDuration,
-        idempotencyKeyTTL,
-        newTtl,
-        debounce,
-        priority);
+    return with(o -> o.ttl = newTtl);
   }
 
   /**
@@ -125,16 +117,7 @@ public record TriggerOptions(
    * delay} from now, but never past {@code maxDelay} after the first trigger (null: no bound).
    */
   public TriggerOptions withDebounce(String key, Duration delay, Duration maxDelay) {
-    return new TriggerOptions(
-        idempotencyKey,
-        tags,
-        this.delay,
-        maxAttempts,
-        maxDuration,
-        idempotencyKeyTTL,
-        ttl,
-        new Debounce(key, delay, maxDelay),
-        priority);
+    return with(o -> o.debounce = new Debounce(key, delay, maxDelay));
   }
 
   /**
@@ -142,19 +125,70 @@ public record TriggerOptions(
    * Trigger.dev's priority in seconds). A delayed run still starts no earlier than its delay.
    */
   public TriggerOptions withPriority(Duration newPriority) {
-    return new TriggerOptions(
-        idempotencyKey,
-        tags,
-        delay,
-        maxAttempts,
-        maxDuration,
-        idempotencyKeyTTL,
-        ttl,
-        debounce,
-        newPriority);
+    return with(o -> o.priority = newPriority);
+  }
+
+  /**
+   * Gives the run its own slice of its queue, shared with the runs of the same key (a tenant, a
+   * customer): the queue's concurrency limit applies to each key on its own, its total limit caps
+   * them together, and free slots go to the keys round robin so that one busy key cannot starve the
+   * others. At most 128 characters.
+   */
+  public TriggerOptions withConcurrencyKey(String key) {
+    return with(o -> o.concurrencyKey = key);
   }
 
   /** See {@link #withDebounce}. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Debounce(String key, Duration delay, Duration maxDelay) {}
+
+  private TriggerOptions with(Consumer<Fields> change) {
+    Fields f = new Fields(this);
+    change.accept(f);
+    return f.build();
+  }
+
+  /** The mutable copy the {@code with...} methods change one field of. */
+  private static final class Fields {
+    String idempotencyKey;
+    List<String> tags;
+    Duration delay;
+    Integer maxAttempts;
+    Duration maxDuration;
+    Duration idempotencyKeyTTL;
+    Duration ttl;
+    Debounce debounce;
+    Duration priority;
+    String concurrencyKey;
+    IdempotencyKeyScope idempotencyKeyScope;
+
+    Fields(TriggerOptions o) {
+      idempotencyKey = o.idempotencyKey;
+      tags = o.tags;
+      delay = o.delay;
+      maxAttempts = o.maxAttempts;
+      maxDuration = o.maxDuration;
+      idempotencyKeyTTL = o.idempotencyKeyTTL;
+      ttl = o.ttl;
+      debounce = o.debounce;
+      priority = o.priority;
+      concurrencyKey = o.concurrencyKey;
+      idempotencyKeyScope = o.idempotencyKeyScope;
+    }
+
+    TriggerOptions build() {
+      return new TriggerOptions(
+          idempotencyKey,
+          tags,
+          delay,
+          maxAttempts,
+          maxDuration,
+          idempotencyKeyTTL,
+          ttl,
+          debounce,
+          priority,
+          concurrencyKey,
+          idempotencyKeyScope);
+    }
+  }
 }

@@ -33,6 +33,31 @@ final class QueueRoutes {
     routes.post(
         QUEUE + "/concurrency/reset",
         ctx -> json(ctx, queues.resetConcurrencyLimit(Bodies.environment(ctx), name(ctx))));
+    routes.get(ENVIRONMENT_CONCURRENCY, this::environmentLimit);
+    routes.post(ENVIRONMENT_CONCURRENCY, this::setEnvironmentLimit);
+    routes.post(
+        ENVIRONMENT_CONCURRENCY + "/reset",
+        ctx -> {
+          queues.setEnvironmentLimit(Bodies.environment(ctx), null);
+          environmentLimit(ctx);
+        });
+  }
+
+  private static final String ENVIRONMENT_CONCURRENCY = "/api/v1/environment/concurrency";
+
+  /** {@code {"limit": n | null, "running": n}}: the environment's cap and its executing runs. */
+  private void environmentLimit(Context ctx) {
+    var env = Bodies.environment(ctx);
+    ObjectNode n = Json.mapper().createObjectNode();
+    n.put("limit", queues.environmentLimit(env));
+    n.put("running", queues.list(env).stream().mapToLong(QueueRecord::running).sum());
+    HttpApi.json(ctx, n);
+  }
+
+  /** {@code {"limit": n}}. */
+  private void setEnvironmentLimit(Context ctx) {
+    queues.setEnvironmentLimit(Bodies.environment(ctx), limit(Bodies.tree(ctx)));
+    environmentLimit(ctx);
   }
 
   private void list(Context ctx) {
@@ -44,7 +69,13 @@ final class QueueRoutes {
 
   /** {@code {"limit": n}}. */
   private void overrideLimit(Context ctx) {
-    JsonNode body = Bodies.tree(ctx);
+    json(
+        ctx,
+        queues.overrideConcurrencyLimit(
+            Bodies.environment(ctx), name(ctx), limit(Bodies.tree(ctx))));
+  }
+
+  private static int limit(JsonNode body) {
     JsonNode limit = body.get("limit");
     if (!body.isObject()
         || limit == null
@@ -52,7 +83,7 @@ final class QueueRoutes {
         || !limit.isIntegralNumber()) {
       throw ApiException.badRequest("invalid_request", "send {\"limit\": <a whole number>}");
     }
-    json(ctx, queues.overrideConcurrencyLimit(Bodies.environment(ctx), name(ctx), limit.asInt()));
+    return limit.asInt();
   }
 
   private static String name(Context ctx) {
@@ -83,6 +114,17 @@ final class QueueRoutes {
         q.rateWindowMillis() == null
             ? null
             : java.time.Duration.ofMillis(q.rateWindowMillis()).toString());
+    n.put("rateLimitPerKey", q.rateLimitPerKey());
+    n.put("totalConcurrencyLimit", q.totalConcurrencyLimit());
+    n.put("keyCount", q.keyCount());
+    var keys = n.putArray("keys");
+    for (QueueRecord.KeyCounts k : q.keys()) {
+      keys.addObject()
+          .put("key", k.key().isEmpty() ? null : k.key())
+          .put("queued", k.queued())
+          .put("running", k.running())
+          .put("waiting", k.waiting());
+    }
     return n;
   }
 }

@@ -61,6 +61,7 @@ final class RunJson {
             ? r.availableAt().plusMillis(r.priorityMillis()) // priority moved available_at back
             : null);
     n.put("priority", r.priorityMillis() / 1000.0);
+    n.put("concurrencyKey", r.concurrencyKey().isEmpty() ? null : r.concurrencyKey());
     boolean retryPending = r.status() == RunStatus.QUEUED && r.attemptCount() > 0;
     time(n, "nextAttemptAt", retryPending ? r.availableAt() : null);
     if (r.maxDurationMillis() == null) {

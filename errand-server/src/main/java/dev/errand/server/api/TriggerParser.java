@@ -26,13 +26,17 @@ final class TriggerParser {
           "maxDuration",
           "ttl",
           "debounce",
-          "priority");
+          "priority",
+          "concurrencyKey");
   private static final Pattern SHORT_DURATION = Pattern.compile("(\\d{1,9})\\s*(ms|s|m|h|d|w)");
 
   /** Longest delay a trigger may ask for: 365 days. */
   static final Duration MAX_DELAY = Duration.ofDays(365);
 
   static final int MAX_IDEMPOTENCY_KEY_LENGTH = 256;
+
+  /** Longest concurrency key: {@value} characters. */
+  static final int MAX_CONCURRENCY_KEY_LENGTH = 128;
 
   private TriggerParser() {}
 
@@ -95,7 +99,26 @@ final class TriggerParser {
         positiveDuration(options.get("idempotencyKeyTTL"), at, "idempotencyKeyTTL"),
         positiveDuration(options.get("ttl"), at, "ttl"),
         debounce(options.get("debounce"), at),
-        priority(options.get("priority"), at));
+        priority(options.get("priority"), at),
+        concurrencyKey(options.get("concurrencyKey"), at));
+  }
+
+  private static String concurrencyKey(JsonNode n, String at) {
+    if (n == null || n.isNull()) {
+      return null;
+    }
+    if (!n.isTextual()
+        || n.asText().isEmpty()
+        || n.asText().length() > MAX_CONCURRENCY_KEY_LENGTH
+        || TextRules.hasControl(n.asText())) {
+      throw ApiException.badRequest(
+          "invalid_options",
+          at
+              + "options.concurrencyKey must be a string of 1 to "
+              + MAX_CONCURRENCY_KEY_LENGTH
+              + " characters without control characters");
+    }
+    return n.asText();
   }
 
   /**

@@ -60,6 +60,7 @@ public final class Dispatcher {
 
   private final RunEngine runs;
   private final Waitpoints waitpoints;
+  private final EnvironmentLimits environmentLimits;
 
   Dispatcher(
       Store store,
@@ -67,8 +68,10 @@ public final class Dispatcher {
       Wakeups wakeups,
       EngineConfig config,
       RunEngine runs,
-      Waitpoints waitpoints) {
+      Waitpoints waitpoints,
+      EnvironmentLimits environmentLimits) {
     this.store = store;
+    this.environmentLimits = environmentLimits;
     this.runs = runs;
     this.waitpoints = waitpoints;
     this.catalog = catalog;
@@ -99,17 +102,8 @@ public final class Dispatcher {
         throw EngineException.badRequest(
             "invalid_task", "task '" + r.id() + "' needs a valid queue and retry policy");
       }
-      if (r.concurrencyLimit() != null
-          && (r.concurrencyLimit() < 1 || r.concurrencyLimit() > Queue.MAX_CONCURRENCY_LIMIT)) {
-        throw EngineException.badRequest(
-            "invalid_task",
-            "queue '"
-                + queue
-                + "' of task '"
-                + r.id()
-                + "' needs a concurrencyLimit from 1 to "
-                + Queue.MAX_CONCURRENCY_LIMIT);
-      }
+      checkLimit(queue, r.id(), "concurrencyLimit", r.concurrencyLimit());
+      checkLimit(queue, r.id(), "totalConcurrencyLimit", r.totalConcurrencyLimit());
       if ((r.rateLimit() == null) != (r.rateWindowMillis() == null)
           || (r.rateLimit() != null
               && (r.rateLimit() < 1
@@ -142,10 +136,29 @@ public final class Dispatcher {
               r.maxDurationMillis(),
               r.concurrencyLimit(),
               r.rateLimit(),
-              r.rateWindowMillis()));
+              r.rateWindowMillis(),
+              r.totalConcurrencyLimit(),
+              Boolean.TRUE.equals(r.rateLimitPerKey())));
     }
     catalog.register(env.id(), records);
     stopped.remove(workerId);
+  }
+
+  private static void checkLimit(String queue, String taskId, String what, Integer limit) {
+    if (limit != null && (limit < 1 || limit > Queue.MAX_CONCURRENCY_LIMIT)) {
+      throw EngineException.badRequest(
+          "invalid_task",
+          "queue '"
+              + queue
+              + "' of task '"
+              + taskId
+              + "' needs a "
+              + what
+              + " from 1 to "
+              + Queue.MAX_CONCURRENCY_LIMIT
+              + ", was "
+              + limit);
+    }
   }
 
   /**
@@ -205,25 +218,39 @@ public final class Dispatcher {
   private List<ClaimedRun> claimGroup(
       Environment env, QueuePlan plan, int group, String workerId, int max) {
     if (group == plan.limited().size()) {
-      return store.claim(env.id(), plan.unlimited(), workerId, max, config.leaseDuration());
+      return store.claim(
+          env.id(),
+          plan.unlimited(),
+          workerId,
+          max,
+          config.leaseDuration(),
+          plan.environmentLimit());
     }
     LimitedQueue q = plan.limited().get(group);
     return store.claimInQueue(
         env.id(),
         q.name(),
-        new Store.QueueLimits(q.limit(), q.rateLimit(), q.rateWindowMillis()),
+        q.limits(),
         q.taskIds(),
         workerId,
         max,
-        config.leaseDuration());
+        config.leaseDuration(),
+        plan.environmentLimit());
   }
 
-  /** Tasks of a queue with a concurrency limit. */
-  private record LimitedQueue(
-      String name, int limit, Integer rateLimit, Long rateWindowMillis, List<String> taskIds) {}
+  /** Tasks of a queue with a concurrency or rate limit. */
+  private record LimitedQueue(String name, Store.QueueLimits limits, List<String> taskIds) {}
 
-  /** The tasks of a claim, split into those without a queue limit and those with one. */
-  private record QueuePlan(List<String> unlimited, List<LimitedQueue> limited) {}
+  /**
+   * The tasks of a claim, split into those without a queue limit and those with one, and the
+   * environment's cap (null for none).
+   */
+  private record QueuePlan(
+      List<String> unlimited, List<LimitedQueue> limited, Integer environmentLimit) {
+    boolean holdsBack() {
+      return !limited.isEmpty() || environmentLimit != null;
+    }
+  }
 
   /**
    * Splits a claim's tasks by their queue's settings, read fresh for each claim (one small query)
@@ -244,8 +271,10 @@ public final class Dispatcher {
       if (queue != null && queue.paused()) {
         continue; // a paused queue starts nothing; its executing runs finish
       }
-      Integer limit = queue == null ? null : queue.effectiveLimit();
-      if (limit == null && (queue == null || queue.rateLimit() == null)) {
+      if (queue == null
+          || (queue.effectiveLimit() == null
+              && queue.totalConcurrencyLimit() == null
+              && queue.rateLimit() == null)) {
         unlimited.add(taskId);
       } else {
         limited
@@ -254,15 +283,19 @@ public final class Dispatcher {
                 q ->
                     new LimitedQueue(
                         q,
-                        limit == null ? Integer.MAX_VALUE : limit,
-                        queue.rateLimit(),
-                        queue.rateWindowMillis(),
+                        new Store.QueueLimits(
+                            queue.effectiveLimit(),
+                            queue.totalConcurrencyLimit(),
+                            queue.rateLimit(),
+                            queue.rateWindowMillis(),
+                            queue.rateLimitPerKey()),
                         new ArrayList<>()))
             .taskIds()
             .add(taskId);
       }
     }
-    return new QueuePlan(unlimited, List.copyOf(limited.values()));
+    return new QueuePlan(
+        unlimited, List.copyOf(limited.values()), environmentLimits.limit(env.id()));
   }
 
   /**
@@ -276,6 +309,9 @@ public final class Dispatcher {
 
   /** Whether a run of a task in a limited queue left EXECUTING: claims waiting on it may go on. */
   private boolean inLimitedQueue(Environment env, String taskId) {
+    if (environmentLimits.limit(env.id()) != null) {
+      return true; // every run holds a slot of the environment's cap
+    }
     return catalog
         .find(env.id(), taskId)
         .map(d -> d.record().concurrencyLimit() != null)
@@ -297,7 +333,7 @@ public final class Dispatcher {
       Duration wait)
       throws InterruptedException {
     Duration capped = wait.compareTo(config.maxClaimWait()) > 0 ? config.maxClaimWait() : wait;
-    if (!plan.limited().isEmpty() && capped.compareTo(config.pollInterval()) > 0) {
+    if (plan.holdsBack() && capped.compareTo(config.pollInterval()) > 0) {
       capped = config.pollInterval();
     }
     List<String> dueTasks = plan.unlimited();
@@ -536,7 +572,8 @@ public final class Dispatcher {
               null,
               o.ttl(),
               null,
-              o.priority()));
+              o.priority(),
+              o.concurrencyKey()));
     }
     return runs.newRuns(env, taskId, items, parentId, s.position());
   }

@@ -23,11 +23,13 @@ public final class Engine implements AutoCloseable {
     TaskCatalog catalog = new TaskCatalog(store);
     this.runs = new RunEngine(store, catalog, wakeups);
     this.waitpoints = new Waitpoints(store, wakeups);
-    this.queues = new Queues(store, wakeups);
+    EnvironmentLimits environmentLimits = new EnvironmentLimits(store);
+    this.queues = new Queues(store, wakeups, environmentLimits);
     this.expirer =
         new SupervisedLoop(
             "run-expirer", config.reaperInterval(), new RunExpirer(store, waitpoints));
-    this.dispatcher = new Dispatcher(store, catalog, wakeups, config, runs, waitpoints);
+    this.dispatcher =
+        new Dispatcher(store, catalog, wakeups, config, runs, waitpoints, environmentLimits);
     this.reaper =
         new SupervisedLoop(
             "lease-reaper", config.reaperInterval(), new LeaseReaper(store, wakeups));

@@ -8,16 +8,41 @@ import java.util.List;
 
 /**
  * Reading queues and operating them at run time: pause and resume, override the concurrency limit
- * and reset it. A change applies to every claim that starts after it, on every node (claims read
- * the queue's settings each time). Thread-safe.
+ * and reset it, and the environment's cap on executing runs. A queue change applies to every claim
+ * that starts after it, on every node (claims read the queue's settings each time); a change of the
+ * environment's cap applies at once on this node and within {@link EnvironmentLimits#FRESHNESS} on
+ * the others. Thread-safe.
  */
 public final class Queues {
   private final Store store;
   private final Wakeups wakeups;
+  private final EnvironmentLimits environmentLimits;
 
-  Queues(Store store, Wakeups wakeups) {
+  Queues(Store store, Wakeups wakeups, EnvironmentLimits environmentLimits) {
     this.store = store;
     this.wakeups = wakeups;
+    this.environmentLimits = environmentLimits;
+  }
+
+  /** The environment's cap on executing runs across all its queues, or null for none. */
+  public Integer environmentLimit(Environment env) {
+    return store.environmentConcurrencyLimit(env.id());
+  }
+
+  /**
+   * Sets (or, with null, removes) the environment's cap on executing runs across all its queues.
+   *
+   * @throws EngineException 400 for a limit outside 1..{@link Queue#MAX_CONCURRENCY_LIMIT}
+   */
+  public Integer setEnvironmentLimit(Environment env, Integer limit) {
+    if (limit != null && (limit < 1 || limit > Queue.MAX_CONCURRENCY_LIMIT)) {
+      throw EngineException.badRequest(
+          "invalid_limit",
+          "limit must be from 1 to " + Queue.MAX_CONCURRENCY_LIMIT + ", was " + limit);
+    }
+    environmentLimits.set(env.id(), limit);
+    wake(env);
+    return limit;
   }
 
   public List<QueueRecord> list(Environment env) {
@@ -28,10 +53,7 @@ public final class Queues {
    * @throws EngineException 404 when the environment has no such queue
    */
   public QueueRecord get(Environment env, String name) {
-    return store.listQueues(env.id()).stream()
-        .filter(q -> q.name().equals(name))
-        .findFirst()
-        .orElseThrow(() -> notFound(env, name));
+    return store.findQueue(env.id(), name).orElseThrow(() -> notFound(env, name));
   }
 
   /** Paused: claims start none of its runs; executing runs finish. */

@@ -188,7 +188,8 @@ public final class RunEngine {
               parentRunId == null ? null : i,
               keyTtl,
               item.ttl() == null ? null : item.ttl().toMillis(),
-              item.priority() == null ? 0 : item.priority().toMillis()));
+              item.priority() == null ? 0 : item.priority().toMillis(),
+              item.concurrencyKey() == null ? "" : item.concurrencyKey()));
     }
     return runs;
   }
@@ -374,7 +375,8 @@ public final class RunEngine {
             null,
             null,
             null,
-            original.priorityMillis());
+            original.priorityMillis(),
+            original.concurrencyKey());
     UUID id = store.insertRuns(List.of(copy)).getFirst().runId();
     wakeups.signal(env.id(), original.taskId());
     return id;

@@ -15,7 +15,8 @@ public record TriggerRequest(
     Duration idempotencyKeyTTL,
     Duration ttl,
     Debounce debounce,
-    Duration priority) {
+    Duration priority,
+    String concurrencyKey) {
 
   /**
    * Triggers with the same {@code key} within {@code delay} of each other become one run, with the
@@ -26,6 +27,6 @@ public record TriggerRequest(
 
   /** A trigger of {@code payload} with no options: the task's defaults. */
   public static TriggerRequest of(JsonNode payload) {
-    return new TriggerRequest(payload, null, null, null, null, null, null, null, null, null);
+    return new TriggerRequest(payload, null, null, null, null, null, null, null, null, null, null);
   }
 }

@@ -19,6 +19,7 @@ import java.util.UUID;
  * @param idempotencyKeyTtlMillis how long the idempotency key holds, or null for ever
  * @param ttlMillis how long the run may wait to start before it ends {@code EXPIRED}, or null
  * @param priorityMillis orders the run as if it had been triggered this much earlier (0: none)
+ * @param concurrencyKey the run's slice of its queue; {@code ""} for none
  */
 public record NewRun(
     UUID id,
@@ -37,7 +38,12 @@ public record NewRun(
     Integer parentItem,
     Long idempotencyKeyTtlMillis,
     Long ttlMillis,
-    long priorityMillis) {
+    long priorityMillis,
+    String concurrencyKey) {
+
+  public NewRun {
+    concurrencyKey = concurrencyKey == null ? "" : concurrencyKey;
+  }
 
   /** A run without a maximum duration or a parent. */
   public NewRun(
@@ -68,6 +74,7 @@ public record NewRun(
         null,
         null,
         null,
-        0);
+        0,
+        "");
   }
 }

@@ -31,4 +31,5 @@ public record RunRecord(
     Long maxDurationMillis,
     UUID parentRunId,
     int stepCount,
-    long priorityMillis) {}
+    long priorityMillis,
+    String concurrencyKey) {}

@@ -38,6 +38,12 @@ public interface Store extends AutoCloseable {
   /** The environment a secret key's hash belongs to, unless the key is unknown or revoked. */
   Optional<Environment> findEnvironmentByKeyHash(String keyHash);
 
+  /** The environment's cap on executing runs across all its queues, or null for none. */
+  Integer environmentConcurrencyLimit(UUID environmentId);
+
+  /** Sets (or, with null, removes) the environment's cap on executing runs. */
+  void setEnvironmentConcurrencyLimit(UUID environmentId, Integer limit);
+
   // --- tasks ----------------------------------------------------------------------------
 
   /**
@@ -101,14 +107,30 @@ public interface Store extends AutoCloseable {
    * EXECUTING} with a new attempt, {@code attemptCount + 1}, a new lease token and a lease of
    * {@code lease} for {@code workerId}. Concurrent claims never return the same run.
    */
-  List<ClaimedRun> claim(
-      UUID environmentId, Collection<String> taskIds, String workerId, int max, Duration lease);
+  default List<ClaimedRun> claim(
+      UUID environmentId, Collection<String> taskIds, String workerId, int max, Duration lease) {
+    return claim(environmentId, taskIds, workerId, max, lease, null);
+  }
 
   /**
-   * Like {@link #claim}, for tasks that share {@code queue}: claims at most its concurrency limit
-   * minus the queue's {@code EXECUTING} runs, and no more than its rate limit leaves in the window.
-   * Claims of one queue take turns (PostgreSQL: a transaction-scoped advisory lock), so the limit
-   * holds across all server nodes.
+   * Like {@link #claim(UUID, Collection, String, int, Duration)}, under the environment's cap on
+   * executing runs: with {@code environmentLimit} set, claims in the environment take turns and
+   * claim at most the cap minus the environment's {@code EXECUTING} runs.
+   */
+  List<ClaimedRun> claim(
+      UUID environmentId,
+      Collection<String> taskIds,
+      String workerId,
+      int max,
+      Duration lease,
+      Integer environmentLimit);
+
+  /**
+   * Like {@link #claim}, for tasks that share {@code queue}: claims only what its limits leave
+   * (each concurrency key's limit minus its {@code EXECUTING} runs, the total limit minus the
+   * queue's, what the rate limit leaves in its window), sharing the free slots round robin among
+   * the keys with due runs. Claims of one queue take turns (PostgreSQL: a transaction-scoped
+   * advisory lock), so the limits hold across all server nodes.
    */
   List<ClaimedRun> claimInQueue(
       UUID environmentId,
@@ -117,19 +139,31 @@ public interface Store extends AutoCloseable {
       Collection<String> taskIds,
       String workerId,
       int max,
-      Duration lease);
+      Duration lease,
+      Integer environmentLimit);
 
   /**
-   * What a claim from a queue must respect: at most {@code concurrency} executing runs (use {@link
-   * Integer#MAX_VALUE} for no limit), and, when {@code rateLimit} is set, at most that many starts
-   * in any {@code rateWindowMillis}.
+   * What a claim from a queue must respect; null fields do not limit.
+   *
+   * @param keyConcurrency most executing runs per concurrency key (runs without a key share one)
+   * @param totalConcurrency most executing runs of the queue across its keys
+   * @param rateLimit most starts in any {@code rateWindowMillis}: of the queue, or with {@code
+   *     rateLimitPerKey} of each key
    */
-  record QueueLimits(int concurrency, Integer rateLimit, Long rateWindowMillis) {}
+  record QueueLimits(
+      Integer keyConcurrency,
+      Integer totalConcurrency,
+      Integer rateLimit,
+      Long rateWindowMillis,
+      boolean rateLimitPerKey) {}
 
   // --- queues ---------------------------------------------------------------------------
 
   /** The queues of an environment by name, with their run counts. */
   List<QueueRecord> listQueues(UUID environmentId);
+
+  /** One queue with its run counts and its per-concurrency-key breakdown. */
+  Optional<QueueRecord> findQueue(UUID environmentId, String name);
 
   /**
    * The settings of these queues that a claim needs (paused, effective limit), without run counts;

@@ -11,6 +11,8 @@ import java.time.Instant;
  * @param maxDurationMillis how long one attempt may run, or null for no limit
  * @param concurrencyLimit the limit of the task's queue as the task declared it, or null for none
  * @param rateLimit runs of the task's queue that may start per {@code rateWindowMillis}, or null
+ * @param totalConcurrencyLimit the cap of the task's queue across its concurrency keys, or null
+ * @param rateLimitPerKey whether {@code rateLimit} applies to each concurrency key on its own
  */
 public record TaskRecord(
     String taskId,
@@ -22,7 +24,9 @@ public record TaskRecord(
     Long maxDurationMillis,
     Integer concurrencyLimit,
     Integer rateLimit,
-    Long rateWindowMillis) {
+    Long rateWindowMillis,
+    Integer totalConcurrencyLimit,
+    boolean rateLimitPerKey) {
 
   /** A task without a maximum duration. */
   public TaskRecord(
@@ -42,6 +46,8 @@ public record TaskRecord(
         null,
         null,
         null,
-        null);
+        null,
+        null,
+        false);
   }
 }

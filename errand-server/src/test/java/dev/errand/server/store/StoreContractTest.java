@@ -1192,7 +1192,8 @@ abstract class StoreContractTest {
                 null,
                 null,
                 null,
-                0));
+                0,
+                null));
     ClaimedRun c = claimOne("deadline", LONG_LEASE);
     assertThat(c.maxDurationMillis()).isEqualTo(1);
     Instant leaseEnd = find(id).leaseExpiresAt();
@@ -1549,7 +1550,8 @@ abstract class StoreContractTest {
         item,
         null,
         null,
-        0);
+        0,
+        null);
   }
 
   StepRecord childrenWait(UUID runId, int position, int count) {

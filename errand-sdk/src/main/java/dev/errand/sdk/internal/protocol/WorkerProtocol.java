@@ -43,7 +43,9 @@ public final class WorkerProtocol {
       Long maxDurationMillis,
       Integer concurrencyLimit,
       Integer rateLimit,
-      Long rateWindowMillis) {}
+      Long rateWindowMillis,
+      Integer totalConcurrencyLimit,
+      Boolean rateLimitPerKey) {}
 
   public record RegisterRequest(String workerId, List<TaskRegistration> tasks) {}
 

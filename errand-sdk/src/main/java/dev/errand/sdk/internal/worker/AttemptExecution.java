@@ -181,6 +181,7 @@ final class AttemptExecution implements Runnable {
     Object output;
     DurableContext ctx =
         new DurableContext(run, task, transport, workerId, () -> cancelled || timedOut);
+    dev.errand.sdk.internal.CurrentAttempt.enter(run.runId(), run.attempt());
     try {
       output = invoke(task.function(), payload, ctx);
     } catch (SuspendSignal s) {
@@ -196,6 +197,8 @@ final class AttemptExecution implements Runnable {
         Thread.currentThread().interrupt();
       }
       return failure(t);
+    } finally {
+      dev.errand.sdk.internal.CurrentAttempt.exit();
     }
     if (ctx.suspended() != null) {
       return suspended(ctx.suspended().suspension()); // the task caught the signal and returned

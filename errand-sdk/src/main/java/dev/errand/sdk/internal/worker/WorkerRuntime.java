@@ -119,7 +119,9 @@ public final class WorkerRuntime {
               task.queueDefinition().rateLimit(),
               task.queueDefinition().rateWindow() == null
                   ? null
-                  : task.queueDefinition().rateWindow().toMillis()));
+                  : task.queueDefinition().rateWindow().toMillis(),
+              task.queueDefinition().totalConcurrencyLimit(),
+              task.queueDefinition().rateLimitPerKey()));
     }
     RegisterResponse response =
         transport.post(

@@ -25,7 +25,7 @@ interface Claim {
 
   /**
    * Like {@link #claim}, but taking turns with every other claim of {@code queue} (across nodes)
-   * and claiming at most {@code limit} minus the queue's executing runs.
+   * and claiming only what the queue's limits leave ({@link QueueTurn}).
    */
   List<ClaimedRun> claimLimited(
       Database database,
@@ -34,11 +34,21 @@ interface Claim {
       dev.errand.server.store.Store.QueueLimits limits,
       Completion completion);
 
-  /** What to claim, for whom, for how long. */
+  /**
+   * What to claim, for whom, for how long.
+   *
+   * @param environmentLimit the environment's cap on executing runs, or null for none; with one,
+   *     claims in the environment take turns and claim at most the cap minus its executing runs
+   */
   record Request(
-      UUID environmentId, List<String> taskIds, String workerId, int max, long leaseMillis) {
+      UUID environmentId,
+      List<String> taskIds,
+      String workerId,
+      int max,
+      long leaseMillis,
+      Integer environmentLimit) {
     Request withMax(int newMax) {
-      return new Request(environmentId, taskIds, workerId, newMax, leaseMillis);
+      return new Request(environmentId, taskIds, workerId, newMax, leaseMillis, environmentLimit);
     }
   }
 }

@@ -51,8 +51,8 @@ final class Debounces {
     String due = dialect.plusMillis("CURRENT_TIMESTAMP");
     String sql =
         "INSERT INTO runs (id, environment_id, task_id, queue, status, payload, max_attempts, tags,"
-            + " max_duration_ms, debounce_key, debounce_until, created_at, available_at,"
-            + " updated_at) VALUES (?, ?, ?, ?, 'DELAYED', ?, ?, ?, ?, ?, "
+            + " max_duration_ms, debounce_key, concurrency_key, debounce_until, created_at,"
+            + " available_at, updated_at) VALUES (?, ?, ?, ?, 'DELAYED', ?, ?, ?, ?, ?, ?, "
             + due
             + ", CURRENT_TIMESTAMP, "
             + due
@@ -114,8 +114,8 @@ final class Debounces {
     String due = dialect.plusMillis("CURRENT_TIMESTAMP");
     String insert =
         "INSERT INTO runs (id, environment_id, task_id, queue, status, payload, max_attempts, tags,"
-            + " max_duration_ms, debounce_key, debounce_until, created_at, available_at,"
-            + " updated_at) VALUES (?, ?, ?, ?, 'DELAYED', ?, ?, ?, ?, ?, "
+            + " max_duration_ms, debounce_key, concurrency_key, debounce_until, created_at,"
+            + " available_at, updated_at) VALUES (?, ?, ?, ?, 'DELAYED', ?, ?, ?, ?, ?, ?, "
             + due
             + ", CURRENT_TIMESTAMP, "
             + due
@@ -141,6 +141,7 @@ final class Debounces {
     ps.setArray(i++, RunRows.textArray(connection, run.tags() == null ? List.of() : run.tags()));
     ps.setObject(i++, run.maxDurationMillis(), java.sql.Types.BIGINT);
     ps.setString(i++, key);
+    ps.setString(i++, run.concurrencyKey());
     return i;
   }
 }

@@ -54,9 +54,15 @@ interface Dialect {
 
   /**
    * Creates or replaces a queue's declared limits. Parameters: environment id, name, concurrency
-   * limit, rate limit, rate window in milliseconds (each null for none).
+   * limit, rate limit, rate window in milliseconds (each null for none), total concurrency limit
+   * (null for none), whether the rate limit applies per concurrency key.
    */
   String upsertQueue();
+
+  /**
+   * Sets a concurrency key's last turn in its queue. Parameters: environment id, queue, key, turn.
+   */
+  String upsertQueueKeyTurn();
 
   /**
    * A statement that announces due runs (payload bound to its one {@code ?}) to every node sharing

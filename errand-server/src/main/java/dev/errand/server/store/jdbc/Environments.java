@@ -126,4 +126,38 @@ final class Environments {
           }
         });
   }
+
+  Integer concurrencyLimit(UUID environmentId) {
+    return database.read(
+        "read environment concurrency limit",
+        connection -> {
+          try (PreparedStatement ps =
+              connection.prepareStatement(
+                  "SELECT concurrency_limit FROM environments WHERE id = ?")) {
+            ps.setObject(1, environmentId);
+            try (ResultSet rs = ps.executeQuery()) {
+              if (!rs.next()) {
+                return null;
+              }
+              int limit = rs.getInt(1);
+              return rs.wasNull() ? null : limit;
+            }
+          }
+        });
+  }
+
+  void setConcurrencyLimit(UUID environmentId, Integer limit) {
+    database.transaction(
+        "set environment concurrency limit",
+        connection -> {
+          try (PreparedStatement ps =
+              connection.prepareStatement(
+                  "UPDATE environments SET concurrency_limit = ? WHERE id = ?")) {
+            ps.setObject(1, limit, java.sql.Types.INTEGER);
+            ps.setObject(2, environmentId);
+            ps.executeUpdate();
+          }
+          return null;
+        });
+  }
 }

@@ -28,20 +28,22 @@ import java.util.concurrent.locks.ReentrantLock;
  * claimed. Correctness rests on that guard, not on the lock; the lock only keeps concurrent
  * claimers from picking the same candidates and coming back short.
  */
-final class H2Claim implements Claim {
+final class H2Claim implements Claim, QueueTurn.KeyedPick {
 
   private final ReentrantLock turn = new ReentrantLock();
   private final Map<Integer, String> selectDueByTaskCount = new ConcurrentHashMap<>();
   private final String update;
 
-  private final QueueAllowance allowance;
+  private final QueueTurn queueTurn;
+  private final String dueKeys;
+  private final String dueByKey;
 
   H2Claim(Dialect dialect) {
-    this.allowance = new QueueAllowance(dialect);
+    this.queueTurn = new QueueTurn(dialect);
     String claimable = StatusSql.mayMoveTo(RunStatus.EXECUTING);
     this.update =
         """
-        SELECT %4$s FROM FINAL TABLE (
+        SELECT %4$s, concurrency_key FROM FINAL TABLE (
           UPDATE runs SET
             status = %2$s,
             attempt_count = attempt_count + 1,
@@ -64,9 +66,26 @@ final class H2Claim implements Claim {
                 dialect.plusMillis("CURRENT_TIMESTAMP"),
                 RunRows.CLAIMED_COLUMNS,
                 Steps.deadline(dialect, ""));
+    String due =
+        claimable
+            + " AND task_id = ANY(?) AND available_at <= CURRENT_TIMESTAMP"
+            + " AND (expires_at IS NULL OR expires_at > CURRENT_TIMESTAMP)"
+            + " AND (not_before IS NULL OR not_before <= CURRENT_TIMESTAMP)";
+    this.dueKeys =
+        "SELECT DISTINCT concurrency_key FROM runs WHERE environment_id = ? AND queue = ? AND "
+            + due;
+    this.dueByKey =
+        "SELECT id, concurrency_key FROM (SELECT id, available_at, concurrency_key, ROW_NUMBER()"
+            + " OVER (PARTITION BY concurrency_key ORDER BY available_at, id) AS n FROM runs"
+            + " WHERE environment_id = ? AND queue = ? AND concurrency_key = ANY(?) AND "
+            + due
+            + ") d WHERE n <= ? ORDER BY available_at, id";
   }
 
-  /** The embedded store belongs to one JVM: the claims' turn lock also serializes the count. */
+  /**
+   * The embedded store belongs to one JVM: the claims' turn lock also serializes the counts (the
+   * queue's and the environment's).
+   */
   @Override
   public List<ClaimedRun> claimLimited(
       Database database,
@@ -79,18 +98,61 @@ final class H2Claim implements Claim {
       return database.transaction(
           "claim runs of queue " + queue,
           connection -> {
-            int free = allowance.free(connection, request, queue, limits);
-            if (free <= 0) {
+            Request capped =
+                request.withMax(
+                    Math.min(request.max(), QueueTurn.environmentFree(connection, request)));
+            if (capped.max() <= 0) {
               return List.<ClaimedRun>of();
             }
-            List<ClaimedRun> claimed =
-                claim(connection, request.withMax(Math.min(free, request.max())));
-            allowance.recordStarts(connection, request, queue, limits, claimed.size());
-            return completion.apply(connection, claimed);
+            return completion.apply(
+                connection, queueTurn.take(connection, capped, queue, limits, this));
           });
     } finally {
       turn.unlock();
     }
+  }
+
+  @Override
+  public List<String> dueKeys(Connection connection, Request request, String queue)
+      throws SQLException {
+    try (PreparedStatement ps = connection.prepareStatement(dueKeys)) {
+      ps.setObject(1, request.environmentId());
+      ps.setString(2, queue);
+      ps.setArray(3, RunRows.textArray(connection, request.taskIds()));
+      List<String> keys = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          keys.add(rs.getString(1));
+        }
+      }
+      return keys;
+    }
+  }
+
+  /** The first n due runs of each key (a window over the key's due runs), then one update. */
+  @Override
+  public List<QueueTurn.KeyedRun> claim(
+      Connection connection, Request request, String queue, Map<String, Integer> slots)
+      throws SQLException {
+    int most = slots.values().stream().mapToInt(Integer::intValue).max().orElse(0);
+    List<UUID> due = new ArrayList<>();
+    Map<String, Integer> taken = new HashMap<>();
+    try (PreparedStatement ps = connection.prepareStatement(dueByKey)) {
+      ps.setObject(1, request.environmentId());
+      ps.setString(2, queue);
+      ps.setArray(3, RunRows.textArray(connection, slots.keySet()));
+      ps.setArray(4, RunRows.textArray(connection, request.taskIds()));
+      ps.setInt(5, most);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          String key = rs.getString("concurrency_key");
+          if (taken.merge(key, 1, Integer::sum) <= slots.get(key)) {
+            due.add(RunRows.uuid(rs, "id"));
+          }
+        }
+      }
+    }
+    return update(connection, request, due);
   }
 
   private void takeTurn() {
@@ -112,18 +174,34 @@ final class H2Claim implements Claim {
     }
     try {
       return database.transaction(
-          "claim runs", connection -> completion.apply(connection, claim(connection, request)));
+          "claim runs",
+          connection -> {
+            Request capped =
+                request.withMax(
+                    Math.min(request.max(), QueueTurn.environmentFree(connection, request)));
+            if (capped.max() <= 0) {
+              return List.<ClaimedRun>of();
+            }
+            return completion.apply(connection, claim(connection, capped));
+          });
     } finally {
       turn.unlock();
     }
   }
 
   private List<ClaimedRun> claim(Connection connection, Request request) throws SQLException {
-    List<UUID> due = selectDue(connection, request);
+    return update(connection, request, selectDue(connection, request)).stream()
+        .map(QueueTurn.KeyedRun::run)
+        .toList();
+  }
+
+  /** Moves the due runs (still claimable) to EXECUTING, in their order, with their attempts. */
+  private List<QueueTurn.KeyedRun> update(Connection connection, Request request, List<UUID> due)
+      throws SQLException {
     if (due.isEmpty()) {
       return List.of();
     }
-    List<ClaimedRun> claimed = new ArrayList<>();
+    List<QueueTurn.KeyedRun> claimed = new ArrayList<>();
     try (PreparedStatement ps = connection.prepareStatement(update)) {
       ps.setString(1, request.workerId());
       ps.setLong(2, request.leaseMillis());
@@ -131,7 +209,7 @@ final class H2Claim implements Claim {
       ps.setArray(4, RunRows.uuidArray(connection, due));
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          claimed.add(RunRows.claimed(rs));
+          claimed.add(new QueueTurn.KeyedRun(rs.getString("concurrency_key"), RunRows.claimed(rs)));
         }
       }
     }
@@ -139,8 +217,9 @@ final class H2Claim implements Claim {
     for (int i = 0; i < due.size(); i++) {
       position.put(due.get(i), i);
     }
-    claimed.sort(Comparator.comparing(run -> position.get(run.runId())));
-    Attempts.insertExecuting(connection, claimed, request.workerId());
+    claimed.sort(Comparator.comparing(c -> position.get(c.run().runId())));
+    Attempts.insertExecuting(
+        connection, claimed.stream().map(QueueTurn.KeyedRun::run).toList(), request.workerId());
     return claimed;
   }
 

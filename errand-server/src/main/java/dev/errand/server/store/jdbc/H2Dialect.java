@@ -60,7 +60,14 @@ final class H2Dialect implements Dialect {
   @Override
   public String upsertQueue() {
     return "MERGE INTO queues (environment_id, name, concurrency_limit, rate_limit, rate_window_ms,"
-        + " updated_at) KEY (environment_id, name) VALUES (?, ?, ?, ?, ?, CURRENT_TIMESTAMP)";
+        + " total_concurrency_limit, rate_limit_per_key, updated_at) KEY (environment_id, name)"
+        + " VALUES (?, ?, ?, ?, ?, ?, ?, CURRENT_TIMESTAMP)";
+  }
+
+  @Override
+  public String upsertQueueKeyTurn() {
+    return "MERGE INTO queue_keys (environment_id, queue, concurrency_key, last_turn)"
+        + " KEY (environment_id, queue, concurrency_key) VALUES (?, ?, ?, ?)";
   }
 
   @Override

@@ -203,6 +203,16 @@ public final class JdbcStore implements Store {
   }
 
   @Override
+  public Integer environmentConcurrencyLimit(UUID environmentId) {
+    return environments.concurrencyLimit(environmentId);
+  }
+
+  @Override
+  public void setEnvironmentConcurrencyLimit(UUID environmentId, Integer limit) {
+    environments.setConcurrencyLimit(environmentId, limit);
+  }
+
+  @Override
   public void upsertTasks(UUID environmentId, List<TaskRecord> taskRecords) {
     tasks.upsert(environmentId, taskRecords);
   }
@@ -244,8 +254,13 @@ public final class JdbcStore implements Store {
 
   @Override
   public List<ClaimedRun> claim(
-      UUID environmentId, Collection<String> taskIds, String workerId, int max, Duration lease) {
-    return leases.claim(environmentId, taskIds, workerId, max, lease);
+      UUID environmentId,
+      Collection<String> taskIds,
+      String workerId,
+      int max,
+      Duration lease,
+      Integer environmentLimit) {
+    return leases.claim(environmentId, taskIds, workerId, max, lease, environmentLimit);
   }
 
   @Override
@@ -256,13 +271,20 @@ public final class JdbcStore implements Store {
       Collection<String> taskIds,
       String workerId,
       int max,
-      Duration lease) {
-    return leases.claimInQueue(environmentId, queue, limit, taskIds, workerId, max, lease);
+      Duration lease,
+      Integer environmentLimit) {
+    return leases.claimInQueue(
+        environmentId, queue, limit, taskIds, workerId, max, lease, environmentLimit);
   }
 
   @Override
   public List<dev.errand.server.store.QueueRecord> listQueues(UUID environmentId) {
     return queues.list(environmentId);
+  }
+
+  @Override
+  public Optional<dev.errand.server.store.QueueRecord> findQueue(UUID environmentId, String name) {
+    return queues.find(environmentId, name);
   }
 
   @Override

@@ -32,7 +32,12 @@ final class Leases {
   }
 
   List<ClaimedRun> claim(
-      UUID environmentId, Collection<String> taskIds, String workerId, int max, Duration lease) {
+      UUID environmentId,
+      Collection<String> taskIds,
+      String workerId,
+      int max,
+      Duration lease,
+      Integer environmentLimit) {
     long leaseMillis = positiveMillis(lease);
     if (max <= 0 || taskIds.isEmpty()) {
       return List.of();
@@ -41,7 +46,8 @@ final class Leases {
         .claim()
         .claim(
             database,
-            new Claim.Request(environmentId, List.copyOf(taskIds), workerId, max, leaseMillis),
+            new Claim.Request(
+                environmentId, List.copyOf(taskIds), workerId, max, leaseMillis, environmentLimit),
             Steps::attach);
   }
 
@@ -52,7 +58,8 @@ final class Leases {
       Collection<String> taskIds,
       String workerId,
       int max,
-      Duration lease) {
+      Duration lease,
+      Integer environmentLimit) {
     long leaseMillis = positiveMillis(lease);
     if (max <= 0 || taskIds.isEmpty()) {
       return List.of();
@@ -61,7 +68,8 @@ final class Leases {
         .claim()
         .claimLimited(
             database,
-            new Claim.Request(environmentId, List.copyOf(taskIds), workerId, max, leaseMillis),
+            new Claim.Request(
+                environmentId, List.copyOf(taskIds), workerId, max, leaseMillis, environmentLimit),
             queue,
             limit,
             Steps::attach);

@@ -2,10 +2,14 @@ package dev.errand.server.store.jdbc;
 
 import dev.errand.sdk.RunStatus;
 import dev.errand.server.store.ClaimedRun;
+import dev.errand.server.store.Store.QueueLimits;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One statement: pick due runs with {@code FOR UPDATE SKIP LOCKED}, one task at a time (a LATERAL
@@ -13,36 +17,86 @@ import java.util.List;
  * large backlog is never read or sorted), then the oldest {@code max} of those, move them to {@code
  * EXECUTING}, insert their attempts, return them. The pick is a CTE so that it runs exactly once;
  * concurrent claimers skip each other's rows instead of waiting for them.
+ *
+ * <p>A limited queue's claim picks per concurrency key instead (a LATERAL per key over {@code
+ * runs_queue_key_claimable_idx}), with the slots {@link QueueTurn} gives each key.
  */
-final class PostgresClaim implements Claim {
+final class PostgresClaim implements Claim, QueueTurn.KeyedPick {
 
-  private final String sql;
+  private static final String DUE =
+      """
+      available_at <= CURRENT_TIMESTAMP
+      AND (expires_at IS NULL OR expires_at > CURRENT_TIMESTAMP)
+      AND (not_before IS NULL OR not_before <= CURRENT_TIMESTAMP)""";
 
-  private final QueueAllowance allowance;
+  private final String byTask;
+  private final String byKey;
+  private final String dueKeys;
+  private final QueueTurn turn;
 
   PostgresClaim(Dialect dialect) {
-    this.sql = sql(dialect);
-    this.allowance = new QueueAllowance(dialect);
+    String claimable = StatusSql.mayMoveTo(RunStatus.EXECUTING);
+    this.byTask =
+        sql(
+            dialect,
+            """
+            SELECT p.id, p.available_at
+            FROM unnest(CAST(? AS text[])) AS t(task_id)
+            CROSS JOIN LATERAL (
+              SELECT id, available_at FROM runs
+              WHERE environment_id = ? AND task_id = t.task_id AND %1$s AND %2$s
+              ORDER BY available_at, id
+              LIMIT ?
+              FOR UPDATE SKIP LOCKED
+            ) p
+            ORDER BY p.available_at, p.id
+            LIMIT ?"""
+                .formatted(claimable, DUE));
+    this.byKey =
+        sql(
+            dialect,
+            """
+            SELECT p.id, p.available_at
+            FROM unnest(CAST(? AS text[]), CAST(? AS int[])) AS k(concurrency_key, n)
+            CROSS JOIN LATERAL (
+              SELECT id, available_at FROM runs
+              WHERE environment_id = ? AND queue = ? AND concurrency_key = k.concurrency_key
+                AND %1$s AND task_id = ANY(CAST(? AS text[])) AND %2$s
+              ORDER BY available_at, id
+              LIMIT k.n
+              FOR UPDATE SKIP LOCKED
+            ) p"""
+                .formatted(claimable, DUE));
+    // A loose index scan: one probe per distinct key with claimable runs, then whether the key has
+    // a run due now for these tasks. Never reads a key's backlog.
+    this.dueKeys =
+        """
+        WITH RECURSIVE k(key) AS (
+          (SELECT concurrency_key FROM runs
+           WHERE environment_id = ? AND queue = ? AND %1$s
+           ORDER BY concurrency_key LIMIT 1)
+          UNION ALL
+          SELECT (SELECT r.concurrency_key FROM runs r
+                  WHERE r.environment_id = ? AND r.queue = ? AND r.%1$s AND r.concurrency_key > k.key
+                  ORDER BY r.concurrency_key LIMIT 1)
+          FROM k WHERE k.key IS NOT NULL
+        )
+        SELECT k.key FROM k
+        WHERE k.key IS NOT NULL AND EXISTS (
+          SELECT 1 FROM runs
+          WHERE environment_id = ? AND queue = ? AND concurrency_key = k.key AND %1$s
+            AND task_id = ANY(CAST(? AS text[])) AND %2$s)
+        """
+            .formatted(claimable, DUE);
+    this.turn = new QueueTurn(dialect);
   }
 
-  static String sql(Dialect dialect) {
+  /** The claim statement around a {@code picked} CTE (ids and available_at of the runs to take). */
+  static String sql(Dialect dialect, String picked) {
     String claimable = StatusSql.mayMoveTo(RunStatus.EXECUTING);
     return """
     WITH picked AS (
-      SELECT p.id, p.available_at
-      FROM unnest(CAST(? AS text[])) AS t(task_id)
-      CROSS JOIN LATERAL (
-        SELECT id, available_at FROM runs
-        WHERE environment_id = ? AND task_id = t.task_id AND %1$s
-          AND available_at <= CURRENT_TIMESTAMP
-          AND (expires_at IS NULL OR expires_at > CURRENT_TIMESTAMP)
-          AND (not_before IS NULL OR not_before <= CURRENT_TIMESTAMP)
-        ORDER BY available_at, id
-        LIMIT ?
-        FOR UPDATE SKIP LOCKED
-      ) p
-      ORDER BY p.available_at, p.id
-      LIMIT ?
+    %6$s
     ), claimed AS (
       UPDATE runs r SET
         status = %2$s,
@@ -59,14 +113,15 @@ final class PostgresClaim implements Claim {
       FROM picked
       WHERE r.id = picked.id AND r.%1$s
       RETURNING r.id, r.task_id, r.payload, r.attempt_count, r.lease_token, r.tags,
-                r.available_at, r.lease_worker_id, r.max_duration_ms, r.step_count
+                r.available_at, r.lease_worker_id, r.max_duration_ms, r.step_count,
+                r.concurrency_key
     ), attempt AS (
       INSERT INTO attempts (run_id, number, status, worker_id, started_at)
       SELECT id, attempt_count, %2$s, lease_worker_id, CURRENT_TIMESTAMP FROM claimed
       ON CONFLICT (run_id, number) DO UPDATE SET
         status = EXCLUDED.status, worker_id = EXCLUDED.worker_id, finished_at = NULL, error = NULL
     )
-    SELECT %5$s
+    SELECT %5$s, concurrency_key
     FROM claimed
     ORDER BY available_at, id
     """
@@ -75,56 +130,117 @@ final class PostgresClaim implements Claim {
             StatusSql.literal(RunStatus.EXECUTING),
             dialect.plusMillis("CURRENT_TIMESTAMP"),
             Steps.deadline(dialect, "r."),
-            RunRows.CLAIMED_COLUMNS);
+            RunRows.CLAIMED_COLUMNS,
+            picked);
+  }
+
+  /** The plain claim's statement (for plan tests). */
+  String byTaskSql() {
+    return byTask;
   }
 
   @Override
   public List<ClaimedRun> claim(Database database, Request request, Completion completion) {
     return database.transaction(
-        "claim runs", connection -> completion.apply(connection, claim(connection, request)));
+        "claim runs",
+        connection -> {
+          Request capped =
+              request.withMax(Math.min(request.max(), environmentTurn(connection, request)));
+          if (capped.max() <= 0) {
+            return List.of();
+          }
+          return completion.apply(connection, claimByTask(connection, capped));
+        });
   }
 
   /**
    * The queue's claims take turns on a transaction-scoped advisory lock keyed by environment and
-   * queue: the count of executing runs read after taking it includes every earlier claim (they
-   * committed before releasing it), and runs only enter EXECUTING through a claim.
+   * queue: the counts read after taking it include every earlier claim (they committed before
+   * releasing it), and runs only enter EXECUTING through a claim. With an environment cap, the
+   * environment's lock is taken first (one lock order for every claim).
    */
   @Override
   public List<ClaimedRun> claimLimited(
-      Database database,
-      Request request,
-      String queue,
-      dev.errand.server.store.Store.QueueLimits limits,
-      Completion completion) {
+      Database database, Request request, String queue, QueueLimits limits, Completion completion) {
     return database.transaction(
         "claim runs of queue " + queue,
         connection -> {
-          try (PreparedStatement ps =
-              connection.prepareStatement("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))")) {
-            ps.setString(1, "errand-queue/" + request.environmentId() + "/" + queue);
-            ps.executeQuery().close();
-          }
-          int free = allowance.free(connection, request, queue, limits);
-          if (free <= 0) {
+          Request capped =
+              request.withMax(Math.min(request.max(), environmentTurn(connection, request)));
+          if (capped.max() <= 0) {
             return List.of();
           }
-          List<ClaimedRun> claimed =
-              claim(connection, request.withMax(Math.min(free, request.max())));
-          allowance.recordStarts(connection, request, queue, limits, claimed.size());
-          return completion.apply(connection, claimed);
+          lock(connection, "errand-queue/" + request.environmentId() + "/" + queue);
+          return completion.apply(connection, turn.take(connection, capped, queue, limits, this));
         });
   }
 
-  private List<ClaimedRun> claim(java.sql.Connection connection, Request request)
-      throws java.sql.SQLException {
-    try (PreparedStatement ps = connection.prepareStatement(sql)) {
+  /** With an environment cap: takes the environment's turn and returns what the cap leaves. */
+  private static int environmentTurn(Connection connection, Request request) throws SQLException {
+    if (request.environmentLimit() == null) {
+      return Integer.MAX_VALUE;
+    }
+    lock(connection, "errand-environment/" + request.environmentId());
+    return QueueTurn.environmentFree(connection, request);
+  }
+
+  private static void lock(Connection connection, String name) throws SQLException {
+    try (PreparedStatement ps =
+        connection.prepareStatement("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))")) {
+      ps.setString(1, name);
+      ps.executeQuery().close();
+    }
+  }
+
+  @Override
+  public List<String> dueKeys(Connection connection, Request request, String queue)
+      throws SQLException {
+    try (PreparedStatement ps = connection.prepareStatement(dueKeys)) {
+      ps.setObject(1, request.environmentId());
+      ps.setString(2, queue);
+      ps.setObject(3, request.environmentId());
+      ps.setString(4, queue);
+      ps.setObject(5, request.environmentId());
+      ps.setString(6, queue);
+      ps.setArray(7, RunRows.textArray(connection, request.taskIds()));
+      List<String> keys = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          keys.add(rs.getString(1));
+        }
+      }
+      return keys;
+    }
+  }
+
+  @Override
+  public List<QueueTurn.KeyedRun> claim(
+      Connection connection, Request request, String queue, Map<String, Integer> slots)
+      throws SQLException {
+    try (PreparedStatement ps = connection.prepareStatement(byKey)) {
+      ps.setArray(1, RunRows.textArray(connection, slots.keySet()));
+      ps.setArray(2, connection.createArrayOf("int4", slots.values().toArray(new Integer[0])));
+      ps.setObject(3, request.environmentId());
+      ps.setString(4, queue);
+      ps.setArray(5, RunRows.textArray(connection, request.taskIds()));
+      bindLease(ps, 6, request);
+      List<QueueTurn.KeyedRun> claimed = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          claimed.add(new QueueTurn.KeyedRun(rs.getString("concurrency_key"), RunRows.claimed(rs)));
+        }
+      }
+      return claimed;
+    }
+  }
+
+  private List<ClaimedRun> claimByTask(Connection connection, Request request) throws SQLException {
+    try (PreparedStatement ps = connection.prepareStatement(byTask)) {
       ps.setArray(1, RunRows.textArray(connection, request.taskIds()));
       ps.setObject(2, request.environmentId());
       ps.setInt(3, request.max());
       ps.setInt(4, request.max());
-      ps.setString(5, request.workerId());
-      ps.setLong(6, request.leaseMillis());
-      ps.setLong(7, request.leaseMillis());
+      bindLease(ps, 5, request);
       List<ClaimedRun> claimed = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -133,5 +249,12 @@ final class PostgresClaim implements Claim {
       }
       return claimed;
     }
+  }
+
+  private static void bindLease(PreparedStatement ps, int first, Request request)
+      throws SQLException {
+    ps.setString(first, request.workerId());
+    ps.setLong(first + 1, request.leaseMillis());
+    ps.setLong(first + 2, request.leaseMillis());
   }
 }

@@ -102,10 +102,20 @@ final class PostgresDialect implements Dialect {
   @Override
   public String upsertQueue() {
     return "INSERT INTO queues (environment_id, name, concurrency_limit, rate_limit,"
-        + " rate_window_ms, updated_at) VALUES (?, ?, ?, ?, ?, now())"
+        + " rate_window_ms, total_concurrency_limit, rate_limit_per_key, updated_at)"
+        + " VALUES (?, ?, ?, ?, ?, ?, ?, now())"
         + " ON CONFLICT (environment_id, name) DO UPDATE SET"
         + " concurrency_limit = EXCLUDED.concurrency_limit, rate_limit = EXCLUDED.rate_limit,"
-        + " rate_window_ms = EXCLUDED.rate_window_ms, updated_at = EXCLUDED.updated_at";
+        + " rate_window_ms = EXCLUDED.rate_window_ms,"
+        + " total_concurrency_limit = EXCLUDED.total_concurrency_limit,"
+        + " rate_limit_per_key = EXCLUDED.rate_limit_per_key, updated_at = EXCLUDED.updated_at";
+  }
+
+  @Override
+  public String upsertQueueKeyTurn() {
+    return "INSERT INTO queue_keys (environment_id, queue, concurrency_key, last_turn)"
+        + " VALUES (?, ?, ?, ?) ON CONFLICT (environment_id, queue, concurrency_key)"
+        + " DO UPDATE SET last_turn = EXCLUDED.last_turn";
   }
 
   @Override

@@ -15,7 +15,14 @@ import java.util.UUID;
 /** Queue settings (declared limit, run-time override, paused) and their run counts. */
 final class Queues {
   private static final String COLUMNS =
-      "name, concurrency_limit, concurrency_limit_override, paused, rate_limit, rate_window_ms";
+      "name, concurrency_limit, concurrency_limit_override, paused, rate_limit, rate_window_ms,"
+          + " total_concurrency_limit, rate_limit_per_key";
+  private static final String FIND =
+      "SELECT " + COLUMNS + " FROM queues WHERE environment_id = ? AND name = ?";
+  private static final String KEY_COUNTS =
+      "SELECT concurrency_key, status, COUNT(*) AS n FROM runs WHERE environment_id = ?"
+          + " AND queue = ? AND status IN ('QUEUED', 'DELAYED', 'EXECUTING', 'WAITING')"
+          + " GROUP BY concurrency_key, status";
   private static final String LIST =
       "SELECT " + COLUMNS + " FROM queues WHERE environment_id = ? ORDER BY name";
   private static final String SETTINGS =
@@ -40,13 +47,7 @@ final class Queues {
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
                 long[] c = counts.computeIfAbsent(rs.getString("queue"), q -> new long[3]);
-                int slot =
-                    switch (rs.getString("status")) {
-                      case "EXECUTING" -> 1;
-                      case "WAITING" -> 2;
-                      default -> 0;
-                    };
-                c[slot] += rs.getLong("n");
+                c[slot(rs.getString("status"))] += rs.getLong("n");
               }
             }
           }
@@ -62,6 +63,61 @@ final class Queues {
           }
           return queues;
         });
+  }
+
+  /** One queue with its run counts and its per-key breakdown (the busiest keys first). */
+  java.util.Optional<QueueRecord> find(UUID environmentId, String name) {
+    return database.read(
+        "find queue " + name,
+        connection -> {
+          Map<String, long[]> byKey = new HashMap<>();
+          try (PreparedStatement ps = connection.prepareStatement(KEY_COUNTS)) {
+            ps.setObject(1, environmentId);
+            ps.setString(2, name);
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                long[] c = byKey.computeIfAbsent(rs.getString("concurrency_key"), k -> new long[3]);
+                c[slot(rs.getString("status"))] += rs.getLong("n");
+              }
+            }
+          }
+          long[] total = new long[3];
+          List<QueueRecord.KeyCounts> keys = new ArrayList<>();
+          byKey.forEach(
+              (key, c) -> {
+                for (int i = 0; i < 3; i++) {
+                  total[i] += c[i];
+                }
+                keys.add(new QueueRecord.KeyCounts(key, c[0], c[1], c[2]));
+              });
+          keys.sort(
+              java.util.Comparator.comparingLong(
+                      (QueueRecord.KeyCounts k) -> k.running() + k.queued() + k.waiting())
+                  .reversed()
+                  .thenComparing(QueueRecord.KeyCounts::key));
+          try (PreparedStatement ps = connection.prepareStatement(FIND)) {
+            ps.setObject(1, environmentId);
+            ps.setString(2, name);
+            try (ResultSet rs = ps.executeQuery()) {
+              if (!rs.next()) {
+                return java.util.Optional.<QueueRecord>empty();
+              }
+              return java.util.Optional.of(
+                  queue(rs, total[0], total[1], total[2])
+                      .withKeys(
+                          keys.subList(0, Math.min(keys.size(), QueueRecord.MAX_KEYS)),
+                          keys.size()));
+            }
+          }
+        });
+  }
+
+  private static int slot(String status) {
+    return switch (status) {
+      case "EXECUTING" -> 1;
+      case "WAITING" -> 2;
+      default -> 0;
+    };
   }
 
   Map<String, QueueRecord> settings(UUID environmentId, Collection<String> names) {
@@ -132,7 +188,11 @@ final class Queues {
         running,
         waiting,
         nullableInt(rs, "rate_limit"),
-        RunRows.nullableLong(rs, "rate_window_ms"));
+        RunRows.nullableLong(rs, "rate_window_ms"),
+        nullableInt(rs, "total_concurrency_limit"),
+        rs.getBoolean("rate_limit_per_key"),
+        List.of(),
+        0);
   }
 
   private static Integer nullableInt(ResultSet rs, String column) throws SQLException {

@@ -58,9 +58,9 @@ final class RunInsertion {
     this.insert =
         "INSERT INTO runs (id, environment_id, task_id, queue, status, payload, max_attempts,"
             + " tags, idempotency_key, replay_of, max_duration_ms, parent_run_id, parent_position,"
-            + " parent_item, idempotency_key_expires_at, expires_at, priority_ms, not_before,"
-            + " created_at, available_at, updated_at)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+            + " parent_item, concurrency_key, idempotency_key_expires_at, expires_at, priority_ms,"
+            + " not_before, created_at, available_at, updated_at)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
             + dialect.plusMillis("CURRENT_TIMESTAMP")
             + ", "
             + dialect.plusMillis("CURRENT_TIMESTAMP")
@@ -146,16 +146,17 @@ final class RunInsertion {
         ps.setObject(12, run.parentRunId());
         ps.setObject(13, run.parentPosition(), java.sql.Types.INTEGER);
         ps.setObject(14, run.parentItem(), java.sql.Types.INTEGER);
+        ps.setString(15, run.concurrencyKey());
         ps.setObject(
-            15,
+            16,
             run.idempotencyKey() == null ? null : run.idempotencyKeyTtlMillis(),
             java.sql.Types.BIGINT);
-        ps.setObject(16, run.ttlMillis(), java.sql.Types.BIGINT);
+        ps.setObject(17, run.ttlMillis(), java.sql.Types.BIGINT);
         long priority = Math.max(0, run.priorityMillis());
-        ps.setLong(17, priority);
+        ps.setLong(18, priority);
         // a delayed run with a priority: due when its delay says, ordered by delay - priority
-        ps.setObject(18, delay > 0 && priority > 0 ? delay : null, java.sql.Types.BIGINT);
-        ps.setLong(19, delay - priority);
+        ps.setObject(19, delay > 0 && priority > 0 ? delay : null, java.sql.Types.BIGINT);
+        ps.setLong(20, delay - priority);
         ps.addBatch();
       }
       ps.executeBatch();

@@ -25,7 +25,8 @@ final class RunRows {
       "id, environment_id, task_id, queue, status, payload, output, error, attempt_count,"
           + " max_attempts, tags, idempotency_key, replay_of, created_at, available_at,"
           + " started_at, finished_at, lease_worker_id, lease_token, lease_expires_at, version,"
-          + " max_duration_ms, parent_run_id, step_count, released_idempotency_key, priority_ms";
+          + " max_duration_ms, parent_run_id, step_count, released_idempotency_key, priority_ms,"
+          + " concurrency_key";
 
   static final String ATTEMPT_COLUMNS =
       "run_id, number, status, worker_id, started_at, finished_at, error";
@@ -58,7 +59,8 @@ final class RunRows {
         nullableLong(rs, "max_duration_ms"),
         uuid(rs, "parent_run_id"),
         rs.getInt("step_count"),
-        rs.getLong("priority_ms"));
+        rs.getLong("priority_ms"),
+        rs.getString("concurrency_key"));
   }
 
   /** The columns {@link #claimed} reads. */

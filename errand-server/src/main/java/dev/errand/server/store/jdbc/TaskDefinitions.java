@@ -56,6 +56,8 @@ final class TaskDefinitions {
               ps.setObject(3, queue.getValue().concurrencyLimit(), java.sql.Types.INTEGER);
               ps.setObject(4, queue.getValue().rateLimit(), java.sql.Types.INTEGER);
               ps.setObject(5, queue.getValue().rateWindowMillis(), java.sql.Types.BIGINT);
+              ps.setObject(6, queue.getValue().totalConcurrencyLimit(), java.sql.Types.INTEGER);
+              ps.setBoolean(7, queue.getValue().rateLimitPerKey());
               ps.addBatch();
             }
             ps.executeBatch();
@@ -86,7 +88,9 @@ final class TaskDefinitions {
                       RunRows.nullableLong(rs, "max_duration_ms"),
                       nullableInt(rs, "concurrency_limit"),
                       null,
-                      null));
+                      null,
+                      null,
+                      false));
             }
           }
         });

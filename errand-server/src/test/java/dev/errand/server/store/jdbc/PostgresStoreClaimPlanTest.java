@@ -125,7 +125,8 @@ class PostgresStoreClaimPlanTest {
       Connection connection, String prefix, UUID environment, int max, String... tasks)
       throws SQLException {
     try (PreparedStatement ps =
-        connection.prepareStatement(prefix + PostgresClaim.sql(new PostgresDialect()))) {
+        connection.prepareStatement(
+            prefix + new PostgresClaim(new PostgresDialect()).byTaskSql())) {
       ps.setArray(1, connection.createArrayOf("text", tasks));
       ps.setObject(2, environment);
       ps.setInt(3, max);

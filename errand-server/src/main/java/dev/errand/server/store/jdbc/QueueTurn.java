@@ -1,0 +1,331 @@
+package dev.errand.server.store.jdbc;
+
+import dev.errand.server.store.ClaimedRun;
+import dev.errand.server.store.Store.QueueLimits;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One claim's turn at a limited queue, run inside the claim's transaction while it holds the
+ * queue's lock: reads what the limits leave free (the total limit minus the queue's executing runs,
+ * each key's limit minus its executing runs, the rate limit minus the starts in its sliding
+ * window), shares the free slots among the keys with due runs ({@link KeyRoundRobin}), claims them
+ * through the dialect's {@link KeyedPick}, and records the starts (rate window) and the keys'
+ * turns. Runs without a concurrency key have the key {@code ""}: one more key.
+ */
+final class QueueTurn {
+
+  /** The dialect's part: which keys have due runs, and claiming up to n due runs of each. */
+  interface KeyedPick {
+    List<String> dueKeys(Connection connection, Claim.Request request, String queue)
+        throws SQLException;
+
+    /** Claims up to {@code slots.get(key)} due runs of each key, oldest first within a key. */
+    List<KeyedRun> claim(
+        Connection connection, Claim.Request request, String queue, Map<String, Integer> slots)
+        throws SQLException;
+  }
+
+  /** A claimed run and its concurrency key. */
+  record KeyedRun(String key, ClaimedRun run) {}
+
+  /** Rounds of sharing: a key that had fewer due runs than slots gives the rest to the others. */
+  private static final int MAX_ROUNDS = 3;
+
+  private static final String EXECUTING_BY_KEY =
+      "SELECT concurrency_key, COUNT(*) FROM runs WHERE environment_id = ? AND queue = ?"
+          + " AND status = 'EXECUTING' GROUP BY concurrency_key";
+  private static final String EXECUTING_IN_ENVIRONMENT =
+      "SELECT COUNT(*) FROM runs WHERE environment_id = ? AND status = 'EXECUTING'";
+  private static final String RECORD_START =
+      "INSERT INTO queue_starts (environment_id, queue, concurrency_key, started_at)"
+          + " VALUES (?, ?, ?, CURRENT_TIMESTAMP)";
+  private static final String LAST_TURNS =
+      "SELECT concurrency_key, last_turn FROM queue_keys WHERE environment_id = ? AND queue = ?"
+          + " AND concurrency_key = ANY(?)";
+  private static final String QUEUE_TURN =
+      "SELECT key_turn FROM queues WHERE environment_id = ? AND name = ?";
+  private static final String SET_QUEUE_TURN =
+      "UPDATE queues SET key_turn = ? WHERE environment_id = ? AND name = ?";
+
+  private final String startsInWindow;
+  private final String startsInWindowByKey;
+  private final String pruneStarts;
+  private final String upsertKeyTurn;
+
+  QueueTurn(Dialect dialect) {
+    String windowStart = dialect.plusMillis("CURRENT_TIMESTAMP");
+    this.startsInWindow =
+        "SELECT COUNT(*) FROM queue_starts WHERE environment_id = ? AND queue = ?"
+            + " AND started_at > "
+            + windowStart;
+    this.startsInWindowByKey =
+        "SELECT concurrency_key, COUNT(*) FROM queue_starts WHERE environment_id = ?"
+            + " AND queue = ? AND started_at > "
+            + windowStart
+            + " GROUP BY concurrency_key";
+    this.pruneStarts =
+        "DELETE FROM queue_starts WHERE environment_id = ? AND queue = ? AND started_at <= "
+            + windowStart;
+    this.upsertKeyTurn = dialect.upsertQueueKeyTurn();
+  }
+
+  /**
+   * How many more runs the environment's cap allows to start: its limit minus its executing runs,
+   * or {@link Integer#MAX_VALUE} without a cap. The caller holds the environment's turn.
+   */
+  static int environmentFree(Connection connection, Claim.Request request) throws SQLException {
+    if (request.environmentLimit() == null) {
+      return Integer.MAX_VALUE;
+    }
+    try (PreparedStatement ps = connection.prepareStatement(EXECUTING_IN_ENVIRONMENT)) {
+      ps.setObject(1, request.environmentId());
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return (int) Math.max(0, request.environmentLimit() - rs.getLong(1));
+      }
+    }
+  }
+
+  /** Claims what the queue's limits allow, at most {@code request.max()}. */
+  List<ClaimedRun> take(
+      Connection connection,
+      Claim.Request request,
+      String queue,
+      QueueLimits limits,
+      KeyedPick pick)
+      throws SQLException {
+    Map<String, Integer> executing = countByKey(connection, EXECUTING_BY_KEY, request, queue, null);
+    long free = request.max();
+    if (limits.totalConcurrency() != null) {
+      long running = executing.values().stream().mapToLong(Integer::longValue).sum();
+      free = Math.min(free, limits.totalConcurrency() - running);
+    }
+    Map<String, Integer> startsByKey = Map.of();
+    if (limits.rateLimit() != null) {
+      prune(connection, request, queue, limits);
+      if (limits.rateLimitPerKey()) {
+        startsByKey =
+            countByKey(connection, startsInWindowByKey, request, queue, -limits.rateWindowMillis());
+      } else {
+        free =
+            Math.min(free, limits.rateLimit() - startsInWindow(connection, request, queue, limits));
+      }
+    }
+    if (free <= 0) {
+      return List.of();
+    }
+    List<String> keys = pick.dueKeys(connection, request, queue);
+    if (keys.isEmpty()) {
+      return List.of();
+    }
+    boolean fair = keys.size() > 1;
+    Map<String, Long> lastTurns = fair ? lastTurns(connection, request, queue, keys) : Map.of();
+    long turn = fair ? queueTurn(connection, request, queue) : 0;
+    Map<String, KeyRoundRobin.Candidate> candidates = new HashMap<>();
+    for (String key : keys) {
+      int startsLeft =
+          limits.rateLimitPerKey()
+              ? limits.rateLimit() - startsByKey.getOrDefault(key, 0)
+              : Integer.MAX_VALUE;
+      candidates.put(
+          key,
+          new KeyRoundRobin.Candidate(
+              key, lastTurns.getOrDefault(key, 0L), executing.getOrDefault(key, 0), startsLeft));
+    }
+    List<KeyedRun> claimed = new ArrayList<>();
+    Set<String> served = new HashSet<>();
+    for (int round = 0; round < MAX_ROUNDS && claimed.size() < free; round++) {
+      List<KeyRoundRobin.Slot> slots =
+          KeyRoundRobin.assign(
+              List.copyOf(candidates.values()),
+              (int) Math.min(free - claimed.size(), Integer.MAX_VALUE),
+              limits.keyConcurrency(),
+              turn);
+      if (slots.isEmpty()) {
+        break;
+      }
+      turn = slots.getLast().turn();
+      Map<String, Integer> wanted = KeyRoundRobin.countByKey(slots);
+      List<KeyedRun> got = pick.claim(connection, request, queue, wanted);
+      claimed.addAll(got);
+      Map<String, Integer> gotByKey = new HashMap<>();
+      got.forEach(run -> gotByKey.merge(run.key(), 1, Integer::sum));
+      boolean shortfall = false;
+      for (var entry : wanted.entrySet()) {
+        String key = entry.getKey();
+        int n = gotByKey.getOrDefault(key, 0);
+        KeyRoundRobin.Candidate c = candidates.get(key);
+        if (n < entry.getValue()) {
+          shortfall = true;
+          candidates.remove(key); // no more due runs of this key for this claim
+        } else {
+          candidates.put(key, afterStarts(c, n, lastTurnOf(slots, key, n)));
+        }
+        if (n > 0) {
+          served.add(key);
+          lastTurns = withTurn(lastTurns, key, lastTurnOf(slots, key, n));
+        }
+      }
+      if (!shortfall) {
+        break;
+      }
+    }
+    if (fair && !served.isEmpty()) {
+      recordTurns(connection, request, queue, served, lastTurns, turn);
+    }
+    if (limits.rateLimit() != null) {
+      recordStarts(connection, request, queue, claimed);
+    }
+    return claimed.stream().map(KeyedRun::run).toList();
+  }
+
+  private static KeyRoundRobin.Candidate afterStarts(
+      KeyRoundRobin.Candidate c, int started, long lastTurn) {
+    return new KeyRoundRobin.Candidate(
+        c.key(),
+        lastTurn,
+        c.executing() + started,
+        c.startsLeft() == Integer.MAX_VALUE ? c.startsLeft() : c.startsLeft() - started);
+  }
+
+  /** The turn of the {@code n}-th slot {@code key} got. */
+  private static long lastTurnOf(List<KeyRoundRobin.Slot> slots, String key, int n) {
+    int seen = 0;
+    long turn = 0;
+    for (KeyRoundRobin.Slot slot : slots) {
+      if (slot.key().equals(key) && seen++ < n) {
+        turn = slot.turn();
+      }
+    }
+    return turn;
+  }
+
+  private static Map<String, Long> withTurn(Map<String, Long> turns, String key, long turn) {
+    Map<String, Long> copy = new HashMap<>(turns);
+    copy.put(key, turn);
+    return copy;
+  }
+
+  private void prune(Connection connection, Claim.Request request, String queue, QueueLimits limits)
+      throws SQLException {
+    try (PreparedStatement ps = connection.prepareStatement(pruneStarts)) {
+      ps.setObject(1, request.environmentId());
+      ps.setString(2, queue);
+      ps.setLong(3, -limits.rateWindowMillis());
+      ps.executeUpdate();
+    }
+  }
+
+  private long startsInWindow(
+      Connection connection, Claim.Request request, String queue, QueueLimits limits)
+      throws SQLException {
+    try (PreparedStatement ps = connection.prepareStatement(startsInWindow)) {
+      ps.setObject(1, request.environmentId());
+      ps.setString(2, queue);
+      ps.setLong(3, -limits.rateWindowMillis());
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+
+  private static Map<String, Integer> countByKey(
+      Connection connection, String sql, Claim.Request request, String queue, Long window)
+      throws SQLException {
+    try (PreparedStatement ps = connection.prepareStatement(sql)) {
+      ps.setObject(1, request.environmentId());
+      ps.setString(2, queue);
+      if (window != null) {
+        ps.setLong(3, window);
+      }
+      Map<String, Integer> counts = new HashMap<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          counts.put(rs.getString(1), (int) rs.getLong(2));
+        }
+      }
+      return counts;
+    }
+  }
+
+  private static Map<String, Long> lastTurns(
+      Connection connection, Claim.Request request, String queue, List<String> keys)
+      throws SQLException {
+    try (PreparedStatement ps = connection.prepareStatement(LAST_TURNS)) {
+      ps.setObject(1, request.environmentId());
+      ps.setString(2, queue);
+      ps.setArray(3, RunRows.textArray(connection, keys));
+      Map<String, Long> turns = new HashMap<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          turns.put(rs.getString(1), rs.getLong(2));
+        }
+      }
+      return turns;
+    }
+  }
+
+  private static long queueTurn(Connection connection, Claim.Request request, String queue)
+      throws SQLException {
+    try (PreparedStatement ps = connection.prepareStatement(QUEUE_TURN)) {
+      ps.setObject(1, request.environmentId());
+      ps.setString(2, queue);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getLong(1) : 0;
+      }
+    }
+  }
+
+  private void recordTurns(
+      Connection connection,
+      Claim.Request request,
+      String queue,
+      Set<String> served,
+      Map<String, Long> lastTurns,
+      long turn)
+      throws SQLException {
+    try (PreparedStatement ps = connection.prepareStatement(upsertKeyTurn)) {
+      for (String key : served) {
+        ps.setObject(1, request.environmentId());
+        ps.setString(2, queue);
+        ps.setString(3, key);
+        ps.setLong(4, lastTurns.get(key));
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+    try (PreparedStatement ps = connection.prepareStatement(SET_QUEUE_TURN)) {
+      ps.setLong(1, turn);
+      ps.setObject(2, request.environmentId());
+      ps.setString(3, queue);
+      ps.executeUpdate();
+    }
+  }
+
+  private static void recordStarts(
+      Connection connection, Claim.Request request, String queue, List<KeyedRun> claimed)
+      throws SQLException {
+    if (claimed.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps = connection.prepareStatement(RECORD_START)) {
+      for (KeyedRun run : claimed) {
+        ps.setObject(1, request.environmentId());
+        ps.setString(2, queue);
+        ps.setString(3, run.key());
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+}
