@@ -25,6 +25,15 @@ interface Dialect {
    */
   String plusMillisOf(String timestampSql, String millisSql);
 
+  /**
+   * The database clock's time now, even inside a transaction that started earlier (PostgreSQL's
+   * {@code CURRENT_TIMESTAMP} is the transaction's start, which a claim waiting for its queue's
+   * turn took before the wait). Rate windows count starts by this clock.
+   */
+  default String clockNow() {
+    return "CURRENT_TIMESTAMP";
+  }
+
   /** A predicate on {@code runs}: its tags contain the tag bound to the one {@code ?}. */
   String tagsContain();
 

@@ -112,6 +112,11 @@ final class PostgresDialect implements Dialect {
   }
 
   @Override
+  public String clockNow() {
+    return "clock_timestamp()";
+  }
+
+  @Override
   public String upsertQueueKeyTurn() {
     return "INSERT INTO queue_keys (environment_id, queue, concurrency_key, last_turn)"
         + " VALUES (?, ?, ?, ?) ON CONFLICT (environment_id, queue, concurrency_key)"

@@ -45,9 +45,6 @@ final class QueueTurn {
           + " AND status = 'EXECUTING' GROUP BY concurrency_key";
   private static final String EXECUTING_IN_ENVIRONMENT =
       "SELECT COUNT(*) FROM runs WHERE environment_id = ? AND status = 'EXECUTING'";
-  private static final String RECORD_START =
-      "INSERT INTO queue_starts (environment_id, queue, concurrency_key, started_at)"
-          + " VALUES (?, ?, ?, CURRENT_TIMESTAMP)";
   private static final String LAST_TURNS =
       "SELECT concurrency_key, last_turn FROM queue_keys WHERE environment_id = ? AND queue = ?"
           + " AND concurrency_key = ANY(?)";
@@ -56,13 +53,19 @@ final class QueueTurn {
   private static final String SET_QUEUE_TURN =
       "UPDATE queues SET key_turn = ? WHERE environment_id = ? AND name = ?";
 
+  private final String recordStart;
   private final String startsInWindow;
   private final String startsInWindowByKey;
   private final String pruneStarts;
   private final String upsertKeyTurn;
 
   QueueTurn(Dialect dialect) {
-    String windowStart = dialect.plusMillis("CURRENT_TIMESTAMP");
+    String windowStart = dialect.plusMillis(dialect.clockNow());
+    this.recordStart =
+        "INSERT INTO queue_starts (environment_id, queue, concurrency_key, started_at)"
+            + " VALUES (?, ?, ?, "
+            + dialect.clockNow()
+            + ")";
     this.startsInWindow =
         "SELECT COUNT(*) FROM queue_starts WHERE environment_id = ? AND queue = ?"
             + " AND started_at > "
@@ -312,13 +315,13 @@ final class QueueTurn {
     }
   }
 
-  private static void recordStarts(
+  private void recordStarts(
       Connection connection, Claim.Request request, String queue, List<KeyedRun> claimed)
       throws SQLException {
     if (claimed.isEmpty()) {
       return;
     }
-    try (PreparedStatement ps = connection.prepareStatement(RECORD_START)) {
+    try (PreparedStatement ps = connection.prepareStatement(recordStart)) {
       for (KeyedRun run : claimed) {
         ps.setObject(1, request.environmentId());
         ps.setString(2, queue);
