@@ -406,6 +406,111 @@ abstract class StoreContractTest {
 
   // --- claiming ------------------------------------------------------------------------
 
+  // --- concurrency keys ------------------------------------------------------------------
+
+  /** Registers task {@code task} on queue {@code queue} with these limits. */
+  void limitedQueue(String task, String queue, Integer perKey, Integer total) {
+    store.upsertTasks(
+        env.id(),
+        List.of(
+            new TaskRecord(
+                task,
+                queue,
+                3,
+                "{\"maxAttempts\":3}",
+                null,
+                null,
+                null,
+                perKey,
+                null,
+                null,
+                total,
+                false)));
+  }
+
+  UUID insertKeyed(String task, String queue, String key) {
+    return insert(
+        new NewRun(
+            TestIds.next(),
+            env.id(),
+            task,
+            queue,
+            PAYLOAD,
+            3,
+            List.of(),
+            null,
+            0,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            0,
+            key));
+  }
+
+  List<String> claimKeys(String task, String queue, Store.QueueLimits limits, int max) {
+    return store
+        .claimInQueue(env.id(), queue, limits, List.of(task), "w", max, LONG_LEASE, null)
+        .stream()
+        .map(c -> find(c.runId()).concurrencyKey())
+        .toList();
+  }
+
+  @Test
+  void aKeyedClaimGivesEachKeyItsLimitAndTheTotalCapsThemAll() {
+    limitedQueue("sync", "tenants", 2, 5);
+    for (String key : List.of("a", "b", "c")) {
+      for (int i = 0; i < 4; i++) {
+        insertKeyed("sync", "tenants", key);
+      }
+    }
+    Store.QueueLimits limits = new Store.QueueLimits(2, 5, null, null, false);
+
+    List<String> first = claimKeys("sync", "tenants", limits, 100);
+
+    assertThat(first).hasSize(5);
+    assertThat(first.stream().filter("a"::equals).count()).isEqualTo(2);
+    assertThat(first.stream().filter("b"::equals).count()).isEqualTo(2);
+    assertThat(first.stream().filter("c"::equals).count()).isEqualTo(1);
+    assertThat(claimKeys("sync", "tenants", limits, 100)).as("the total is full").isEmpty();
+    assertThat(store.findQueue(env.id(), "tenants").orElseThrow().keys())
+        .extracting(QueueRecord.KeyCounts::key, QueueRecord.KeyCounts::running)
+        .containsExactlyInAnyOrder(tuple("a", 2L), tuple("b", 2L), tuple("c", 1L));
+  }
+
+  @Test
+  void keysTakeTurnsAcrossClaimsWhateverTheirBacklog() {
+    limitedQueue("sync", "turns", 100, null);
+    for (int i = 0; i < 6; i++) {
+      insertKeyed("sync", "turns", "big");
+    }
+    insertKeyed("sync", "turns", "small");
+    insertKeyed("sync", "turns", "small");
+    Store.QueueLimits limits = new Store.QueueLimits(100, null, null, null, false);
+
+    List<String> order = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      order.addAll(claimKeys("sync", "turns", limits, 1));
+    }
+
+    assertThat(order).containsExactly("big", "small", "big", "small", "big", "big");
+  }
+
+  @Test
+  void runsWithoutAKeyAreOneMoreKey() {
+    limitedQueue("sync", "mixed", 1, null);
+    insertKeyed("sync", "mixed", null);
+    insertKeyed("sync", "mixed", null);
+    insertKeyed("sync", "mixed", "t");
+    Store.QueueLimits limits = new Store.QueueLimits(1, null, null, null, false);
+
+    assertThat(claimKeys("sync", "mixed", limits, 10)).containsExactlyInAnyOrder("", "t");
+    assertThat(claimKeys("sync", "mixed", limits, 10)).isEmpty();
+  }
+
   @Test
   void claimTakesOnlyDueRunsOfTheGivenTasksOldestFirst() {
     UUID a1 = insert(run("a", 3, List.of("x"), null, 0));
