@@ -132,6 +132,7 @@ abstract class ConcurrencyKeyTest extends ServerTestBase {
   @Test
   void aSmallKeyIsNotStarvedByABigOneAndTheTotalLimitHolds() throws Exception {
     startWorker(10, TENANT_WORK);
+    startWorkerOnOtherNode(10, TENANT_WORK); // a second server node on PostgreSQL
     List<String> big = triggerKeyed(TENANT_WORK, "big", 500);
     await().atMost(TIMEOUT).until(() -> START_ORDER.size() >= 3);
     int startsBeforeSmall = START_ORDER.size();
@@ -168,6 +169,7 @@ abstract class ConcurrencyKeyTest extends ServerTestBase {
   @Test
   void aTotalLimitHoldsAcrossManyKeys() throws Exception {
     startWorker(20, MANY_KEYS);
+    startWorkerOnOtherNode(20, MANY_KEYS);
     List<String> ids = new ArrayList<>();
     for (int k = 0; k < 10; k++) {
       ids.addAll(triggerKeyed(MANY_KEYS, "k" + k, 6));
@@ -182,6 +184,7 @@ abstract class ConcurrencyKeyTest extends ServerTestBase {
   @Test
   void aPerKeyRateLimitHoldsForEachKeyButNotAcrossThem() throws Exception {
     startWorker(20, PER_KEY_RATE);
+    startWorkerOnOtherNode(20, PER_KEY_RATE);
     List<String> ids = new ArrayList<>(triggerKeyed(PER_KEY_RATE, "a", 6));
     ids.addAll(triggerKeyed(PER_KEY_RATE, "b", 6));
 
@@ -210,6 +213,7 @@ abstract class ConcurrencyKeyTest extends ServerTestBase {
     client.queues().setEnvironmentConcurrencyLimit(2);
     assertThat(client.queues().environmentConcurrencyLimit()).isEqualTo(2);
     startWorker(20, UNLIMITED, LIMITED_TOO);
+    startWorkerOnOtherNode(20, UNLIMITED, LIMITED_TOO);
     List<String> ids = new ArrayList<>(triggerKeyed(UNLIMITED, "x", 8));
     ids.addAll(triggerKeyed(LIMITED_TOO, "y", 8));
 

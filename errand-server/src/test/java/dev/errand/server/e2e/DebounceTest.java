@@ -57,6 +57,8 @@ abstract class DebounceTest extends ServerTestBase {
     Set<String> ids = java.util.concurrent.ConcurrentHashMap.newKeySet();
     java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
     java.util.List<Thread> threads = new java.util.ArrayList<>();
+    // half through each server node, on PostgreSQL (one node on the embedded store)
+    java.util.List<dev.errand.sdk.ErrandClient> clients = java.util.List.of(client, otherClient());
     for (int i = 0; i < 50; i++) {
       int n = i;
       threads.add(
@@ -66,7 +68,8 @@ abstract class DebounceTest extends ServerTestBase {
                     try {
                       go.await();
                       ids.add(
-                          client
+                          clients
+                              .get(n % 2)
                               .trigger(
                                   TestTasks.PROCESS_ORDER,
                                   new Order(prefix + "-" + n, 1),

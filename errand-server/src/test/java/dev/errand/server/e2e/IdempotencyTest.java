@@ -32,7 +32,10 @@ abstract class IdempotencyTest extends ServerTestBase {
     Set<String> ids = ConcurrentHashMap.newKeySet();
     CountDownLatch go = new CountDownLatch(1);
     List<Thread> threads = new ArrayList<>();
+    // half through each server node, on PostgreSQL (one node on the embedded store)
+    List<dev.errand.sdk.ErrandClient> clients = List.of(client, otherClient());
     for (int i = 0; i < 100; i++) {
+      dev.errand.sdk.ErrandClient via = clients.get(i % 2);
       threads.add(
           Thread.ofVirtual()
               .start(
@@ -40,8 +43,7 @@ abstract class IdempotencyTest extends ServerTestBase {
                     try {
                       go.await();
                       ids.add(
-                          client
-                              .trigger(TestTasks.PROCESS_ORDER, new Order(orderId, 100), options)
+                          via.trigger(TestTasks.PROCESS_ORDER, new Order(orderId, 100), options)
                               .id());
                     } catch (InterruptedException e) {
                       Thread.currentThread().interrupt();

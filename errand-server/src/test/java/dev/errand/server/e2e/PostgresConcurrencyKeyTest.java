@@ -16,4 +16,9 @@ class PostgresConcurrencyKeyTest extends ConcurrencyKeyTest {
   Store openStore() {
     return Stores.postgres(url);
   }
+
+  @Override
+  boolean sharesStorage() {
+    return true;
+  }
 }

@@ -16,4 +16,9 @@ class PostgresDebounceTest extends DebounceTest {
   Store openStore() {
     return Stores.postgres(url);
   }
+
+  @Override
+  boolean sharesStorage() {
+    return true;
+  }
 }

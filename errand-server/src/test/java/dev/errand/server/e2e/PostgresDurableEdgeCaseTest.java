@@ -16,4 +16,9 @@ class PostgresDurableEdgeCaseTest extends DurableEdgeCaseTest {
   Store openStore() {
     return Stores.postgres(url);
   }
+
+  @Override
+  boolean sharesStorage() {
+    return true;
+  }
 }

@@ -16,4 +16,9 @@ class PostgresDurableExecutionTest extends DurableExecutionTest {
   Store openStore() {
     return Stores.postgres(url);
   }
+
+  @Override
+  boolean sharesStorage() {
+    return true;
+  }
 }

@@ -16,4 +16,9 @@ class PostgresDurableFaultTest extends DurableFaultTest {
   Store openStore() {
     return Stores.postgres(url);
   }
+
+  @Override
+  boolean sharesStorage() {
+    return true;
+  }
 }

@@ -16,4 +16,9 @@ class PostgresEndToEndTest extends EndToEndTest {
   Store openStore() {
     return Stores.postgres(url);
   }
+
+  @Override
+  boolean sharesStorage() {
+    return true;
+  }
 }

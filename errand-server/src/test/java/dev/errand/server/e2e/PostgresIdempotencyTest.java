@@ -16,4 +16,9 @@ class PostgresIdempotencyTest extends IdempotencyTest {
   Store openStore() {
     return Stores.postgres(url);
   }
+
+  @Override
+  boolean sharesStorage() {
+    return true;
+  }
 }

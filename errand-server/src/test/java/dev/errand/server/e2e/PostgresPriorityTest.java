@@ -16,4 +16,9 @@ class PostgresPriorityTest extends PriorityTest {
   Store openStore() {
     return Stores.postgres(url);
   }
+
+  @Override
+  boolean sharesStorage() {
+    return true;
+  }
 }

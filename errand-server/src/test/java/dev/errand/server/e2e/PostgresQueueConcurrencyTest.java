@@ -16,4 +16,9 @@ class PostgresQueueConcurrencyTest extends QueueConcurrencyTest {
   Store openStore() {
     return Stores.postgres(url);
   }
+
+  @Override
+  boolean sharesStorage() {
+    return true;
+  }
 }

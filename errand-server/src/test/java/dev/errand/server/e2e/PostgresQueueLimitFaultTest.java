@@ -16,4 +16,9 @@ class PostgresQueueLimitFaultTest extends QueueLimitFaultTest {
   Store openStore() {
     return Stores.postgres(url);
   }
+
+  @Override
+  boolean sharesStorage() {
+    return true;
+  }
 }

@@ -16,4 +16,9 @@ class PostgresRunScheduleTest extends RunScheduleTest {
   Store openStore() {
     return Stores.postgres(url);
   }
+
+  @Override
+  boolean sharesStorage() {
+    return true;
+  }
 }

@@ -16,4 +16,9 @@ class PostgresWaitpointClientTest extends WaitpointClientTest {
   Store openStore() {
     return Stores.postgres(url);
   }
+
+  @Override
+  boolean sharesStorage() {
+    return true;
+  }
 }

@@ -126,7 +126,7 @@ abstract class QueueConcurrencyTest extends ServerTestBase {
   @Test
   void aQueueNeverRunsMoreThanItsLimitAcrossWorkers() {
     startWorker(10, SLOW_IN_LIMITED);
-    startWorker(10, SLOW_IN_LIMITED);
+    startWorkerOnOtherNode(10, SLOW_IN_LIMITED); // a second server node on PostgreSQL
     List<RunHandle<Integer>> handles =
         client.batchTrigger(SLOW_IN_LIMITED, IntStream.range(0, 24).mapToObj(Item::new).toList());
 
@@ -154,6 +154,7 @@ abstract class QueueConcurrencyTest extends ServerTestBase {
   @Test
   void aPausedQueueStartsNothingUntilResumed() throws Exception {
     startWorker(IN_OPS);
+    startWorkerOnOtherNode(5, IN_OPS);
     QueueInfo paused = client.queues().pause("ops");
     assertThat(paused.paused()).isTrue();
     List<RunHandle<Integer>> handles =
@@ -176,6 +177,7 @@ abstract class QueueConcurrencyTest extends ServerTestBase {
   @Test
   void anOverriddenLimitAppliesUntilReset() {
     startWorker(10, SLOW_IN_LIMITED);
+    startWorkerOnOtherNode(10, SLOW_IN_LIMITED);
     QueueInfo overridden = client.queues().overrideConcurrencyLimit("limited", 1);
     assertThat(overridden.concurrencyLimit()).isEqualTo(1);
     assertThat(overridden.declaredConcurrencyLimit()).isEqualTo(3);
@@ -206,6 +208,7 @@ abstract class QueueConcurrencyTest extends ServerTestBase {
   void aRateLimitedQueueStartsNoMoreThanItsRateInAnyWindow() {
     STARTS.clear();
     startWorker(10, RATE_LIMITED);
+    startWorkerOnOtherNode(10, RATE_LIMITED);
     List<RunHandle<Integer>> handles =
         client.batchTrigger(RATE_LIMITED, IntStream.range(0, 20).mapToObj(Item::new).toList());
 

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A queue limited to 3 across four workers, one of them in its own JVM and killed midway: the
  * running count the tasks sample themselves (in a PostgreSQL table) never exceeds 3, and every run
- * completes. On both stores.
+ * completes. On both stores; on PostgreSQL the killed worker and one other are connected to a
+ * second server node on the same database.
  */
 abstract class QueueLimitFaultTest extends ServerTestBase {
   private Process process;
@@ -45,16 +46,16 @@ abstract class QueueLimitFaultTest extends ServerTestBase {
                 "-cp",
                 System.getProperty("java.class.path"),
                 SampledWorkerMain.class.getName(),
-                server.localUrl(),
+                otherNode().localUrl(), // on PostgreSQL the second server node
                 secretKey,
                 "doomed",
                 jdbcUrl)
             .redirectErrorStream(true)
             .redirectOutput(tempDir.resolve("doomed.log").toFile())
             .start();
-    for (int i = 0; i < 3; i++) {
-      startWorker(5, SampledTasks.sampled(jdbcUrl, "in-process-" + i));
-    }
+    startWorker(5, SampledTasks.sampled(jdbcUrl, "in-process-0"));
+    startWorker(5, SampledTasks.sampled(jdbcUrl, "in-process-1"));
+    startWorkerOnOtherNode(5, SampledTasks.sampled(jdbcUrl, "in-process-2"));
     List<RunHandle<Integer>> handles =
         client.batchTrigger(
             SampledTasks.sampled(jdbcUrl, "client"),

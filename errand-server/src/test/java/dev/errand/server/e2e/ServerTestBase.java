@@ -79,9 +79,54 @@ abstract class ServerTestBase {
   @AfterEach
   void stopAll() {
     workers.forEach(ErrandWorker::close);
+    if (secondNode != null) {
+      secondNode.close();
+    }
     if (server != null) {
       server.close();
     }
+  }
+
+  private ErrandServer secondNode;
+
+  /** Whether a second server node can share the storage (PostgreSQL: yes; embedded: no). */
+  boolean sharesStorage() {
+    return false;
+  }
+
+  /**
+   * A second server node on the same database when the storage can be shared, started on first use;
+   * otherwise the one node. Tests that spread clients and workers over both run against two nodes
+   * on PostgreSQL and against one on the embedded store.
+   */
+  ErrandServer otherNode() {
+    if (!sharesStorage()) {
+      return server;
+    }
+    if (secondNode == null) {
+      secondNode = startServerOn(0);
+    }
+    return secondNode;
+  }
+
+  /** A client of {@link #otherNode()}. */
+  ErrandClient otherClient() {
+    return ErrandClient.builder().apiUrl(otherNode().localUrl()).secretKey(secretKey).build();
+  }
+
+  /** A worker connected to {@link #otherNode()}. */
+  ErrandWorker startWorkerOnOtherNode(int maxConcurrency, Task<?, ?>... tasks) {
+    ErrandWorker worker =
+        ErrandWorker.builder()
+            .maxConcurrency(maxConcurrency)
+            .client(otherClient())
+            .register(tasks)
+            .pollWait(Duration.ofSeconds(5))
+            .shutdownTimeout(Duration.ofSeconds(2))
+            .build();
+    worker.start();
+    workers.add(worker);
+    return worker;
   }
 
   ErrandWorker startWorker(Task<?, ?>... tasks) {
