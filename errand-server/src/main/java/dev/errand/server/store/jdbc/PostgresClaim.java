@@ -139,6 +139,11 @@ final class PostgresClaim implements Claim, QueueTurn.KeyedPick {
     return byTask;
   }
 
+  /** The statement that finds a queue's keys with due runs (for plan tests). */
+  String dueKeysSql() {
+    return dueKeys;
+  }
+
   @Override
   public List<ClaimedRun> claim(Database database, Request request, Completion completion) {
     return database.transaction(

@@ -109,6 +109,46 @@ class PostgresStoreClaimPlanTest {
     }
   }
 
+  @Test
+  void aKeyedQueueFindsItsKeysWithDueRunsWithoutReadingTheirBacklogs() throws SQLException {
+    UUID keyed = UUID.randomUUID();
+    try (Connection connection = connect();
+        Statement statement = connection.createStatement()) {
+      statement.execute(
+          """
+          INSERT INTO runs (id, environment_id, task_id, queue, concurrency_key, status, payload,
+                            max_attempts, created_at, available_at, updated_at)
+          SELECT gen_random_uuid(), '%s', 'sync', 'tenants', 'tenant-' || (n %% 1000), 'QUEUED',
+                 '{}', 3, now(), now() - (n * interval '1 millisecond'), now()
+          FROM generate_series(1, 30000) AS n
+          """
+              .formatted(keyed));
+      statement.execute("ANALYZE runs");
+      try (PreparedStatement ps =
+          connection.prepareStatement(
+              "EXPLAIN (ANALYZE, FORMAT TEXT) "
+                  + new PostgresClaim(new PostgresDialect()).dueKeysSql())) {
+        for (int i = 0; i < 3; i++) {
+          ps.setObject(2 * i + 1, keyed);
+          ps.setString(2 * i + 2, "tenants");
+        }
+        ps.setArray(7, connection.createArrayOf("text", new String[] {"sync"}));
+        List<String> lines = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            lines.add(rs.getString(1));
+          }
+        }
+        String plan = String.join("\n", lines);
+        assertThat(plan)
+            .contains("runs_queue_key_claimable_idx")
+            .doesNotContain("Seq Scan on runs")
+            // 1,000 keys found, each probed once: 1,000 rows out of 30,000 queued
+            .containsPattern("CTE Scan on k[^\\n]*rows=1000(\\.00)? loops=1");
+      }
+    }
+  }
+
   private static String explainClaim(boolean forbidSeqScan) throws SQLException {
     try (Connection connection = connect()) {
       if (forbidSeqScan) {
