@@ -307,14 +307,19 @@ public final class Dispatcher {
     store.announceDue(env.id());
   }
 
-  /** Whether a run of a task in a limited queue left EXECUTING: claims waiting on it may go on. */
+  /**
+   * Whether a run of a task in a queue with a concurrency limit (per key or in total) left
+   * EXECUTING: claims waiting on it may go on.
+   */
   private boolean inLimitedQueue(Environment env, String taskId) {
     if (environmentLimits.limit(env.id()) != null) {
       return true; // every run holds a slot of the environment's cap
     }
     return catalog
         .find(env.id(), taskId)
-        .map(d -> d.record().concurrencyLimit() != null)
+        .map(
+            d ->
+                d.record().concurrencyLimit() != null || d.record().totalConcurrencyLimit() != null)
         .orElse(false);
   }
 

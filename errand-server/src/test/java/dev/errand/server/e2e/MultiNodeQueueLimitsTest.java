@@ -68,6 +68,9 @@ class MultiNodeQueueLimitsTest {
   static final Queue MANY_KEYS =
       Queue.named("mn-many-keys").concurrencyLimit(5).totalConcurrencyLimit(4);
 
+  /** Only a total limit: 4 across keys, none per key. */
+  static final Queue TOTAL_ONLY = Queue.named("mn-total-only").totalConcurrencyLimit(4);
+
   static final Queue TWENTY_PER_SECOND =
       Queue.named("mn-twenty-per-second").rateLimit(20, Duration.ofSeconds(1));
 
@@ -78,6 +81,7 @@ class MultiNodeQueueLimitsTest {
 
   static final Task<Job, String> FAIR_JOB = recorded("mn-fair-job", FAIR);
   static final Task<Job, String> MANY_KEYS_JOB = recorded("mn-many-keys-job", MANY_KEYS);
+  static final Task<Job, String> TOTAL_ONLY_JOB = recorded("mn-total-only-job", TOTAL_ONLY);
   static final Task<Job, String> RATED_JOB = recorded("mn-rated-job", TWENTY_PER_SECOND);
 
   /** One task execution's start as the task saw it. */
@@ -286,6 +290,31 @@ class MultiNodeQueueLimitsTest {
             "keys among the first 24 starts: %s",
             starts.subList(0, 24).stream().map(Start::key).toList())
         .isEqualTo(20);
+  }
+
+  @Test
+  void aQueueWithOnlyATotalLimitStartsTheNextRunWhenASlotFrees() throws Exception {
+    startTwoNodes(MultiNodeTest.SLOW_POLL);
+    worker(nodeA, TOTAL_ONLY_JOB);
+    worker(nodeB, TOTAL_ONLY_JOB);
+    List<String> ids = new ArrayList<>();
+    for (int k = 0; k < 10; k++) {
+      ErrandClient node = k % 2 == 0 ? nodeA : nodeB;
+      ids.addAll(triggerWithKeys(node, TOTAL_ONLY_JOB, jobs("k%02d".formatted(k), 8, 20)));
+    }
+
+    // 80 runs of 20 ms, 4 at a time: well under a second of work. Each freed slot must be handed
+    // on at once, not at the waiting claims' next poll (20 s here).
+    long start = System.nanoTime();
+    for (String id : ids) {
+      RunHandle<String> handle = new RunHandle<>(id, String.class);
+      assertThat(nodeA.runs().awaitCompletion(handle, Duration.ofSeconds(30)).status())
+          .isEqualTo(RunStatus.COMPLETED);
+    }
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+    assertThat(observed.starts().stream().mapToInt(Start::running).max().orElseThrow())
+        .as("most runs executing at once")
+        .isEqualTo(4);
   }
 
   @Test

@@ -14,7 +14,9 @@ final class TaskDefinitions {
       "SELECT task_id, queue, max_attempts, retry_policy, payload_schema, updated_at,"
           + " max_duration_ms, (SELECT q.concurrency_limit FROM queues q"
           + " WHERE q.environment_id = tasks.environment_id AND q.name = tasks.queue)"
-          + " AS concurrency_limit"
+          + " AS concurrency_limit, (SELECT q.total_concurrency_limit FROM queues q"
+          + " WHERE q.environment_id = tasks.environment_id AND q.name = tasks.queue)"
+          + " AS total_concurrency_limit"
           + " FROM tasks WHERE environment_id = ? AND task_id = ?";
 
   private final Database database;
@@ -89,7 +91,7 @@ final class TaskDefinitions {
                       nullableInt(rs, "concurrency_limit"),
                       null,
                       null,
-                      null,
+                      nullableInt(rs, "total_concurrency_limit"),
                       false));
             }
           }
