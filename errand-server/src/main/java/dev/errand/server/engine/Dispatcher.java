@@ -329,6 +329,35 @@ public final class Dispatcher {
    * spin); a slot freed on this node wakes the wait, one freed on another node is noticed by the
    * worker's next claim, at most one poll interval later.
    */
+  /**
+   * A claim held back by a full rate window should look again when the window's oldest start leaves
+   * it, not a poll interval later (a wake-up by a trigger would start that interval over, again and
+   * again, while triggers keep coming).
+   */
+  private Duration untilARateWindowOpens(Environment env, QueuePlan plan, Duration wait) {
+    Duration shortest = wait;
+    Instant now = null;
+    for (LimitedQueue q : plan.limited()) {
+      if (q.limits().rateLimit() == null) {
+        continue;
+      }
+      Optional<Instant> opens =
+          store.rateWindowOpensAt(env.id(), q.name(), q.limits().rateWindowMillis());
+      if (opens.isEmpty()) {
+        continue;
+      }
+      now = now == null ? store.now() : now;
+      Duration left = Duration.between(now, opens.get()).plus(RATE_WINDOW_SLACK);
+      if (left.compareTo(shortest) < 0) {
+        shortest = left.isNegative() ? RATE_WINDOW_SLACK : left;
+      }
+    }
+    return shortest;
+  }
+
+  /** Added to a rate window's opening (5 ms), so the claim finds the start gone. */
+  private static final Duration RATE_WINDOW_SLACK = Duration.ofMillis(5);
+
   private void awaitDue(
       Environment env,
       String workerId,
@@ -341,6 +370,7 @@ public final class Dispatcher {
     if (plan.holdsBack() && capped.compareTo(config.pollInterval()) > 0) {
       capped = config.pollInterval();
     }
+    capped = untilARateWindowOpens(env, plan, capped);
     List<String> dueTasks = plan.unlimited();
     long deadline = System.nanoTime() + capped.toNanos();
     while (!closing && !stopped.contains(workerId)) {

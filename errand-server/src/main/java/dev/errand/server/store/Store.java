@@ -162,6 +162,12 @@ public interface Store extends AutoCloseable {
   /** The queues of an environment by name, with their run counts. */
   List<QueueRecord> listQueues(UUID environmentId);
 
+  /**
+   * When the window of a rate-limited queue next has room: its oldest recorded start plus {@code
+   * windowMillis} (database clock), or empty when the window holds no start.
+   */
+  Optional<Instant> rateWindowOpensAt(UUID environmentId, String queue, long windowMillis);
+
   /** One queue with its run counts and its per-concurrency-key breakdown. */
   Optional<QueueRecord> findQueue(UUID environmentId, String name);
 

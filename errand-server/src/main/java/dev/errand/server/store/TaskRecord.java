@@ -9,7 +9,8 @@ import java.time.Instant;
  * @param payloadSchemaJson the JSON schema payloads are validated against, or null
  * @param updatedAt set by the store; ignored on upsert
  * @param maxDurationMillis how long one attempt may run, or null for no limit
- * @param concurrencyLimit the limit of the task's queue as the task declared it, or null for none
+ * @param concurrencyLimit the limit of the task's queue, or null for none: as the task declares it
+ *     on upsert; as it applies (a run-time override, else the declared one) when read
  * @param rateLimit runs of the task's queue that may start per {@code rateWindowMillis}, or null
  * @param totalConcurrencyLimit the cap of the task's queue across its concurrency keys, or null
  * @param rateLimitPerKey whether {@code rateLimit} applies to each concurrency key on its own

@@ -80,7 +80,7 @@ public final class JdbcStore implements Store {
     this.queries = new RunQueries(database, dialect);
     this.steps = new Steps(database, insertion, dialect);
     this.tokens = new Tokens(database, dialect);
-    this.queues = new Queues(database);
+    this.queues = new Queues(database, dialect);
     this.schedule = new RunSchedule(database, dialect);
     this.debounces = new Debounces(database, dialect);
     this.leases = new Leases(database, dialect);
@@ -280,6 +280,11 @@ public final class JdbcStore implements Store {
   @Override
   public List<dev.errand.server.store.QueueRecord> listQueues(UUID environmentId) {
     return queues.list(environmentId);
+  }
+
+  @Override
+  public Optional<Instant> rateWindowOpensAt(UUID environmentId, String queue, long windowMillis) {
+    return queues.rateWindowOpensAt(environmentId, queue, windowMillis);
   }
 
   @Override

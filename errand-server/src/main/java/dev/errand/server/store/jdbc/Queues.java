@@ -32,9 +32,35 @@ final class Queues {
           + " AND status IN ('QUEUED', 'DELAYED', 'EXECUTING', 'WAITING') GROUP BY queue, status";
 
   private final Database database;
+  private final String oldestStartInWindow;
 
-  Queues(Database database) {
+  Queues(Database database, Dialect dialect) {
     this.database = database;
+    this.oldestStartInWindow =
+        "SELECT MIN(started_at) AS oldest FROM queue_starts WHERE environment_id = ? AND queue = ?"
+            + " AND started_at > "
+            + dialect.plusMillis(dialect.clockNow());
+  }
+
+  /**
+   * When the oldest start in a rate-limited queue's window leaves it (by the database clock), or
+   * empty when the window holds no start.
+   */
+  java.util.Optional<java.time.Instant> rateWindowOpensAt(
+      UUID environmentId, String queue, long windowMillis) {
+    return database.read(
+        "read rate window of queue " + queue,
+        connection -> {
+          try (PreparedStatement ps = connection.prepareStatement(oldestStartInWindow)) {
+            ps.setObject(1, environmentId);
+            ps.setString(2, queue);
+            ps.setLong(3, -windowMillis);
+            try (ResultSet rs = ps.executeQuery()) {
+              java.time.Instant oldest = rs.next() ? RunRows.instant(rs, "oldest") : null;
+              return java.util.Optional.ofNullable(oldest).map(t -> t.plusMillis(windowMillis));
+            }
+          }
+        });
   }
 
   List<QueueRecord> list(UUID environmentId) {

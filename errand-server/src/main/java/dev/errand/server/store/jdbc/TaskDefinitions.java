@@ -11,13 +11,13 @@ import java.util.UUID;
 final class TaskDefinitions {
 
   private static final String FIND =
-      "SELECT task_id, queue, max_attempts, retry_policy, payload_schema, updated_at,"
-          + " max_duration_ms, (SELECT q.concurrency_limit FROM queues q"
-          + " WHERE q.environment_id = tasks.environment_id AND q.name = tasks.queue)"
-          + " AS concurrency_limit, (SELECT q.total_concurrency_limit FROM queues q"
-          + " WHERE q.environment_id = tasks.environment_id AND q.name = tasks.queue)"
-          + " AS total_concurrency_limit"
-          + " FROM tasks WHERE environment_id = ? AND task_id = ?";
+      "SELECT t.task_id, t.queue, t.max_attempts, t.retry_policy, t.payload_schema,"
+          + " t.updated_at, t.max_duration_ms,"
+          + " COALESCE(q.concurrency_limit_override, q.concurrency_limit) AS concurrency_limit,"
+          + " q.total_concurrency_limit"
+          + " FROM tasks t LEFT JOIN queues q"
+          + " ON q.environment_id = t.environment_id AND q.name = t.queue"
+          + " WHERE t.environment_id = ? AND t.task_id = ?";
 
   private final Database database;
   private final Dialect dialect;
