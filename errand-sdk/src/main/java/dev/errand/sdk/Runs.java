@@ -81,6 +81,22 @@ public final class Runs {
   }
 
   /**
+   * Retries a run that ended without success ({@code FAILED}, {@code CRASHED}, {@code TIMED_OUT},
+   * {@code CANCELED}, {@code SYSTEM_FAILURE}): the same run goes back to the queue and resumes
+   * after its last completed step, with a fresh budget of attempts. Returns it as it is after the
+   * retry ({@code QUEUED}). Unlike {@link #replay}, no new run is made.
+   *
+   * @throws ErrandApiException 409 ({@code run_not_retryable}) for a run in any other status
+   */
+  public Run<JsonNode> retry(String runId) {
+    return transport.post(
+        "/api/v1/runs/" + encode(runId) + "/retry",
+        mapper.createObjectNode(),
+        runType,
+        Duration.ofSeconds(30));
+  }
+
+  /**
    * Waits until the run is final and returns it.
    *
    * @throws ErrandException when {@code timeout} passes first

@@ -219,6 +219,20 @@ public interface Store extends AutoCloseable {
   RunRecord cancel(UUID environmentId, UUID runId);
 
   /**
+   * Puts a run that ended without success ({@link RunStatus#isRetryable()}) back in the queue: the
+   * same run, {@code QUEUED} and due now, keeping its attempts and its completed steps, so the next
+   * attempt (numbered on from the last) resumes after its last completed step. Its attempt budget
+   * starts again: {@code maxAttempts} becomes the attempt count plus the budget it had (see {@link
+   * RunRecord#attemptBudget()}). An unfinished wait is dropped, so the run waits again when it gets
+   * there. The time to live no longer applies, and the idempotency key stays as it is (held, or
+   * released).
+   *
+   * @throws RunNotFoundException when no such run is in the environment
+   * @throws RunStateConflictException when the run is not in a status a retry may leave
+   */
+  RunRecord retry(UUID environmentId, UUID runId);
+
+  /**
    * {@code EXECUTING} runs whose lease expired before now (database clock), at most {@code limit},
    * with what {@link #finishAttempts} needs to fence them ({@code LEASE_EXPIRED} outcome).
    */

@@ -991,6 +991,132 @@ abstract class StoreContractTest {
     assertThat(find(id).status()).isEqualTo(RunStatus.QUEUED);
   }
 
+  // --- manual retry --------------------------------------------------------------------
+
+  @Test
+  void retryPutsAFailedRunBackInTheQueueWithItsStepsAndAFreshBudget() {
+    UUID id = insert(run("retry", 2, List.of(), null, 0));
+    ClaimedRun first = claimOne("retry", LONG_LEASE);
+    StepRecord one = step(id, 0, "one", StepRecord.Status.COMPLETED, "\"1\"", 1);
+    assertThat(store.recordStep(env.id(), lease(first), 1, one)).isTrue();
+    finish(failure(first, "{\"message\":\"declined\"}", false, 0, RunStatus.FAILED));
+    RunRecord failed = find(id);
+    assertThat(failed.status()).isEqualTo(RunStatus.FAILED);
+
+    RunRecord retried = store.retry(env.id(), id);
+
+    assertThat(retried.status()).isEqualTo(RunStatus.QUEUED);
+    assertThat(retried.id()).isEqualTo(id);
+    assertThat(retried.attemptCount()).isEqualTo(1);
+    assertThat(retried.maxAttempts()).isEqualTo(3);
+    assertThat(retried.attemptsBeforeRetry()).isEqualTo(1);
+    assertThat(retried.attemptBudget()).isEqualTo(2);
+    assertThat(retried.finishedAt()).isNull();
+    assertThat(retried.availableAt()).isBeforeOrEqualTo(store.now());
+    assertThat(retried.errorJson()).as("the last failure stays visible").isNotNull();
+    assertThat(retried.version()).isGreaterThan(failed.version());
+    assertThat(find(id)).isEqualTo(retried);
+
+    ClaimedRun second = claimOne("retry", LONG_LEASE);
+    assertThat(second.attempt()).isEqualTo(2);
+    assertThat(second.steps()).containsExactly(one);
+    assertThat(finish(failure(second, "{}", true, 0, RunStatus.FAILED)).status())
+        .isEqualTo(RunStatus.QUEUED);
+    ClaimedRun third = claimOne("retry", LONG_LEASE);
+    assertThat(finish(failure(third, "{}", true, 0, RunStatus.FAILED)).status())
+        .as("attempts 2 and 3 were the fresh budget of 2")
+        .isEqualTo(RunStatus.FAILED);
+    assertThat(store.findAttempts(id))
+        .extracting(AttemptRecord::number, AttemptRecord::status)
+        .containsExactly(tuple(1, "FAILED"), tuple(2, "FAILED"), tuple(3, "FAILED"));
+
+    RunRecord again = store.retry(env.id(), id);
+    assertThat(again.maxAttempts()).isEqualTo(5);
+    assertThat(again.attemptBudget()).isEqualTo(2);
+    finish(success(claimOne("retry", LONG_LEASE), "\"done\""));
+    assertThat(find(id).status()).isEqualTo(RunStatus.COMPLETED);
+    assertThat(find(id).attemptCount()).isEqualTo(4);
+  }
+
+  @Test
+  void onlyARunThatEndedWithoutSuccessCanBeRetried() {
+    UUID queued = insert(run("retry"));
+    assertThatThrownBy(() -> store.retry(env.id(), queued))
+        .isInstanceOfSatisfying(
+            RunStateConflictException.class,
+            e -> {
+              assertThat(e.current()).isEqualTo(RunStatus.QUEUED);
+              assertThat(e.target()).isEqualTo(RunStatus.QUEUED);
+            });
+    finish(success(claimOne("retry", LONG_LEASE), "{}"));
+    assertThatThrownBy(() -> store.retry(env.id(), queued))
+        .isInstanceOfSatisfying(
+            RunStateConflictException.class,
+            e -> assertThat(e.current()).isEqualTo(RunStatus.COMPLETED));
+    assertThat(find(queued).status()).isEqualTo(RunStatus.COMPLETED);
+
+    UUID canceled = insert(run("retry"));
+    store.cancel(env.id(), canceled);
+    assertThat(store.retry(env.id(), canceled).status()).isEqualTo(RunStatus.QUEUED);
+  }
+
+  @Test
+  void retryOfAnUnknownRunIsNotFound() {
+    UUID unknown = TestIds.next();
+    assertThatThrownBy(() -> store.retry(env.id(), unknown))
+        .isInstanceOfSatisfying(
+            RunNotFoundException.class, e -> assertThat(e.runId()).isEqualTo(unknown));
+    UUID id = insert(run("retry"));
+    store.cancel(env.id(), id);
+    Environment other = store.ensureEnvironment(env.projectSlug(), "other");
+    assertThatThrownBy(() -> store.retry(other.id(), id)).isInstanceOf(RunNotFoundException.class);
+    assertThat(find(id).status()).isEqualTo(RunStatus.CANCELED);
+  }
+
+  @Test
+  void retryOfARunCanceledWhileWaitingDropsItsUnfinishedWait() {
+    UUID id = insert(run("retry-wait"));
+    ClaimedRun c = claimOne("retry-wait", LONG_LEASE);
+    StepRecord one = step(id, 0, "one", StepRecord.Status.COMPLETED, "\"1\"", 1);
+    store.recordStep(env.id(), lease(c), 1, one);
+    store.suspend(
+        env.id(),
+        lease(c),
+        1,
+        waiting(id, 1, StepRecord.Kind.WAIT, store.now().minusSeconds(1), null, 1),
+        List.of(),
+        NO_OUTCOME);
+    store.cancel(env.id(), id);
+
+    store.retry(env.id(), id);
+
+    assertThat(store.findSteps(id)).containsExactly(one);
+    assertThat(resumable(id, 1)).isFalse();
+    ClaimedRun again = claimOne("retry-wait", LONG_LEASE);
+    assertThat(again.attempt()).isEqualTo(2);
+    assertThat(again.steps()).containsExactly(one);
+  }
+
+  @Test
+  void aRetriedRunKeepsAKeyItStillHoldsAndAKeyReleasedMeanwhileStaysReleased() {
+    UUID held = insert(run("retry-key", 1, List.of(), "held", 0));
+    finish(failure(claimOne("retry-key", LONG_LEASE), "{}", false, 0, RunStatus.FAILED));
+    store.retry(env.id(), held);
+    InsertResult same = store.insertRuns(List.of(run("retry-key", 1, List.of(), "held", 0))).get(0);
+    assertThat(same.created()).isFalse();
+    assertThat(same.runId()).as("no longer failed, the run holds its key again").isEqualTo(held);
+    finish(success(claimOne("retry-key", LONG_LEASE), "{}"));
+
+    UUID released = insert(run("retry-key", 1, List.of(), "taken", 0));
+    finish(failure(claimOne("retry-key", LONG_LEASE), "{}", false, 0, RunStatus.FAILED));
+    UUID taker = insert(run("retry-key", 1, List.of(), "taken", 0));
+    RunRecord retried = store.retry(env.id(), released);
+    assertThat(retried.idempotencyKey()).as("still shown").isEqualTo("taken");
+    InsertResult later =
+        store.insertRuns(List.of(run("retry-key", 1, List.of(), "taken", 0))).get(0);
+    assertThat(later.runId()).isEqualTo(taker);
+  }
+
   // --- listing -------------------------------------------------------------------------
 
   @Test

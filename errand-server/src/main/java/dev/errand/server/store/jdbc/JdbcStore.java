@@ -66,6 +66,7 @@ public final class JdbcStore implements Store {
   private final Queues queues;
   private final RunSchedule schedule;
   private final Debounces debounces;
+  private final ManualRetry manualRetry;
   private final PostgresUrl listenUrl;
 
   /** Tells this store's own due-runs announcements from other nodes'. */
@@ -86,6 +87,7 @@ public final class JdbcStore implements Store {
     this.leases = new Leases(database, dialect);
     this.outcomes = new AttemptOutcomes(database, dialect);
     this.cancellation = new Cancellation(database);
+    this.manualRetry = new ManualRetry(database);
   }
 
   /** Opens a store on PostgreSQL with a pool of {@code poolSize} connections, and migrates it. */
@@ -332,6 +334,11 @@ public final class JdbcStore implements Store {
   @Override
   public RunRecord cancel(UUID environmentId, UUID runId) {
     return cancellation.cancel(environmentId, runId);
+  }
+
+  @Override
+  public RunRecord retry(UUID environmentId, UUID runId) {
+    return manualRetry.retry(environmentId, runId);
   }
 
   @Override
