@@ -43,7 +43,10 @@ public record Run<O>(
     List<RunStep> steps,
     String concurrencyKey) {
 
-  /** Whether the run has finished and will never change again. */
+  /**
+   * Whether the run has finished. Only a manual retry ({@link Runs#retry}) moves a run that ended
+   * without success on again.
+   */
   public boolean isFinal() {
     return status.isFinal();
   }

@@ -15,7 +15,13 @@ import java.util.Set;
  *                      (retry, lease lost) │   │  └──▶ WAITING ──▶ QUEUED
  *                               QUEUED ◀───┘   │
  *   any non-final status ──▶ CANCELED; DELAYED / QUEUED ──▶ EXPIRED
+ *   FAILED / CRASHED / TIMED_OUT / CANCELED / SYSTEM_FAILURE ──▶ QUEUED   (manual retry)
  * </pre>
+ *
+ * <p>A final status ({@link #isFinal()}) is never left by a worker, a timer or the engine. The only
+ * way out of one is an operator's manual retry ({@code POST /api/v1/runs/{id}/retry}), which the
+ * table lists as the move back to {@code QUEUED} from the statuses that ended without success
+ * ({@link #isRetryable()}).
  *
  * <p>Immutable and thread-safe.
  */
@@ -45,6 +51,10 @@ public enum RunStatus {
 
   private static final Map<RunStatus, Set<RunStatus>> TRANSITIONS = transitions();
 
+  private static final Set<RunStatus> FINAL =
+      Collections.unmodifiableSet(
+          EnumSet.of(COMPLETED, FAILED, CANCELED, CRASHED, EXPIRED, TIMED_OUT, SYSTEM_FAILURE));
+
   private static Map<RunStatus, Set<RunStatus>> transitions() {
     var table = new java.util.EnumMap<RunStatus, Set<RunStatus>>(RunStatus.class);
     table.put(DELAYED, EnumSet.of(QUEUED, EXECUTING, CANCELED, EXPIRED));
@@ -54,6 +64,11 @@ public enum RunStatus {
         EnumSet.of(
             QUEUED, WAITING, COMPLETED, FAILED, CANCELED, CRASHED, TIMED_OUT, SYSTEM_FAILURE));
     table.put(WAITING, EnumSet.of(QUEUED, CANCELED, FAILED, TIMED_OUT, SYSTEM_FAILURE));
+    // manual retry: the same run back in the queue, keeping its recorded steps
+    for (RunStatus unsuccessful :
+        EnumSet.of(FAILED, CRASHED, TIMED_OUT, CANCELED, SYSTEM_FAILURE)) {
+      table.put(unsuccessful, EnumSet.of(QUEUED));
+    }
     for (RunStatus s : values()) {
       table.putIfAbsent(s, EnumSet.noneOf(RunStatus.class));
     }
@@ -77,8 +92,20 @@ public enum RunStatus {
     return Collections.unmodifiableSet(sources);
   }
 
-  /** Whether the run has finished and will never change again. */
+  /**
+   * Whether the run has finished: nothing moves it on any more, except a manual retry of a run that
+   * ended without success ({@link #isRetryable()}).
+   */
   public boolean isFinal() {
-    return TRANSITIONS.get(this).isEmpty();
+    return FINAL.contains(this);
+  }
+
+  /**
+   * Whether a run in this status may be retried by hand: it finished without success ({@code
+   * FAILED}, {@code CRASHED}, {@code TIMED_OUT}, {@code CANCELED}, {@code SYSTEM_FAILURE}). {@code
+   * COMPLETED} and {@code EXPIRED} may not: replay those instead.
+   */
+  public boolean isRetryable() {
+    return isFinal() && canMoveTo(QUEUED);
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.errand.sdk.internal.HttpTransport;
 import dev.errand.sdk.internal.Json;
 import java.net.URLEncoder;
@@ -78,6 +79,72 @@ public final class Runs {
             "/api/v1/runs/" + encode(runId) + "/replay", mapper.createObjectNode(), JsonNode.class)
         .path("id")
         .asText();
+  }
+
+  /**
+   * Retries a run that ended without success ({@code FAILED}, {@code CRASHED}, {@code TIMED_OUT},
+   * {@code CANCELED}, {@code SYSTEM_FAILURE}): the same run goes back to the queue and resumes
+   * after its last completed step, with a fresh budget of attempts. Returns it as it is after the
+   * retry ({@code QUEUED}). Unlike {@link #replay}, no new run is made.
+   *
+   * @throws ErrandApiException 409 ({@code run_not_retryable}) for a run in any other status
+   */
+  public Run<JsonNode> retry(String runId) {
+    return transport.post(
+        "/api/v1/runs/" + encode(runId) + "/retry",
+        mapper.createObjectNode(),
+        runType,
+        Duration.ofSeconds(30));
+  }
+
+  /**
+   * Starts canceling every run that matches {@code filter} now; returns at once with the action's
+   * progress, which {@link #bulkAction} reads. Runs that had already finished are skipped.
+   *
+   * @throws ErrandApiException 400 ({@code filter_required}) for a filter with no field set
+   */
+  public BulkAction bulkCancel(RunFilter filter) {
+    return startBulkAction("cancel", filter);
+  }
+
+  /**
+   * Starts replaying every run that matches {@code filter} now (each gets one new run, {@code
+   * replayOf} set); returns at once with the action's progress, which {@link #bulkAction} reads.
+   *
+   * @throws ErrandApiException 400 ({@code filter_required}) for a filter with no field set
+   */
+  public BulkAction bulkReplay(RunFilter filter) {
+    return startBulkAction("replay", filter);
+  }
+
+  /** A bulk action and its progress. */
+  public BulkAction bulkAction(String id) {
+    return transport.get(
+        "/api/v1/bulk-actions/" + encode(id), mapper.constructType(BulkAction.class));
+  }
+
+  private BulkAction startBulkAction(String kind, RunFilter filter) {
+    ObjectNode body = mapper.createObjectNode();
+    ObjectNode f = body.putObject("filter");
+    if (!filter.statuses().isEmpty()) {
+      var statuses = f.putArray("status");
+      filter.statuses().forEach(s -> statuses.add(s.name()));
+    }
+    putIfSet(f, "taskIdentifier", filter.taskIdentifier());
+    putIfSet(f, "tag", filter.tag());
+    putIfSet(f, "from", filter.from());
+    putIfSet(f, "to", filter.to());
+    return transport.post(
+        "/api/v1/runs/bulk/" + kind,
+        body,
+        mapper.constructType(BulkAction.class),
+        Duration.ofSeconds(60));
+  }
+
+  private static void putIfSet(ObjectNode node, String field, Object value) {
+    if (value != null) {
+      node.put(field, value.toString());
+    }
   }
 
   /**

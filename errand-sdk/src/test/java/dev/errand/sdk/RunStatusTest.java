@@ -2,11 +2,12 @@ package dev.errand.sdk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.EnumSet;
 import org.junit.jupiter.api.Test;
 
 class RunStatusTest {
   @Test
-  void finalStatusesGoNowhere() {
+  void finalStatusesGoNowhereButBackToTheQueueByAManualRetry() {
     for (RunStatus s : RunStatus.values()) {
       boolean isFinal =
           switch (s) {
@@ -16,7 +17,9 @@ class RunStatusTest {
       assertThat(s.isFinal()).as(s.name()).isEqualTo(isFinal);
       for (RunStatus t : RunStatus.values()) {
         if (isFinal) {
-          assertThat(s.canMoveTo(t)).as(s + "->" + t).isFalse();
+          assertThat(s.canMoveTo(t))
+              .as(s + "->" + t)
+              .isEqualTo(t == RunStatus.QUEUED && s.isRetryable());
         }
       }
     }
@@ -34,5 +37,18 @@ class RunStatusTest {
             RunStatus.DELAYED, RunStatus.QUEUED, RunStatus.EXECUTING, RunStatus.WAITING);
     assertThat(RunStatus.sourcesOf(RunStatus.EXECUTING))
         .containsExactlyInAnyOrder(RunStatus.DELAYED, RunStatus.QUEUED);
+  }
+
+  @Test
+  void runsThatEndedWithoutSuccessAreRetryableByHand() {
+    assertThat(EnumSet.allOf(RunStatus.class).stream().filter(RunStatus::isRetryable))
+        .containsExactlyInAnyOrder(
+            RunStatus.FAILED,
+            RunStatus.CRASHED,
+            RunStatus.TIMED_OUT,
+            RunStatus.CANCELED,
+            RunStatus.SYSTEM_FAILURE);
+    assertThat(RunStatus.COMPLETED.canMoveTo(RunStatus.QUEUED)).isFalse();
+    assertThat(RunStatus.EXPIRED.canMoveTo(RunStatus.QUEUED)).isFalse();
   }
 }

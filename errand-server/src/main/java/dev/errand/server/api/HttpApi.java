@@ -16,8 +16,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The ingestion layer: Javalin on Jetty 12 with virtual threads, the public REST API ({@code
- * /api/v1/tasks}, {@code /api/v1/runs}), the worker protocol ({@code /api/v1/workers}) and {@code
- * /healthz}. Every error is {@code {"error":{"code":"...","message":"..."}}}.
+ * /api/v1/tasks}, {@code /api/v1/runs}, {@code /api/v1/bulk-actions}), the worker protocol ({@code
+ * /api/v1/workers}) and {@code /healthz}. Every error is {@code
+ * {"error":{"code":"...","message":"..."}}}.
  */
 public final class HttpApi {
   private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
@@ -33,6 +34,7 @@ public final class HttpApi {
   public static Javalin create(Store store, Engine engine, String host, int port) {
     Authenticator auth = new Authenticator(store);
     RunRoutes runs = new RunRoutes(engine.runs());
+    BulkActionRoutes bulkActions = new BulkActionRoutes(engine.bulkActions());
     WorkerRoutes workers = new WorkerRoutes(engine.dispatcher());
     WaitpointRoutes waitpoints = new WaitpointRoutes(engine.waitpoints());
     QueueRoutes queues = new QueueRoutes(engine.queues());
@@ -46,6 +48,7 @@ public final class HttpApi {
           config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
           config.routes.get("/healthz", ctx -> health(ctx, store));
           config.routes.before("/api/*", ctx -> authenticate(ctx, auth));
+          bulkActions.addTo(config.routes); // before runs: /runs/bulk/cancel is no run id
           runs.addTo(config.routes);
           workers.addTo(config.routes);
           waitpoints.addTo(config.routes);

@@ -37,6 +37,7 @@ final class RunRoutes {
     routes.get("/api/v1/runs/{runId}", this::get);
     routes.post("/api/v1/runs/{runId}/cancel", this::cancel);
     routes.post("/api/v1/runs/{runId}/replay", this::replay);
+    routes.post("/api/v1/runs/{runId}/retry", this::retry);
     routes.post("/api/v1/runs/{runId}/reschedule", this::reschedule);
     routes.post("/api/v1/idempotencyKeys/{key}/reset", this::resetIdempotencyKey);
   }
@@ -109,6 +110,11 @@ final class RunRoutes {
     }
     java.time.Duration delay = TriggerParser.delay(body.get("delay"), "");
     RunDetails d = engine.reschedule(Bodies.environment(ctx), runId(ctx), delay);
+    HttpApi.json(ctx, RunJson.run(d.run(), d.attempts(), d.steps()));
+  }
+
+  private void retry(Context ctx) {
+    RunDetails d = engine.retry(Bodies.environment(ctx), runId(ctx));
     HttpApi.json(ctx, RunJson.run(d.run(), d.attempts(), d.steps()));
   }
 

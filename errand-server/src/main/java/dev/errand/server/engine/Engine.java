@@ -4,8 +4,8 @@ import dev.errand.server.store.Store;
 
 /**
  * The orchestration layer: owns the run lifecycle ({@link RunEngine}), the worker side ({@link
- * Dispatcher}), wake-ups and the background duties. Start it once per server node; several nodes
- * may share one PostgreSQL database. Thread-safe.
+ * Dispatcher}), bulk actions ({@link BulkActions}), wake-ups and the background duties. Start it
+ * once per server node; several nodes may share one PostgreSQL database. Thread-safe.
  */
 public final class Engine implements AutoCloseable {
   private final Wakeups wakeups = new Wakeups();
@@ -15,6 +15,8 @@ public final class Engine implements AutoCloseable {
   private final Waitpoints waitpoints;
   private final Queues queues;
   private final SupervisedLoop expirer;
+  private final BulkActions bulkActions;
+  private final SupervisedLoop bulkActionProcessor;
   private final Store store;
   private AutoCloseable dueListener;
 
@@ -33,6 +35,10 @@ public final class Engine implements AutoCloseable {
     this.reaper =
         new SupervisedLoop(
             "lease-reaper", config.reaperInterval(), new LeaseReaper(store, wakeups));
+    this.bulkActions = new BulkActions(store);
+    this.bulkActionProcessor =
+        new SupervisedLoop(
+            "bulk-actions", config.reaperInterval(), new BulkActionProcessor(store, wakeups));
   }
 
   public Engine start() {
@@ -40,6 +46,7 @@ public final class Engine implements AutoCloseable {
     reaper.start();
     waitpoints.start();
     expirer.start();
+    bulkActionProcessor.start();
     return this;
   }
 
@@ -59,6 +66,10 @@ public final class Engine implements AutoCloseable {
     return queues;
   }
 
+  public BulkActions bulkActions() {
+    return bulkActions;
+  }
+
   /** Stops handing out runs; call before the HTTP server stops. */
   public void shutDown() {
     dispatcher.shutDown();
@@ -68,6 +79,7 @@ public final class Engine implements AutoCloseable {
   public void close() {
     reaper.close();
     expirer.close();
+    bulkActionProcessor.close();
     waitpoints.close();
     if (dueListener != null) {
       try {

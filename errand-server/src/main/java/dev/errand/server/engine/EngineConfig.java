@@ -6,7 +6,8 @@ import java.time.Duration;
  * Timing of the run engine. Validated on construction.
  *
  * @param leaseDuration how long a claimed run stays a worker's without a heartbeat
- * @param reaperInterval how often expired leases are looked for
+ * @param reaperInterval how often expired leases, expired runs and pending bulk actions are looked
+ *     for
  * @param pollInterval how often a waiting claim looks again without a signal (covers other nodes)
  * @param maxClaimWait longest a claim request waits
  */

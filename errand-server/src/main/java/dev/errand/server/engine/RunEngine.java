@@ -23,8 +23,8 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Creating and changing runs on behalf of API callers: trigger, batch trigger, cancel, replay, read
- * and list. The worker side lives in {@link Dispatcher}. Thread-safe.
+ * Creating and changing runs on behalf of API callers: trigger, batch trigger, cancel, replay,
+ * retry, read and list. The worker side lives in {@link Dispatcher}. Thread-safe.
  */
 public final class RunEngine {
   /** Most runs one batch trigger creates: {@value}. */
@@ -357,29 +357,63 @@ public final class RunEngine {
       throw EngineException.notFound(
           "task_not_found", "task '" + original.taskId() + "' is no longer registered");
     }
-    NewRun copy =
-        new NewRun(
-            RunIds.next(),
-            env.id(),
-            original.taskId(),
-            original.queue(),
-            original.payloadJson(),
-            original.maxAttempts(),
-            original.tags(),
-            null,
-            0,
-            original.id(),
-            original.maxDurationMillis(),
-            null,
-            null,
-            null,
-            null,
-            null,
-            original.priorityMillis(),
-            original.concurrencyKey());
-    UUID id = store.insertRuns(List.of(copy)).getFirst().runId();
+    UUID id = store.insertRuns(List.of(replayOf(original, null))).getFirst().runId();
     wakeups.signal(env.id(), original.taskId());
     return id;
+  }
+
+  /**
+   * A new run of the original's task with its payload, tags, maximum duration, priority,
+   * concurrency key and attempt budget, {@code replayOf} the original; no recorded step is carried
+   * over.
+   */
+  static NewRun replayOf(RunRecord original, String idempotencyKey) {
+    return new NewRun(
+        RunIds.next(),
+        original.environmentId(),
+        original.taskId(),
+        original.queue(),
+        original.payloadJson(),
+        original.attemptBudget(),
+        original.tags(),
+        idempotencyKey,
+        0,
+        original.id(),
+        original.maxDurationMillis(),
+        null,
+        null,
+        null,
+        null,
+        null,
+        original.priorityMillis(),
+        original.concurrencyKey());
+  }
+
+  /**
+   * Puts a run that ended without success back in the queue: the same run resumes after its last
+   * completed step, with a fresh attempt budget.
+   *
+   * @throws EngineException 404 for an unknown run, 409 for a run that is not {@code FAILED},
+   *     {@code CRASHED}, {@code TIMED_OUT}, {@code CANCELED} or {@code SYSTEM_FAILURE}
+   */
+  public RunDetails retry(Environment env, UUID runId) {
+    try {
+      RunRecord run = store.retry(env.id(), runId);
+      wakeups.signal(env.id(), run.taskId());
+      store.announceDue(env.id());
+      return new RunDetails(run, store.findAttempts(runId), store.findSteps(runId));
+    } catch (RunNotFoundException e) {
+      throw runNotFound(runId);
+    } catch (RunStateConflictException e) {
+      throw EngineException.conflict(
+          "run_not_retryable",
+          "run "
+              + RunIds.format(runId)
+              + " is "
+              + e.current()
+              + "; only a run that ended FAILED, CRASHED, TIMED_OUT, CANCELED or SYSTEM_FAILURE"
+              + " can be retried (replay it instead)");
+    }
   }
 
   private static EngineException runNotFound(UUID runId) {

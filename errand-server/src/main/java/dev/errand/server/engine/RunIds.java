@@ -57,6 +57,23 @@ public final class RunIds {
   /** The prefix of waitpoint token ids: {@value}. */
   public static final String TOKEN_PREFIX = "waitpoint_";
 
+  /** The prefix of bulk action ids: {@value}. */
+  public static final String BULK_ACTION_PREFIX = "bulk_";
+
+  /** {@code bulk_} and the 26-character base32 form of {@code id}. */
+  public static String formatBulkAction(UUID id) {
+    return format(BULK_ACTION_PREFIX, id);
+  }
+
+  /**
+   * Parses a bulk action id.
+   *
+   * @throws IllegalArgumentException when {@code text} is not a bulk action id
+   */
+  public static UUID parseBulkAction(String text) {
+    return parse(BULK_ACTION_PREFIX, "bulk action", text);
+  }
+
   /** {@code run_} and the 26-character base32 form of {@code id}. */
   public static String format(UUID id) {
     return format(PREFIX, id);

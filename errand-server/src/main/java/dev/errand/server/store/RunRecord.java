@@ -5,7 +5,11 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-/** A stored run. JSON fields are text as stored; null when absent. */
+/**
+ * A stored run. JSON fields are text as stored; null when absent. {@code maxAttempts} is the
+ * highest attempt number the run may reach; after a manual retry that is {@code
+ * attemptsBeforeRetry} (the attempt count the latest retry started from) plus the run's budget.
+ */
 public record RunRecord(
     UUID id,
     UUID environmentId,
@@ -32,4 +36,11 @@ public record RunRecord(
     UUID parentRunId,
     int stepCount,
     long priorityMillis,
-    String concurrencyKey) {}
+    String concurrencyKey,
+    int attemptsBeforeRetry) {
+
+  /** How many attempts the run may make from its start, or from its latest manual retry. */
+  public int attemptBudget() {
+    return maxAttempts - attemptsBeforeRetry;
+  }
+}

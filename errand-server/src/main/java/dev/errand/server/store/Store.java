@@ -225,6 +225,63 @@ public interface Store extends AutoCloseable {
   RunRecord cancel(UUID environmentId, UUID runId);
 
   /**
+   * Puts a run that ended without success ({@link RunStatus#isRetryable()}) back in the queue: the
+   * same run, {@code QUEUED} and due now, keeping its attempts and its completed steps, so the next
+   * attempt (numbered on from the last) resumes after its last completed step. Its attempt budget
+   * starts again: {@code maxAttempts} becomes the attempt count plus the budget it had (see {@link
+   * RunRecord#attemptBudget()}). An unfinished wait is dropped, so the run waits again when it gets
+   * there. The time to live no longer applies, and the idempotency key stays as it is (held, or
+   * released).
+   *
+   * @throws RunNotFoundException when no such run is in the environment
+   * @throws RunStateConflictException when the run is not in a status a retry may leave
+   */
+  RunRecord retry(UUID environmentId, UUID runId);
+
+  // --- bulk actions ---------------------------------------------------------------------
+
+  /**
+   * Creates a {@code RUNNING} bulk action over the runs of the environment that match {@code
+   * filter} now; runs created or changed later are not added. Its {@code total} is their number.
+   */
+  BulkActionRecord createBulkAction(
+      UUID environmentId,
+      UUID actionId,
+      BulkActionRecord.Kind kind,
+      BulkActionRecord.Filter filter);
+
+  Optional<BulkActionRecord> findBulkAction(UUID environmentId, UUID actionId);
+
+  /** Bulk actions newest first, before {@code beforeId} when not null, at most {@code limit}. */
+  List<BulkActionRecord> listBulkActions(UUID environmentId, UUID beforeId, int limit);
+
+  /**
+   * Works through one batch of at most {@code limit} runs of the oldest {@code RUNNING} bulk action
+   * no other transaction is working on, in one transaction: cancels or replays them, removes them
+   * from the action's pending runs and counts them. An action with nothing pending becomes {@code
+   * COMPLETED}. Empty when no action is left to work on.
+   *
+   * <p>{@code replay} makes the replay of an original for an action (the store calls it for the
+   * originals whose task is registered); it must give the replay an idempotency key unique to the
+   * action and the original, so that a batch worked through twice would still replay each run once
+   * (a replay without a key fails the batch).
+   *
+   * <p>A batch that fails changes nothing but the action's failure count and error; after {@link
+   * #MAX_BULK_ACTION_FAILURES} failed batches in a row the action is {@code FAILED}.
+   */
+  Optional<BulkBatch> processBulkActionBatch(
+      int limit, java.util.function.BiFunction<UUID, RunRecord, NewRun> replay);
+
+  /** Failed batches in a row after which a bulk action is {@code FAILED}: {@value}. */
+  int MAX_BULK_ACTION_FAILURES = 5;
+
+  /**
+   * What one batch did: the action afterwards, how many runs it canceled (their queue slots are
+   * free now) and the tasks of the replays it inserted (their claims should look).
+   */
+  record BulkBatch(BulkActionRecord action, int canceled, Set<String> replayedTaskIds) {}
+
+  /**
    * {@code EXECUTING} runs whose lease expired before now (database clock), at most {@code limit},
    * with what {@link #finishAttempts} needs to fence them ({@code LEASE_EXPIRED} outcome).
    */

@@ -991,6 +991,487 @@ abstract class StoreContractTest {
     assertThat(find(id).status()).isEqualTo(RunStatus.QUEUED);
   }
 
+  // --- manual retry --------------------------------------------------------------------
+
+  @Test
+  void retryPutsAFailedRunBackInTheQueueWithItsStepsAndAFreshBudget() {
+    UUID id = insert(run("retry", 2, List.of(), null, 0));
+    ClaimedRun first = claimOne("retry", LONG_LEASE);
+    StepRecord one = step(id, 0, "one", StepRecord.Status.COMPLETED, "\"1\"", 1);
+    assertThat(store.recordStep(env.id(), lease(first), 1, one)).isTrue();
+    finish(failure(first, "{\"message\":\"declined\"}", false, 0, RunStatus.FAILED));
+    RunRecord failed = find(id);
+    assertThat(failed.status()).isEqualTo(RunStatus.FAILED);
+
+    RunRecord retried = store.retry(env.id(), id);
+
+    assertThat(retried.status()).isEqualTo(RunStatus.QUEUED);
+    assertThat(retried.id()).isEqualTo(id);
+    assertThat(retried.attemptCount()).isEqualTo(1);
+    assertThat(retried.maxAttempts()).isEqualTo(3);
+    assertThat(retried.attemptsBeforeRetry()).isEqualTo(1);
+    assertThat(retried.attemptBudget()).isEqualTo(2);
+    assertThat(retried.finishedAt()).isNull();
+    assertThat(retried.availableAt()).isBeforeOrEqualTo(store.now());
+    assertThat(retried.errorJson()).as("the last failure stays visible").isNotNull();
+    assertThat(retried.version()).isGreaterThan(failed.version());
+    assertThat(find(id)).isEqualTo(retried);
+
+    ClaimedRun second = claimOne("retry", LONG_LEASE);
+    assertThat(second.attempt()).isEqualTo(2);
+    assertThat(second.steps()).containsExactly(one);
+    assertThat(finish(failure(second, "{}", true, 0, RunStatus.FAILED)).status())
+        .isEqualTo(RunStatus.QUEUED);
+    ClaimedRun third = claimOne("retry", LONG_LEASE);
+    assertThat(finish(failure(third, "{}", true, 0, RunStatus.FAILED)).status())
+        .as("attempts 2 and 3 were the fresh budget of 2")
+        .isEqualTo(RunStatus.FAILED);
+    assertThat(store.findAttempts(id))
+        .extracting(AttemptRecord::number, AttemptRecord::status)
+        .containsExactly(tuple(1, "FAILED"), tuple(2, "FAILED"), tuple(3, "FAILED"));
+
+    RunRecord again = store.retry(env.id(), id);
+    assertThat(again.maxAttempts()).isEqualTo(5);
+    assertThat(again.attemptBudget()).isEqualTo(2);
+    finish(success(claimOne("retry", LONG_LEASE), "\"done\""));
+    assertThat(find(id).status()).isEqualTo(RunStatus.COMPLETED);
+    assertThat(find(id).attemptCount()).isEqualTo(4);
+  }
+
+  @Test
+  void onlyARunThatEndedWithoutSuccessCanBeRetried() {
+    UUID queued = insert(run("retry"));
+    assertThatThrownBy(() -> store.retry(env.id(), queued))
+        .isInstanceOfSatisfying(
+            RunStateConflictException.class,
+            e -> {
+              assertThat(e.current()).isEqualTo(RunStatus.QUEUED);
+              assertThat(e.target()).isEqualTo(RunStatus.QUEUED);
+            });
+    finish(success(claimOne("retry", LONG_LEASE), "{}"));
+    assertThatThrownBy(() -> store.retry(env.id(), queued))
+        .isInstanceOfSatisfying(
+            RunStateConflictException.class,
+            e -> assertThat(e.current()).isEqualTo(RunStatus.COMPLETED));
+    assertThat(find(queued).status()).isEqualTo(RunStatus.COMPLETED);
+
+    UUID canceled = insert(run("retry"));
+    store.cancel(env.id(), canceled);
+    assertThat(store.retry(env.id(), canceled).status()).isEqualTo(RunStatus.QUEUED);
+  }
+
+  @Test
+  void retryOfAnUnknownRunIsNotFound() {
+    UUID unknown = TestIds.next();
+    assertThatThrownBy(() -> store.retry(env.id(), unknown))
+        .isInstanceOfSatisfying(
+            RunNotFoundException.class, e -> assertThat(e.runId()).isEqualTo(unknown));
+    UUID id = insert(run("retry"));
+    store.cancel(env.id(), id);
+    Environment other = store.ensureEnvironment(env.projectSlug(), "other");
+    assertThatThrownBy(() -> store.retry(other.id(), id)).isInstanceOf(RunNotFoundException.class);
+    assertThat(find(id).status()).isEqualTo(RunStatus.CANCELED);
+  }
+
+  @Test
+  void retryOfARunCanceledWhileWaitingDropsItsUnfinishedWait() {
+    UUID id = insert(run("retry-wait"));
+    ClaimedRun c = claimOne("retry-wait", LONG_LEASE);
+    StepRecord one = step(id, 0, "one", StepRecord.Status.COMPLETED, "\"1\"", 1);
+    store.recordStep(env.id(), lease(c), 1, one);
+    store.suspend(
+        env.id(),
+        lease(c),
+        1,
+        waiting(id, 1, StepRecord.Kind.WAIT, store.now().minusSeconds(1), null, 1),
+        List.of(),
+        NO_OUTCOME);
+    store.cancel(env.id(), id);
+
+    store.retry(env.id(), id);
+
+    assertThat(store.findSteps(id)).containsExactly(one);
+    assertThat(resumable(id, 1)).isFalse();
+    ClaimedRun again = claimOne("retry-wait", LONG_LEASE);
+    assertThat(again.attempt()).isEqualTo(2);
+    assertThat(again.steps()).containsExactly(one);
+  }
+
+  @Test
+  void aRetriedRunKeepsAKeyItStillHoldsAndAKeyReleasedMeanwhileStaysReleased() {
+    UUID held = insert(run("retry-key", 1, List.of(), "held", 0));
+    finish(failure(claimOne("retry-key", LONG_LEASE), "{}", false, 0, RunStatus.FAILED));
+    store.retry(env.id(), held);
+    InsertResult same = store.insertRuns(List.of(run("retry-key", 1, List.of(), "held", 0))).get(0);
+    assertThat(same.created()).isFalse();
+    assertThat(same.runId()).as("no longer failed, the run holds its key again").isEqualTo(held);
+    finish(success(claimOne("retry-key", LONG_LEASE), "{}"));
+
+    UUID released = insert(run("retry-key", 1, List.of(), "taken", 0));
+    finish(failure(claimOne("retry-key", LONG_LEASE), "{}", false, 0, RunStatus.FAILED));
+    UUID taker = insert(run("retry-key", 1, List.of(), "taken", 0));
+    RunRecord retried = store.retry(env.id(), released);
+    assertThat(retried.idempotencyKey()).as("still shown").isEqualTo("taken");
+    InsertResult later =
+        store.insertRuns(List.of(run("retry-key", 1, List.of(), "taken", 0))).get(0);
+    assertThat(later.runId()).isEqualTo(taker);
+  }
+
+  // --- bulk actions --------------------------------------------------------------------
+
+  static final BulkActionRecord.Filter NO_FILTER =
+      new BulkActionRecord.Filter(List.of(), null, null, null, null);
+
+  /** Replays the way the engine does, with a key of the action and the original. */
+  static NewRun replayOf(UUID actionId, RunRecord original) {
+    return new NewRun(
+        TestIds.next(),
+        original.environmentId(),
+        original.taskId(),
+        original.queue(),
+        original.payloadJson(),
+        original.attemptBudget(),
+        original.tags(),
+        "bulk:" + actionId + ":" + original.id(),
+        0,
+        original.id());
+  }
+
+  /** Works through bulk actions until none is left; the batches, in order. */
+  List<Store.BulkBatch> drain(int limit) {
+    List<Store.BulkBatch> batches = new ArrayList<>();
+    for (Optional<Store.BulkBatch> b =
+            store.processBulkActionBatch(limit, StoreContractTest::replayOf);
+        b.isPresent();
+        b = store.processBulkActionBatch(limit, StoreContractTest::replayOf)) {
+      batches.add(b.get());
+    }
+    return batches;
+  }
+
+  BulkActionRecord bulk(UUID actionId) {
+    return store.findBulkAction(env.id(), actionId).orElseThrow();
+  }
+
+  void register(String... tasks) {
+    List<TaskRecord> records = new ArrayList<>();
+    for (String task : tasks) {
+      records.add(new TaskRecord(task, "q-" + task, 3, "{\"maxAttempts\":3}", null, null));
+    }
+    store.upsertTasks(env.id(), records);
+  }
+
+  @Test
+  void aBulkActionCoversTheRunsThatMatchedWhenItStarted() {
+    UUID redQueued = insert(run("ba", 3, List.of("red"), null, 0));
+    UUID blueQueued = insert(run("ba", 3, List.of("blue"), null, 0));
+    UUID redDelayed = insert(run("bb", 3, List.of("red"), null, 60_000));
+    UUID redDone = insert(run("bc", 3, List.of("red"), null, 0));
+    finish(success(claimOne("bc", LONG_LEASE), "{}"));
+    Instant blueCreated = find(blueQueued).createdAt();
+
+    var filter =
+        new BulkActionRecord.Filter(
+            List.of(RunStatus.QUEUED, RunStatus.DELAYED), null, "red", null, null);
+    BulkActionRecord action =
+        store.createBulkAction(env.id(), TestIds.next(), BulkActionRecord.Kind.CANCEL, filter);
+    UUID later = insert(run("ba", 3, List.of("red"), null, 0));
+
+    assertThat(action.status()).isEqualTo(BulkActionRecord.Status.RUNNING);
+    assertThat(action.kind()).isEqualTo(BulkActionRecord.Kind.CANCEL);
+    assertThat(action.filter()).isEqualTo(filter);
+    assertThat(action.total()).isEqualTo(2);
+    assertThat(action.processed()).isZero();
+    assertThat(action.createdAt()).isNotNull();
+    assertThat(action.finishedAt()).isNull();
+
+    drain(100);
+
+    BulkActionRecord done = bulk(action.id());
+    assertThat(done.status()).isEqualTo(BulkActionRecord.Status.COMPLETED);
+    assertThat(done.processed()).isEqualTo(2);
+    assertThat(done.succeeded()).isEqualTo(2);
+    assertThat(done.finishedAt()).isNotNull();
+    assertThat(find(redQueued).status()).isEqualTo(RunStatus.CANCELED);
+    assertThat(find(redDelayed).status()).isEqualTo(RunStatus.CANCELED);
+    assertThat(find(redDone).status()).isEqualTo(RunStatus.COMPLETED);
+    assertThat(find(blueQueued).status()).isEqualTo(RunStatus.QUEUED);
+    assertThat(find(later).status())
+        .as("created after the action started")
+        .isEqualTo(RunStatus.QUEUED);
+
+    BulkActionRecord byTaskAndTime =
+        store.createBulkAction(
+            env.id(),
+            TestIds.next(),
+            BulkActionRecord.Kind.CANCEL,
+            new BulkActionRecord.Filter(List.of(), "ba", null, blueCreated, null));
+    assertThat(byTaskAndTime.total()).as("blueQueued and the later run").isEqualTo(2);
+    assertThat(
+            store
+                .createBulkAction(
+                    env.id(),
+                    TestIds.next(),
+                    BulkActionRecord.Kind.CANCEL,
+                    new BulkActionRecord.Filter(
+                        List.of(RunStatus.COMPLETED), null, null, null, blueCreated))
+                .total())
+        .as("the completed run was created after blueQueued")
+        .isZero();
+    drain(100);
+    assertThat(find(blueQueued).status()).isEqualTo(RunStatus.CANCELED);
+    assertThat(find(later).status()).isEqualTo(RunStatus.CANCELED);
+  }
+
+  @Test
+  void anActionWithoutRunsIsCompletedAtOnce() {
+    BulkActionRecord action =
+        store.createBulkAction(
+            env.id(),
+            TestIds.next(),
+            BulkActionRecord.Kind.REPLAY,
+            new BulkActionRecord.Filter(List.of(), null, "no-such-tag", null, null));
+    assertThat(action.status()).isEqualTo(BulkActionRecord.Status.COMPLETED);
+    assertThat(action.total()).isZero();
+    assertThat(action.finishedAt()).isNotNull();
+  }
+
+  @Test
+  void bulkCancelCancelsExecutingRunsAndSkipsFinishedOnes() {
+    UUID queued = insert(run("bcx", 3, List.of("x"), null, 0));
+    UUID executing = insert(run("bcy", 3, List.of("x"), null, 0));
+    ClaimedRun lease = claimOne("bcy", LONG_LEASE);
+    UUID done = insert(run("bcz", 3, List.of("x"), null, 0));
+    finish(success(claimOne("bcz", LONG_LEASE), "{}"));
+    BulkActionRecord action =
+        store.createBulkAction(
+            env.id(),
+            TestIds.next(),
+            BulkActionRecord.Kind.CANCEL,
+            new BulkActionRecord.Filter(List.of(), null, "x", null, null));
+
+    List<Store.BulkBatch> batches = drain(100);
+
+    assertThat(batches).singleElement().satisfies(b -> assertThat(b.canceled()).isEqualTo(2));
+    BulkActionRecord finished = bulk(action.id());
+    assertThat(finished.total()).isEqualTo(3);
+    assertThat(finished.processed()).isEqualTo(3);
+    assertThat(finished.succeeded()).isEqualTo(2);
+    assertThat(finished.skipped()).isEqualTo(1);
+    assertThat(finished.failed()).isZero();
+    assertThat(find(queued).status()).isEqualTo(RunStatus.CANCELED);
+    assertThat(find(executing).status()).isEqualTo(RunStatus.CANCELED);
+    assertThat(find(done).status()).isEqualTo(RunStatus.COMPLETED);
+    assertThat(store.findAttempts(executing))
+        .singleElement()
+        .satisfies(a -> assertThat(a.status()).isEqualTo("CANCELED"));
+    assertThat(store.heartbeat(env.id(), List.of(lease(lease)), LONG_LEASE))
+        .as("the worker learns at its next heartbeat")
+        .containsExactly(executing);
+  }
+
+  @Test
+  void bulkReplayReplaysEachRunOnceInBatches() {
+    register("rp");
+    List<UUID> originals = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      originals.add(insert(run("rp", 2, List.of("batch"), null, 0)));
+    }
+    UUID gone = insert(run("unregistered", 2, List.of("batch"), null, 0));
+    BulkActionRecord action =
+        store.createBulkAction(
+            env.id(),
+            TestIds.next(),
+            BulkActionRecord.Kind.REPLAY,
+            new BulkActionRecord.Filter(List.of(), null, "batch", null, null));
+    assertThat(action.total()).isEqualTo(6);
+
+    Store.BulkBatch first =
+        store.processBulkActionBatch(2, StoreContractTest::replayOf).orElseThrow();
+    assertThat(first.action().id()).isEqualTo(action.id());
+    assertThat(first.action().status()).isEqualTo(BulkActionRecord.Status.RUNNING);
+    assertThat(first.action().processed()).isEqualTo(2);
+    assertThat(first.replayedTaskIds()).containsExactly("rp");
+    assertThat(bulk(action.id())).isEqualTo(first.action());
+    drain(2);
+
+    BulkActionRecord done = bulk(action.id());
+    assertThat(done.status()).isEqualTo(BulkActionRecord.Status.COMPLETED);
+    assertThat(done.processed()).isEqualTo(6);
+    assertThat(done.succeeded()).isEqualTo(5);
+    assertThat(done.failed()).as("its task is not registered").isEqualTo(1);
+    List<RunRecord> replays =
+        store.listRuns(env.id(), new RunFilter(null, "rp", null, null, null, null), 100).stream()
+            .filter(r -> r.replayOf() != null)
+            .toList();
+    assertThat(replays)
+        .extracting(RunRecord::replayOf)
+        .containsExactlyInAnyOrderElementsOf(originals);
+    assertThat(replays)
+        .allSatisfy(
+            r -> {
+              assertThat(r.status()).isEqualTo(RunStatus.QUEUED);
+              assertThat(r.tags()).containsExactly("batch");
+              assertThat(r.idempotencyKey()).isEqualTo("bulk:" + action.id() + ":" + r.replayOf());
+            });
+    assertThat(
+            store.listRuns(
+                env.id(), new RunFilter(null, "unregistered", null, null, null, null), 10))
+        .extracting(RunRecord::id)
+        .containsExactly(gone);
+  }
+
+  @Test
+  void aBatchThatFailsChangesNothingAndIsWorkedThroughAgainWithoutDuplicates() {
+    register("rf");
+    for (int i = 0; i < 4; i++) {
+      insert(run("rf", 1, List.of("crash"), null, 0));
+    }
+    BulkActionRecord action =
+        store.createBulkAction(
+            env.id(),
+            TestIds.next(),
+            BulkActionRecord.Kind.REPLAY,
+            new BulkActionRecord.Filter(List.of(), "rf", null, null, null));
+    java.util.concurrent.atomic.AtomicInteger calls =
+        new java.util.concurrent.atomic.AtomicInteger();
+
+    assertThatThrownBy(
+            () ->
+                store.processBulkActionBatch(
+                    10,
+                    (actionId, original) -> {
+                      if (calls.incrementAndGet() == 3) {
+                        throw new IllegalStateException("node died mid-batch");
+                      }
+                      return replayOf(actionId, original);
+                    }))
+        .hasMessageContaining("node died mid-batch");
+
+    BulkActionRecord untouched = bulk(action.id());
+    assertThat(untouched.status()).isEqualTo(BulkActionRecord.Status.RUNNING);
+    assertThat(untouched.processed()).isZero();
+    assertThat(untouched.error()).contains("node died mid-batch");
+    assertThat(store.listRuns(env.id(), new RunFilter(null, "rf", null, null, null, null), 100))
+        .as("the batch's replays were rolled back")
+        .hasSize(4);
+
+    drain(10);
+
+    BulkActionRecord done = bulk(action.id());
+    assertThat(done.status()).isEqualTo(BulkActionRecord.Status.COMPLETED);
+    assertThat(done.processed()).isEqualTo(4);
+    assertThat(done.succeeded()).isEqualTo(4);
+    assertThat(done.error()).isNull();
+    List<RunRecord> all =
+        store.listRuns(env.id(), new RunFilter(null, "rf", null, null, null, null), 100);
+    assertThat(all).hasSize(8);
+    // the same batch worked through again finds every replay's key taken and inserts nothing
+    for (RunRecord replay : all.stream().filter(r -> r.replayOf() != null).toList()) {
+      RunRecord original = find(replay.replayOf());
+      InsertResult again = store.insertRuns(List.of(replayOf(action.id(), original))).get(0);
+      assertThat(again.created()).isFalse();
+      assertThat(again.runId()).isEqualTo(replay.id());
+    }
+    assertThat(store.listRuns(env.id(), new RunFilter(null, "rf", null, null, null, null), 100))
+        .hasSize(8);
+  }
+
+  @Test
+  void concurrentProcessorsNeverWorkOnOneRunTwice() throws Exception {
+    register("rc");
+    for (int i = 0; i < 30; i++) {
+      insert(run("rc", 1, List.of(), null, 0));
+    }
+    BulkActionRecord action =
+        store.createBulkAction(
+            env.id(),
+            TestIds.next(),
+            BulkActionRecord.Kind.REPLAY,
+            new BulkActionRecord.Filter(List.of(), "rc", null, null, null));
+
+    List<Integer> processedBy =
+        concurrently(
+            4,
+            () -> {
+              int runs = 0;
+              for (Optional<Store.BulkBatch> b =
+                      store.processBulkActionBatch(3, StoreContractTest::replayOf);
+                  b.isPresent();
+                  b = store.processBulkActionBatch(3, StoreContractTest::replayOf)) {
+                runs += b.get().action().id().equals(action.id()) ? 1 : 0;
+              }
+              return runs;
+            });
+
+    assertThat(processedBy.stream().mapToInt(Integer::intValue).sum()).isGreaterThanOrEqualTo(10);
+    BulkActionRecord done = bulk(action.id());
+    assertThat(done.status()).isEqualTo(BulkActionRecord.Status.COMPLETED);
+    assertThat(done.processed()).isEqualTo(30);
+    assertThat(done.succeeded()).isEqualTo(30);
+    List<RunRecord> replays =
+        store.listRuns(env.id(), new RunFilter(null, "rc", null, null, null, null), 100).stream()
+            .filter(r -> r.replayOf() != null)
+            .toList();
+    assertThat(replays).hasSize(30);
+    assertThat(replays.stream().map(RunRecord::replayOf).distinct()).hasSize(30);
+  }
+
+  @Test
+  void anActionWhoseBatchesKeepFailingFailsWithTheError() {
+    register("rx");
+    insert(run("rx", 1, List.of(), null, 0));
+    BulkActionRecord action =
+        store.createBulkAction(
+            env.id(),
+            TestIds.next(),
+            BulkActionRecord.Kind.REPLAY,
+            new BulkActionRecord.Filter(List.of(), "rx", null, null, null));
+    for (int i = 0; i < Store.MAX_BULK_ACTION_FAILURES; i++) {
+      assertThatThrownBy(
+              () ->
+                  store.processBulkActionBatch(
+                      10,
+                      (actionId, original) -> {
+                        throw new IllegalStateException("poison");
+                      }))
+          .hasMessageContaining("poison");
+    }
+
+    BulkActionRecord failed = bulk(action.id());
+    assertThat(failed.status()).isEqualTo(BulkActionRecord.Status.FAILED);
+    assertThat(failed.error()).contains("poison");
+    assertThat(failed.finishedAt()).isNotNull();
+    assertThat(failed.processed()).isZero();
+    assertThat(drain(10)).noneMatch(b -> b.action().id().equals(action.id()));
+  }
+
+  @Test
+  void listsBulkActionsNewestFirstWithinTheirEnvironment() {
+    List<UUID> ids = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      ids.add(
+          store
+              .createBulkAction(
+                  env.id(),
+                  TestIds.next(),
+                  BulkActionRecord.Kind.CANCEL,
+                  new BulkActionRecord.Filter(List.of(), null, "none-" + i, null, null))
+              .id());
+    }
+    assertThat(store.listBulkActions(env.id(), null, 10))
+        .extracting(BulkActionRecord::id)
+        .containsExactly(ids.get(2), ids.get(1), ids.get(0));
+    assertThat(store.listBulkActions(env.id(), ids.get(2), 1))
+        .extracting(BulkActionRecord::id)
+        .containsExactly(ids.get(1));
+    Environment other = store.ensureEnvironment(env.projectSlug(), "other");
+    assertThat(store.listBulkActions(other.id(), null, 10)).isEmpty();
+    assertThat(store.findBulkAction(other.id(), ids.get(0))).isEmpty();
+    assertThat(store.findBulkAction(env.id(), TestIds.next())).isEmpty();
+    assertThat(NO_FILTER.isEmpty()).isTrue();
+  }
+
   // --- listing -------------------------------------------------------------------------
 
   @Test

@@ -37,26 +37,36 @@ final class Cancellation {
     return database.transaction(
         "cancel run " + runId,
         connection -> {
-          int updated;
-          try (PreparedStatement ps = connection.prepareStatement(CANCEL_RUN)) {
-            ps.setObject(1, runId);
-            ps.setObject(2, environmentId);
-            updated = ps.executeUpdate();
-          }
+          boolean canceled = cancel(connection, environmentId, runId);
           RunRecord run = find(connection, environmentId, runId);
           if (run == null) {
             throw new RunNotFoundException(runId);
           }
-          if (updated == 0) {
+          if (!canceled) {
             throw new RunStateConflictException(runId, run.status(), RunStatus.CANCELED);
           }
-          try (PreparedStatement ps = connection.prepareStatement(Attempts.CANCEL_EXECUTING)) {
-            ps.setObject(1, runId);
-            ps.executeUpdate();
-          }
-          cancelDescendants(connection, environmentId, runId);
           return run;
         });
+  }
+
+  /**
+   * Cancels a run that is not final, its executing attempt and its unfinished descendants, in the
+   * caller's transaction; false (and nothing changed) when the run is final or unknown.
+   */
+  static boolean cancel(Connection connection, UUID environmentId, UUID runId) throws SQLException {
+    try (PreparedStatement ps = connection.prepareStatement(CANCEL_RUN)) {
+      ps.setObject(1, runId);
+      ps.setObject(2, environmentId);
+      if (ps.executeUpdate() == 0) {
+        return false;
+      }
+    }
+    try (PreparedStatement ps = connection.prepareStatement(Attempts.CANCEL_EXECUTING)) {
+      ps.setObject(1, runId);
+      ps.executeUpdate();
+    }
+    cancelDescendants(connection, environmentId, runId);
+    return true;
   }
 
   /** Cancels the unfinished children of a run, their children, and so on. */

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.errand.server.store.AttemptOutcome;
 import dev.errand.server.store.AttemptRecord;
+import dev.errand.server.store.BulkActionRecord;
 import dev.errand.server.store.ClaimedRun;
 import dev.errand.server.store.NewRun;
 import dev.errand.server.store.RunRecord;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.flywaydb.core.Flyway;
@@ -66,6 +68,9 @@ public final class JdbcStore implements Store {
   private final Queues queues;
   private final RunSchedule schedule;
   private final Debounces debounces;
+  private final ManualRetry manualRetry;
+  private final BulkActions bulkActions;
+  private final BulkActionBatches bulkActionBatches;
   private final PostgresUrl listenUrl;
 
   /** Tells this store's own due-runs announcements from other nodes'. */
@@ -86,6 +91,9 @@ public final class JdbcStore implements Store {
     this.leases = new Leases(database, dialect);
     this.outcomes = new AttemptOutcomes(database, dialect);
     this.cancellation = new Cancellation(database);
+    this.manualRetry = new ManualRetry(database);
+    this.bulkActions = new BulkActions(database, dialect);
+    this.bulkActionBatches = new BulkActionBatches(database, insertion);
   }
 
   /** Opens a store on PostgreSQL with a pool of {@code poolSize} connections, and migrates it. */
@@ -337,6 +345,36 @@ public final class JdbcStore implements Store {
   @Override
   public RunRecord cancel(UUID environmentId, UUID runId) {
     return cancellation.cancel(environmentId, runId);
+  }
+
+  @Override
+  public RunRecord retry(UUID environmentId, UUID runId) {
+    return manualRetry.retry(environmentId, runId);
+  }
+
+  @Override
+  public BulkActionRecord createBulkAction(
+      UUID environmentId,
+      UUID actionId,
+      BulkActionRecord.Kind kind,
+      BulkActionRecord.Filter filter) {
+    return bulkActions.create(environmentId, actionId, kind, filter);
+  }
+
+  @Override
+  public Optional<BulkActionRecord> findBulkAction(UUID environmentId, UUID actionId) {
+    return bulkActions.find(environmentId, actionId);
+  }
+
+  @Override
+  public List<BulkActionRecord> listBulkActions(UUID environmentId, UUID beforeId, int limit) {
+    return bulkActions.list(environmentId, beforeId, limit);
+  }
+
+  @Override
+  public Optional<BulkBatch> processBulkActionBatch(
+      int limit, BiFunction<UUID, RunRecord, NewRun> replay) {
+    return bulkActionBatches.process(limit, replay);
   }
 
   @Override

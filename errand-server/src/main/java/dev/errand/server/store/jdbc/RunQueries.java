@@ -110,8 +110,8 @@ final class RunQueries {
         });
   }
 
-  private static void where(
-      StringBuilder sql, List<Object> params, String predicate, Object value) {
+  /** Appends {@code AND predicate} and its parameter, unless {@code value} is null. */
+  static void where(StringBuilder sql, List<Object> params, String predicate, Object value) {
     if (value != null) {
       sql.append(" AND ").append(predicate);
       params.add(value);

@@ -26,6 +26,20 @@ final class StatusSql {
     return in(sources(EnumSet.of(RunStatus.EXECUTING), targets));
   }
 
+  /**
+   * {@code status IN (...)} for a manual retry: the run has finished ({@link RunStatus#isFinal()})
+   * and the lifecycle lets it move to every one of {@code targets} from there.
+   */
+  static String finishedMayMoveTo(RunStatus... targets) {
+    EnumSet<RunStatus> finished = EnumSet.noneOf(RunStatus.class);
+    for (RunStatus s : RunStatus.values()) {
+      if (s.isFinal()) {
+        finished.add(s);
+      }
+    }
+    return in(sources(finished, targets));
+  }
+
   /** {@code status = 'X'}, for statements that keep the status but require it. */
   static String is(RunStatus status) {
     return "status = " + literal(status);
