@@ -82,6 +82,20 @@ public final class Runs {
   }
 
   /**
+   * Triggers a new run of the same task with an edited payload (validated like a trigger's);
+   * returns the new run's id.
+   */
+  public String replay(String runId, Object payload) {
+    return transport
+        .post(
+            "/api/v1/runs/" + encode(runId) + "/replay",
+            mapper.createObjectNode().set("payload", mapper.valueToTree(payload)),
+            JsonNode.class)
+        .path("id")
+        .asText();
+  }
+
+  /**
    * Retries a run that ended without success ({@code FAILED}, {@code CRASHED}, {@code TIMED_OUT},
    * {@code CANCELED}, {@code SYSTEM_FAILURE}): the same run goes back to the queue and resumes
    * after its last completed step, with a fresh budget of attempts. Returns it as it is after the

@@ -119,7 +119,24 @@ final class RunRoutes {
   }
 
   private void replay(Context ctx) {
-    UUID id = engine.replay(Bodies.environment(ctx), runId(ctx));
+    JsonNode payload = null;
+    if (ctx.bodyAsBytes().length > 0) {
+      JsonNode body = Bodies.tree(ctx);
+      if (!body.isObject()) {
+        throw ApiException.badRequest("invalid_request", "the body must be a JSON object");
+      }
+      body.fieldNames()
+          .forEachRemaining(
+              name -> {
+                if (!name.equals("payload")) {
+                  throw ApiException.badRequest(
+                      "invalid_request",
+                      name + " is not a field; a replay takes an optional \"payload\"");
+                }
+              });
+      payload = body.get("payload"); // absent: the original's payload
+    }
+    UUID id = engine.replay(Bodies.environment(ctx), runId(ctx), payload);
     HttpApi.json(ctx, Json.mapper().createObjectNode().put("id", RunIds.format(id)));
   }
 

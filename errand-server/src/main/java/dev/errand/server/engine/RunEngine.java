@@ -352,12 +352,31 @@ public final class RunEngine {
 
   /** Triggers a new run of the same task with the same payload and tags. */
   public UUID replay(Environment env, UUID runId) {
+    return replay(env, runId, null);
+  }
+
+  /**
+   * Triggers a new run of the same task, with {@code payload} instead of the original's when not
+   * null (validated against the task's payload schema, like a trigger's).
+   *
+   * @throws EngineException 404 for an unknown run or task, 400 for a payload the task refuses
+   */
+  public UUID replay(Environment env, UUID runId, JsonNode payload) {
     RunRecord original = store.findRun(env.id(), runId).orElseThrow(() -> runNotFound(runId));
-    if (catalog.find(env.id(), original.taskId()).isEmpty()) {
-      throw EngineException.notFound(
-          "task_not_found", "task '" + original.taskId() + "' is no longer registered");
+    TaskCatalog.Definition task =
+        catalog
+            .find(env.id(), original.taskId())
+            .orElseThrow(
+                () ->
+                    EngineException.notFound(
+                        "task_not_found",
+                        "task '" + original.taskId() + "' is no longer registered"));
+    NewRun copy = replayOf(original, null);
+    if (payload != null) {
+      validatePayload(task, payload, "");
+      copy = copy.withPayload(toJson(payload));
     }
-    UUID id = store.insertRuns(List.of(replayOf(original, null))).getFirst().runId();
+    UUID id = store.insertRuns(List.of(copy)).getFirst().runId();
     wakeups.signal(env.id(), original.taskId());
     return id;
   }

@@ -45,6 +45,29 @@ public record NewRun(
     concurrencyKey = concurrencyKey == null ? "" : concurrencyKey;
   }
 
+  /** This run with another payload (JSON text). */
+  public NewRun withPayload(String newPayloadJson) {
+    return new NewRun(
+        id,
+        environmentId,
+        taskId,
+        queue,
+        newPayloadJson,
+        maxAttempts,
+        tags,
+        idempotencyKey,
+        delayMillis,
+        replayOf,
+        maxDurationMillis,
+        parentRunId,
+        parentPosition,
+        parentItem,
+        idempotencyKeyTtlMillis,
+        ttlMillis,
+        priorityMillis,
+        concurrencyKey);
+  }
+
   /** A run without a maximum duration or a parent. */
   public NewRun(
       UUID id,

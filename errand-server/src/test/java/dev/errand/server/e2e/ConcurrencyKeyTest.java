@@ -133,7 +133,7 @@ abstract class ConcurrencyKeyTest extends ServerTestBase {
   void aSmallKeyIsNotStarvedByABigOneAndTheTotalLimitHolds() throws Exception {
     startWorker(10, TENANT_WORK);
     startWorkerOnOtherNode(10, TENANT_WORK); // a second server node on PostgreSQL
-    List<String> big = triggerKeyed(TENANT_WORK, "big", 500);
+    triggerKeyed(TENANT_WORK, "big", 500);
     await().atMost(TIMEOUT).until(() -> START_ORDER.size() >= 3);
     int startsBeforeSmall = START_ORDER.size();
     List<String> small = triggerKeyed(TENANT_WORK, "small", 5);
@@ -157,13 +157,7 @@ abstract class ConcurrencyKeyTest extends ServerTestBase {
     assertThat(queue.totalConcurrencyLimit()).isEqualTo(3);
     assertThat(queue.keyCount()).isGreaterThanOrEqualTo(1);
     assertThat(queue.keys()).extracting(QueueInfo.KeyInfo::key).contains("big");
-    for (String id : big) {
-      try {
-        client.runs().cancel(id); // the rest of the backlog is not the point
-      } catch (dev.errand.sdk.ErrandApiException finished) {
-        assertThat(finished.code()).isEqualTo("run_not_cancelable");
-      }
-    }
+    client.queues().pause("tenants"); // the rest of the big backlog is not the point
   }
 
   @Test

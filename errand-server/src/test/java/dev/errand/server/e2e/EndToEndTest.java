@@ -437,6 +437,26 @@ abstract class EndToEndTest extends ServerTestBase {
   }
 
   @Test
+  void replayWithAnEditedPayloadRunsThatPayload() throws Exception {
+    startWorker(TestTasks.PROCESS_ORDER);
+    String orderId = unique("edited");
+    RunHandle<Receipt> original = client.trigger(TestTasks.PROCESS_ORDER, new Order(orderId, 7));
+    client.runs().awaitCompletion(original, TIMEOUT);
+
+    String replayId = client.runs().replay(original.id(), new Order(orderId + "-fixed", 8));
+
+    Run<Receipt> replay =
+        client.runs().awaitCompletion(new RunHandle<>(replayId, Receipt.class), TIMEOUT);
+    assertThat(replay.status()).isEqualTo(RunStatus.COMPLETED);
+    assertThat(replay.output().orderId()).isEqualTo(orderId + "-fixed");
+    assertThat(replay.replayOf()).isEqualTo(original.id());
+    String path = "/api/v1/runs/" + original.id() + "/replay";
+    expectError(post(path, "{\"payload\": {\"orderId\": 5}}"), 400, "invalid_payload");
+    expectError(post(path, "{\"tags\": []}"), 400, "invalid_request");
+    expectError(post(path, "[]"), 400, "invalid_request");
+  }
+
+  @Test
   void listFiltersAndPagesRuns() {
     ErrandWorker registrar = startWorker(TestTasks.PROCESS_ORDER, TestTasks.NON_RETRYABLE);
     registrar.close();
