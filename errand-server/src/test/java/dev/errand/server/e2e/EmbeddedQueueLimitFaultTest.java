@@ -1,20 +1,9 @@
 package dev.errand.server.e2e;
 
-import dev.errand.server.store.Store;
-import dev.errand.server.store.Stores;
-import java.nio.file.Path;
-import java.util.UUID;
-
+/** {@link QueueLimitFaultTest} on the embedded store. */
 class EmbeddedQueueLimitFaultTest extends QueueLimitFaultTest {
-  private Path dir;
-
   @Override
-  void newStorage() {
-    dir = tempDir.resolve("store-" + UUID.randomUUID());
-  }
-
-  @Override
-  Store openStore() {
-    return Stores.embedded(dir);
+  Storage storage() {
+    return Storage.EMBEDDED;
   }
 }

@@ -1,24 +1,9 @@
 package dev.errand.server.e2e;
 
-import dev.errand.server.store.Store;
-import dev.errand.server.store.Stores;
-import dev.errand.server.store.TestDatabases;
-
+/** {@link WaitpointClientTest} on PostgreSQL. */
 class PostgresWaitpointClientTest extends WaitpointClientTest {
-  private String url;
-
   @Override
-  void newStorage() {
-    url = TestDatabases.freshPostgresUrl();
-  }
-
-  @Override
-  Store openStore() {
-    return Stores.postgres(url);
-  }
-
-  @Override
-  boolean sharesStorage() {
-    return true;
+  Storage storage() {
+    return Storage.POSTGRES;
   }
 }

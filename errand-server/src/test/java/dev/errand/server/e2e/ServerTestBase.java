@@ -11,6 +11,8 @@ import dev.errand.server.ErrandServer;
 import dev.errand.server.auth.SecretKeys;
 import dev.errand.server.engine.EngineConfig;
 import dev.errand.server.store.Store;
+import dev.errand.server.store.Stores;
+import dev.errand.server.store.TestDatabases;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -43,14 +45,38 @@ abstract class ServerTestBase {
   final List<ErrandWorker> workers = new ArrayList<>();
   final HttpClient http = HttpClient.newHttpClient();
 
+  /** Where a test class keeps its state; each test gets fresh, empty storage of that kind. */
+  enum Storage {
+    /** A fresh PostgreSQL database; a second server node may share it ({@link #otherNode}). */
+    POSTGRES,
+    /** A fresh embedded store in a temporary directory; one node. */
+    EMBEDDED
+  }
+
+  /** The storage this test class runs on. */
+  abstract Storage storage();
+
+  private String postgresUrl;
+  private Path embeddedDir;
+
   /** Points the test at fresh, empty storage. */
-  abstract void newStorage() throws Exception;
+  void newStorage() {
+    switch (storage()) {
+      case POSTGRES -> postgresUrl = TestDatabases.freshPostgresUrl();
+      case EMBEDDED -> embeddedDir = tempDir.resolve("store-" + UUID.randomUUID());
+    }
+  }
 
   /** Opens the current storage (again, after a restart). */
-  abstract Store openStore();
+  Store openStore() {
+    return switch (storage()) {
+      case POSTGRES -> Stores.postgres(postgresUrl);
+      case EMBEDDED -> Stores.embedded(embeddedDir);
+    };
+  }
 
   @BeforeEach
-  void startServer() throws Exception {
+  void startServer() {
     newStorage();
     server = startServerOn(0);
     client = ErrandClient.builder().apiUrl(server.localUrl()).secretKey(secretKey).build();
@@ -91,7 +117,7 @@ abstract class ServerTestBase {
 
   /** Whether a second server node can share the storage (PostgreSQL: yes; embedded: no). */
   boolean sharesStorage() {
-    return false;
+    return storage() == Storage.POSTGRES;
   }
 
   /**
