@@ -102,13 +102,7 @@ public final class Queue {
    * second to 1 day.
    */
   public Queue rateLimit(int limit, Duration window) {
-    return new Queue(
-        name,
-        concurrencyLimit,
-        totalConcurrencyLimit,
-        checkLimit("rate limit", limit),
-        checkWindow(window),
-        false);
+    return withRate(limit, window, false);
   }
 
   /**
@@ -116,13 +110,17 @@ public final class Queue {
    * limit} runs in any {@code window}.
    */
   public Queue rateLimitPerKey(int limit, Duration window) {
+    return withRate(limit, window, true);
+  }
+
+  private Queue withRate(int limit, Duration window, boolean perKey) {
     return new Queue(
         name,
         concurrencyLimit,
         totalConcurrencyLimit,
         checkLimit("rate limit", limit),
         checkWindow(window),
-        true);
+        perKey);
   }
 
   private static int checkLimit(String what, int limit) {

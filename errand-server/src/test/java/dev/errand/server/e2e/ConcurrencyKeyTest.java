@@ -284,14 +284,8 @@ abstract class ConcurrencyKeyTest extends ServerTestBase {
   void anIdempotencyKeyInsideATaskIsScopedToTheRunByDefault() {
     startWorker(TRIGGERS_CHILD, CHILD);
     String key = unique("child");
-    Run<String> first =
-        client
-            .runs()
-            .awaitCompletion(client.trigger(TRIGGERS_CHILD, new Trigger("RUN", key)), TIMEOUT);
-    Run<String> second =
-        client
-            .runs()
-            .awaitCompletion(client.trigger(TRIGGERS_CHILD, new Trigger("RUN", key)), TIMEOUT);
+    Run<String> first = triggerAndAwait("RUN", key);
+    Run<String> second = triggerAndAwait("RUN", key);
 
     assertThat(first.status()).isEqualTo(RunStatus.COMPLETED);
     List<String> firstChildren = CHILDREN_TRIGGERED.get(first.id() + "/RUN");
@@ -302,25 +296,21 @@ abstract class ConcurrencyKeyTest extends ServerTestBase {
   @Test
   void anAttemptScopedKeyTriggersAgainOnRetryAndAGlobalKeyIsShared() {
     startWorker(TRIGGERS_CHILD, CHILD);
-    Run<String> attempt =
-        client
-            .runs()
-            .awaitCompletion(
-                client.trigger(TRIGGERS_CHILD, new Trigger("ATTEMPT", unique("a"))), TIMEOUT);
+    Run<String> attempt = triggerAndAwait("ATTEMPT", unique("a"));
     assertThat(CHILDREN_TRIGGERED.get(attempt.id() + "/ATTEMPT"))
         .hasSize(2)
         .doesNotHaveDuplicates();
 
     String key = unique("g");
-    Run<String> one =
-        client
-            .runs()
-            .awaitCompletion(client.trigger(TRIGGERS_CHILD, new Trigger("GLOBAL", key)), TIMEOUT);
-    Run<String> two =
-        client
-            .runs()
-            .awaitCompletion(client.trigger(TRIGGERS_CHILD, new Trigger("GLOBAL", key)), TIMEOUT);
+    Run<String> one = triggerAndAwait("GLOBAL", key);
+    Run<String> two = triggerAndAwait("GLOBAL", key);
     assertThat(two.output()).isEqualTo(one.output());
     assertThat(client.runs().get(one.output()).idempotencyKey()).isEqualTo(key);
+  }
+
+  private Run<String> triggerAndAwait(String scope, String key) {
+    return client
+        .runs()
+        .awaitCompletion(client.trigger(TRIGGERS_CHILD, new Trigger(scope, key)), TIMEOUT);
   }
 }

@@ -119,13 +119,7 @@ final class H2Claim implements Claim, QueueTurn.KeyedPick {
       ps.setObject(1, request.environmentId());
       ps.setString(2, queue);
       ps.setArray(3, RunRows.textArray(connection, request.taskIds()));
-      List<String> keys = new ArrayList<>();
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          keys.add(rs.getString(1));
-        }
-      }
-      return keys;
+      return QueueTurn.firstColumn(ps);
     }
   }
 

@@ -208,13 +208,7 @@ final class PostgresClaim implements Claim, QueueTurn.KeyedPick {
       ps.setObject(5, request.environmentId());
       ps.setString(6, queue);
       ps.setArray(7, RunRows.textArray(connection, request.taskIds()));
-      List<String> keys = new ArrayList<>();
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          keys.add(rs.getString(1));
-        }
-      }
-      return keys;
+      return QueueTurn.firstColumn(ps);
     }
   }
 
