@@ -142,17 +142,7 @@ abstract class ServerTestBase {
 
   /** A worker connected to {@link #otherNode()}. */
   ErrandWorker startWorkerOnOtherNode(int maxConcurrency, Task<?, ?>... tasks) {
-    ErrandWorker worker =
-        ErrandWorker.builder()
-            .maxConcurrency(maxConcurrency)
-            .client(otherClient())
-            .register(tasks)
-            .pollWait(Duration.ofSeconds(5))
-            .shutdownTimeout(Duration.ofSeconds(2))
-            .build();
-    worker.start();
-    workers.add(worker);
-    return worker;
+    return startWorker(otherClient(), maxConcurrency, tasks);
   }
 
   ErrandWorker startWorker(Task<?, ?>... tasks) {
@@ -161,13 +151,17 @@ abstract class ServerTestBase {
 
   /** A worker running at most {@code maxConcurrency} attempts at once (0: the default). */
   ErrandWorker startWorker(int maxConcurrency, Task<?, ?>... tasks) {
+    return startWorker(client, maxConcurrency, tasks);
+  }
+
+  private ErrandWorker startWorker(ErrandClient through, int maxConcurrency, Task<?, ?>... tasks) {
     ErrandWorker.Builder builder = ErrandWorker.builder();
     if (maxConcurrency > 0) {
       builder.maxConcurrency(maxConcurrency);
     }
     ErrandWorker worker =
         builder
-            .client(client)
+            .client(through)
             .register(tasks)
             .pollWait(Duration.ofSeconds(5))
             .shutdownTimeout(Duration.ofSeconds(2))

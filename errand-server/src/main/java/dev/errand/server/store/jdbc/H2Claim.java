@@ -93,19 +93,35 @@ final class H2Claim implements Claim, QueueTurn.KeyedPick {
       String queue,
       dev.errand.server.store.Store.QueueLimits limits,
       Completion completion) {
+    return inTurn(
+        database,
+        "claim runs of queue " + queue,
+        request,
+        (connection, capped) ->
+            completion.apply(connection, queueTurn.take(connection, capped, queue, limits, this)));
+  }
+
+  /** A claim's work, given the request capped by the environment's cap. */
+  @FunctionalInterface
+  private interface CappedClaim {
+    List<ClaimedRun> apply(Connection connection, Request capped) throws SQLException;
+  }
+
+  /**
+   * Runs a claim in a transaction while holding the claims' turn, with the request capped by what
+   * the environment's cap leaves (nothing to do when that is none).
+   */
+  private List<ClaimedRun> inTurn(
+      Database database, String what, Request request, CappedClaim claim) {
     takeTurn();
     try {
       return database.transaction(
-          "claim runs of queue " + queue,
+          what,
           connection -> {
             Request capped =
                 request.withMax(
                     Math.min(request.max(), QueueTurn.environmentFree(connection, request)));
-            if (capped.max() <= 0) {
-              return List.<ClaimedRun>of();
-            }
-            return completion.apply(
-                connection, queueTurn.take(connection, capped, queue, limits, this));
+            return capped.max() <= 0 ? List.<ClaimedRun>of() : claim.apply(connection, capped);
           });
     } finally {
       turn.unlock();
@@ -160,27 +176,11 @@ final class H2Claim implements Claim, QueueTurn.KeyedPick {
 
   @Override
   public List<ClaimedRun> claim(Database database, Request request, Completion completion) {
-    try {
-      turn.lockInterruptibly();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new StoreException("claim runs interrupted while waiting for its turn", e);
-    }
-    try {
-      return database.transaction(
-          "claim runs",
-          connection -> {
-            Request capped =
-                request.withMax(
-                    Math.min(request.max(), QueueTurn.environmentFree(connection, request)));
-            if (capped.max() <= 0) {
-              return List.<ClaimedRun>of();
-            }
-            return completion.apply(connection, claim(connection, capped));
-          });
-    } finally {
-      turn.unlock();
-    }
+    return inTurn(
+        database,
+        "claim runs",
+        request,
+        (connection, capped) -> completion.apply(connection, claim(connection, capped)));
   }
 
   private List<ClaimedRun> claim(Connection connection, Request request) throws SQLException {
