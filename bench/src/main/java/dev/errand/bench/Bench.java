@@ -194,7 +194,8 @@ public final class Bench {
             + options.batchSize()
             + ", concurrency "
             + options.concurrency()
-            + (options.queueLimit() > 0 ? ", queue limit " + options.queueLimit() : "")
+            + ", drain queue "
+            + options.queueDescription()
             + ", rate "
             + options.rate()
             + "/s (steps "

@@ -33,11 +33,13 @@ final class Deployment implements AutoCloseable {
 
   private final ErrandServer server;
   private final ErrandClient client;
+  private final String secretKey;
   private final Runnable cleanup;
 
-  private Deployment(ErrandServer server, ErrandClient client, Runnable cleanup) {
+  private Deployment(ErrandServer server, ErrandClient client, String secretKey, Runnable cleanup) {
     this.server = server;
     this.client = client;
+    this.secretKey = secretKey;
     this.cleanup = cleanup;
   }
 
@@ -89,11 +91,16 @@ final class Deployment implements AutoCloseable {
     server.bootstrap("default", "dev", key);
     ErrandClient client =
         ErrandClient.builder().apiUrl("http://127.0.0.1:" + server.port()).secretKey(key).build();
-    return new Deployment(server, client, cleanup);
+    return new Deployment(server, client, key, cleanup);
   }
 
   ErrandClient client() {
     return client;
+  }
+
+  /** The environment's secret key, for calls the SDK does not make. */
+  String secretKey() {
+    return secretKey;
   }
 
   @Override
