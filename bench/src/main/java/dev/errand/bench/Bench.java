@@ -196,6 +196,7 @@ public final class Bench {
             + options.concurrency()
             + ", drain queue "
             + options.queueDescription()
+            + (options.analyze() ? " (ANALYZE after enqueue)" : "")
             + ", rate "
             + options.rate()
             + "/s (steps "

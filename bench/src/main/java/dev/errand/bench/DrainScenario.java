@@ -25,6 +25,11 @@ import java.util.List;
  * tenant-<seq % N>} (so every batch spreads over the keys), on the queue {@code --queue-limit} and
  * {@code --total-limit} describe.
  *
+ * <p>With {@code --analyze on}, a PostgreSQL drain after enqueue runs {@code ANALYZE} once the runs
+ * are stored, before the clock starts: the planner then knows the backlog, as it would once
+ * autovacuum has analyzed the table. Without it, each measurement's fresh database has no
+ * statistics at all.
+ *
  * <p>Each measurement then checks that every run executed exactly once: counted in the task body
  * per sequence number, and read back from the server (every run COMPLETED with one attempt and the
  * concurrency key it was triggered with).
@@ -93,6 +98,9 @@ final class DrainScenario {
           enqueueSeconds = enqueue(deployment, probe, runs);
         } else {
           enqueueSeconds = enqueue(deployment, probe, runs);
+          if (options.analyze()) {
+            deployment.analyze();
+          }
           before = CpuMeter.take();
           worker.start();
         }
@@ -107,7 +115,7 @@ final class DrainScenario {
         int keys = options.concurrencyKeys();
         return new Result(
             store,
-            options.queueDescription(),
+            options.queueDescription() + (options.analyze() && !overlapped ? ", analyzed" : ""),
             overlapped,
             concurrency,
             runs,

@@ -35,6 +35,8 @@ import java.util.Set;
  * @param queueLimit the drain's no-op task runs on a queue with this concurrency limit (with
  *     concurrency keys: per key); 0 for none
  * @param totalLimit the drain's queue caps its executing runs across all keys at this; 0 for none
+ * @param analyze PostgreSQL drain after enqueue: run {@code ANALYZE} once the runs are stored,
+ *     before the clock starts
  * @param concurrencyKeys the drain triggers its runs with this many distinct concurrency keys,
  *     {@code tenant-0} .. {@code tenant-<N-1>}, round robin by sequence number; 0 for none
  * @param samplesFile where the latency scenario appends one CSV line per measured run, or null
@@ -61,7 +63,8 @@ record Options(
     Path samplesFile,
     int queueLimit,
     int totalLimit,
-    int concurrencyKeys) {
+    int concurrencyKeys,
+    boolean analyze) {
 
   enum StoreKind {
     POSTGRES,
@@ -110,6 +113,9 @@ record Options(
         --concurrency-keys N              drain: trigger the runs with N distinct concurrency
                                           keys, tenant-0..tenant-<N-1>, round robin
                                           (default 0: no key)
+        --analyze on|off                  PostgreSQL drain after enqueue: ANALYZE the database
+                                          once the runs are stored, before the clock starts, as
+                                          autovacuum would a while later (default off)
         --samples FILE                    latency scenario: append every measured run's timings
                                           to FILE as CSV
       """
@@ -195,7 +201,8 @@ record Options(
             values.containsKey("samples") ? Path.of(values.get("samples")) : null,
             integer(values, "queue-limit", 0),
             integer(values, "total-limit", 0),
-            integer(values, "concurrency-keys", 0));
+            integer(values, "concurrency-keys", 0),
+            onOff(values.getOrDefault("analyze", "off")));
     values.keySet().removeAll(KNOWN);
     if (!values.isEmpty()) {
       throw new IllegalArgumentException("unknown option(s) " + values.keySet());
@@ -222,7 +229,8 @@ record Options(
           "samples",
           "queue-limit",
           "total-limit",
-          "concurrency-keys");
+          "concurrency-keys",
+          "analyze");
 
   private static List<StoreKind> stores(String s) {
     return switch (s.toLowerCase(Locale.ROOT)) {
@@ -244,6 +252,14 @@ record Options(
       default ->
           throw new IllegalArgumentException(
               "scenario must be drain, latency, steps or all, was '" + s + "'");
+    };
+  }
+
+  private static boolean onOff(String s) {
+    return switch (s.toLowerCase(Locale.ROOT)) {
+      case "on", "true", "yes" -> true;
+      case "off", "false", "no" -> false;
+      default -> throw new IllegalArgumentException("analyze must be on or off, was '" + s + "'");
     };
   }
 
