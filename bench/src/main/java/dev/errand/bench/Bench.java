@@ -194,7 +194,9 @@ public final class Bench {
             + options.batchSize()
             + ", concurrency "
             + options.concurrency()
-            + (options.queueLimit() > 0 ? ", queue limit " + options.queueLimit() : "")
+            + ", drain queue "
+            + options.queueDescription()
+            + (options.analyze() ? " (ANALYZE after enqueue)" : "")
             + ", rate "
             + options.rate()
             + "/s (steps "

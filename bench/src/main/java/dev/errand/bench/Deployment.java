@@ -33,11 +33,20 @@ final class Deployment implements AutoCloseable {
 
   private final ErrandServer server;
   private final ErrandClient client;
+  private final String secretKey;
+  private final PostgresUrl database;
   private final Runnable cleanup;
 
-  private Deployment(ErrandServer server, ErrandClient client, Runnable cleanup) {
+  private Deployment(
+      ErrandServer server,
+      ErrandClient client,
+      String secretKey,
+      PostgresUrl database,
+      Runnable cleanup) {
     this.server = server;
     this.client = client;
+    this.secretKey = secretKey;
+    this.database = database;
     this.cleanup = cleanup;
   }
 
@@ -59,7 +68,8 @@ final class Deployment implements AutoCloseable {
     execute(admin, "CREATE DATABASE " + name);
     Runnable drop = () -> execute(admin, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
     try {
-      return open(wrap.apply(Stores.postgres(admin.withDatabase(name).toUri(), poolSize)), drop);
+      PostgresUrl database = admin.withDatabase(name);
+      return open(wrap.apply(Stores.postgres(database.toUri(), poolSize)), database, drop);
     } catch (RuntimeException e) {
       drop.run();
       throw e;
@@ -75,25 +85,45 @@ final class Deployment implements AutoCloseable {
     }
     Runnable delete = () -> deleteRecursively(dir);
     try {
-      return open(wrap.apply(Stores.embedded(dir)), delete);
+      return open(wrap.apply(Stores.embedded(dir)), null, delete);
     } catch (RuntimeException e) {
       delete.run();
       throw e;
     }
   }
 
-  private static Deployment open(Store store, Runnable cleanup) {
+  private static Deployment open(Store store, PostgresUrl database, Runnable cleanup) {
     ErrandServer server =
         ErrandServer.builder().store(store).host("127.0.0.1").port(0).build().start();
     String key = SecretKeys.generate("dev");
     server.bootstrap("default", "dev", key);
     ErrandClient client =
         ErrandClient.builder().apiUrl("http://127.0.0.1:" + server.port()).secretKey(key).build();
-    return new Deployment(server, client, cleanup);
+    return new Deployment(server, client, key, database, cleanup);
   }
 
   ErrandClient client() {
     return client;
+  }
+
+  /** The environment's secret key, for calls the SDK does not make. */
+  String secretKey() {
+    return secretKey;
+  }
+
+  /**
+   * On PostgreSQL, {@code ANALYZE} of the deployment's database, as autovacuum does on its own some
+   * time after a table changed (by default it looks once a minute): the planner then sees how many
+   * runs wait and in which queues. Returns the seconds it took; 0 on the embedded store, which does
+   * nothing.
+   */
+  double analyze() {
+    if (database == null) {
+      return 0;
+    }
+    long start = System.nanoTime();
+    execute(database, "ANALYZE");
+    return (System.nanoTime() - start) / 1e9;
   }
 
   @Override

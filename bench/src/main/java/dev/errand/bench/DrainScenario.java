@@ -21,14 +21,25 @@ import java.util.List;
  *       the same end.
  * </ul>
  *
- * Each measurement then checks that every run executed exactly once: counted in the task body per
- * sequence number, and read back from the server (every run COMPLETED with one attempt).
+ * With {@code --concurrency-keys N}, run {@code seq} is triggered with the concurrency key {@code
+ * tenant-<seq % N>} (so every batch spreads over the keys), on the queue {@code --queue-limit} and
+ * {@code --total-limit} describe.
+ *
+ * <p>With {@code --analyze on}, a PostgreSQL drain after enqueue runs {@code ANALYZE} once the runs
+ * are stored, before the clock starts: the planner then knows the backlog, as it would once
+ * autovacuum has analyzed the table. Without it, each measurement's fresh database has no
+ * statistics at all.
+ *
+ * <p>Each measurement then checks that every run executed exactly once: counted in the task body
+ * per sequence number, and read back from the server (every run COMPLETED with one attempt and the
+ * concurrency key it was triggered with).
  */
 final class DrainScenario {
 
   /** One drain measurement. Rates are runs per second; -1 when the phase timed out. */
   record Result(
       StoreKind store,
+      String queue,
       boolean overlapped,
       int concurrency,
       int runs,
@@ -75,7 +86,7 @@ final class DrainScenario {
     Duration timeout = options.timeout();
     try (Deployment deployment = Deployment.start(store, options)) {
       ErrandClient client = deployment.client();
-      Probe probe = new Probe(runs, options.queueLimit());
+      Probe probe = new Probe(runs, options.queueLimit(), options.totalLimit());
       probe.register(client);
       ErrandWorker worker = probe.worker(client, concurrency);
       CpuMeter.Snapshot before;
@@ -84,9 +95,12 @@ final class DrainScenario {
         if (overlapped) {
           worker.start();
           before = CpuMeter.take();
-          enqueueSeconds = enqueue(client, probe, runs);
+          enqueueSeconds = enqueue(deployment, probe, runs);
         } else {
-          enqueueSeconds = enqueue(client, probe, runs);
+          enqueueSeconds = enqueue(deployment, probe, runs);
+          if (options.analyze()) {
+            deployment.analyze();
+          }
           before = CpuMeter.take();
           worker.start();
         }
@@ -98,8 +112,10 @@ final class DrainScenario {
         double drain = end > 0 ? seconds(end - start) : -1;
         worker.close();
         double statusCheckMillis = ServerCheck.timeDrainedCheck(client);
+        int keys = options.concurrencyKeys();
         return new Result(
             store,
+            options.queueDescription() + (options.analyze() && !overlapped ? ", analyzed" : ""),
             overlapped,
             concurrency,
             runs,
@@ -107,7 +123,7 @@ final class DrainScenario {
             lastStart,
             drain,
             probe.executions(),
-            ServerCheck.tally(client, runs),
+            ServerCheck.tally(client, runs, seq -> keys > 0 ? KeyedBatch.key(seq, keys) : null),
             cpu,
             statusCheckMillis);
       } finally {
@@ -116,8 +132,25 @@ final class DrainScenario {
     }
   }
 
-  private double enqueue(ErrandClient client, Probe probe, int runs) {
-    return enqueue(client, probe.task(), runs, options.batchSize());
+  /**
+   * Triggers the runs in batches; with concurrency keys over plain HTTP ({@link KeyedBatch}), else
+   * with the SDK's {@code batchTrigger}.
+   */
+  private double enqueue(Deployment deployment, Probe probe, int runs) {
+    if (options.concurrencyKeys() == 0) {
+      return enqueue(deployment.client(), probe.task(), runs, options.batchSize());
+    }
+    KeyedBatch batch =
+        new KeyedBatch(
+            deployment.client().apiUrl(),
+            deployment.secretKey(),
+            probe.task().id(),
+            options.concurrencyKeys());
+    long start = System.nanoTime();
+    for (int from = 0; from < runs; from += options.batchSize()) {
+      batch.trigger(from, Math.min(runs, from + options.batchSize()));
+    }
+    return seconds(System.nanoTime() - start);
   }
 
   /**

@@ -32,7 +32,13 @@ import java.util.Set;
  *     the benchmark's own databases
  * @param poolSize connections in the PostgreSQL store's pool
  * @param timeout longest wait of any one phase (enqueue, drain, verification)
- * @param queueLimit the drain's no-op task runs on a queue with this concurrency limit; 0 for none
+ * @param queueLimit the drain's no-op task runs on a queue with this concurrency limit (with
+ *     concurrency keys: per key); 0 for none
+ * @param totalLimit the drain's queue caps its executing runs across all keys at this; 0 for none
+ * @param analyze PostgreSQL drain after enqueue: run {@code ANALYZE} once the runs are stored,
+ *     before the clock starts
+ * @param concurrencyKeys the drain triggers its runs with this many distinct concurrency keys,
+ *     {@code tenant-0} .. {@code tenant-<N-1>}, round robin by sequence number; 0 for none
  * @param samplesFile where the latency scenario appends one CSV line per measured run, or null
  * @param quietWait before each measurement, wait up to this long for the rest of the machine to be
  *     idle (zero: do not wait)
@@ -55,7 +61,10 @@ record Options(
     Duration timeout,
     Duration quietWait,
     Path samplesFile,
-    int queueLimit) {
+    int queueLimit,
+    int totalLimit,
+    int concurrencyKeys,
+    boolean analyze) {
 
   enum StoreKind {
     POSTGRES,
@@ -97,8 +106,17 @@ record Options(
         --quiet-wait-seconds N            before each measurement, wait up to N s for the rest of
                                           the machine to be idle (default 0: do not wait)
         --queue-limit N                   drain: run the no-op task on a queue with this
-                                    concurrency limit (default 0: no limit)
-  --samples FILE                    latency scenario: append every measured run's timings
+                                          concurrency limit, per key with --concurrency-keys
+                                          (default 0: no limit)
+        --total-limit N                   drain: the queue's totalConcurrencyLimit, the cap
+                                          across all keys (default 0: none)
+        --concurrency-keys N              drain: trigger the runs with N distinct concurrency
+                                          keys, tenant-0..tenant-<N-1>, round robin
+                                          (default 0: no key)
+        --analyze on|off                  PostgreSQL drain after enqueue: ANALYZE the database
+                                          once the runs are stored, before the clock starts, as
+                                          autovacuum would a while later (default off)
+        --samples FILE                    latency scenario: append every measured run's timings
                                           to FILE as CSV
       """
           .formatted(DEFAULT_POSTGRES_URL);
@@ -121,6 +139,27 @@ record Options(
       throw new IllegalArgumentException("warm-up values must not be negative");
     }
     concurrency.forEach(c -> positive("concurrency", c));
+    limit("queue-limit", queueLimit);
+    limit("total-limit", totalLimit);
+    if (concurrencyKeys < 0) {
+      throw new IllegalArgumentException(
+          "concurrency-keys must not be negative, was " + concurrencyKeys);
+    }
+  }
+
+  /** The drain queue's settings in words, such as {@code "1000 keys, limit 5/key, total 500"}. */
+  String queueDescription() {
+    List<String> parts = new ArrayList<>();
+    if (concurrencyKeys > 0) {
+      parts.add(concurrencyKeys + " keys");
+    }
+    if (queueLimit > 0) {
+      parts.add("limit " + queueLimit + (concurrencyKeys > 0 ? "/key" : ""));
+    }
+    if (totalLimit > 0) {
+      parts.add("total " + totalLimit);
+    }
+    return parts.isEmpty() ? "unlimited" : String.join(", ", parts);
   }
 
   static Options parse(String[] args) {
@@ -160,7 +199,10 @@ record Options(
             Duration.ofSeconds(integer(values, "timeout-seconds", 300)),
             Duration.ofSeconds(integer(values, "quiet-wait-seconds", 0)),
             values.containsKey("samples") ? Path.of(values.get("samples")) : null,
-            integer(values, "queue-limit", 0));
+            integer(values, "queue-limit", 0),
+            integer(values, "total-limit", 0),
+            integer(values, "concurrency-keys", 0),
+            onOff(values.getOrDefault("analyze", "off")));
     values.keySet().removeAll(KNOWN);
     if (!values.isEmpty()) {
       throw new IllegalArgumentException("unknown option(s) " + values.keySet());
@@ -185,7 +227,10 @@ record Options(
           "timeout-seconds",
           "quiet-wait-seconds",
           "samples",
-          "queue-limit");
+          "queue-limit",
+          "total-limit",
+          "concurrency-keys",
+          "analyze");
 
   private static List<StoreKind> stores(String s) {
     return switch (s.toLowerCase(Locale.ROOT)) {
@@ -207,6 +252,14 @@ record Options(
       default ->
           throw new IllegalArgumentException(
               "scenario must be drain, latency, steps or all, was '" + s + "'");
+    };
+  }
+
+  private static boolean onOff(String s) {
+    return switch (s.toLowerCase(Locale.ROOT)) {
+      case "on", "true", "yes" -> true;
+      case "off", "false", "no" -> false;
+      default -> throw new IllegalArgumentException("analyze must be on or off, was '" + s + "'");
     };
   }
 
@@ -233,6 +286,18 @@ record Options(
       }
     }
     return List.copyOf(list);
+  }
+
+  /** 0 (none) or a queue limit the server accepts. */
+  private static void limit(String name, int value) {
+    if (value < 0 || value > dev.errand.sdk.Queue.MAX_CONCURRENCY_LIMIT) {
+      throw new IllegalArgumentException(
+          name
+              + " must be 0 (none) or from 1 to "
+              + dev.errand.sdk.Queue.MAX_CONCURRENCY_LIMIT
+              + ", was "
+              + value);
+    }
   }
 
   private static void positive(String name, int value) {

@@ -22,6 +22,9 @@ final class Probe {
 
   static final String TASK_ID = "bench-noop";
 
+  /** The queue of the no-op task when it has limits. */
+  static final String LIMITED_QUEUE = "bench-limited";
+
   private final AtomicIntegerArray executions;
   private final AtomicLongArray startedAt;
   private final CountDownLatch allStarted;
@@ -34,12 +37,28 @@ final class Probe {
 
   /** The no-op task {@value #TASK_ID}, on a queue limited to {@code queueLimit} (0: none). */
   Probe(int runs, int queueLimit) {
+    this(runs, queueLimit, 0);
+  }
+
+  /**
+   * The no-op task {@value #TASK_ID}; with a limit, on the queue {@value #LIMITED_QUEUE} with
+   * concurrencyLimit {@code queueLimit} (per concurrency key) and totalConcurrencyLimit {@code
+   * totalLimit} (0: none).
+   */
+  Probe(int runs, int queueLimit, int totalLimit) {
     this.executions = new AtomicIntegerArray(runs);
     this.startedAt = new AtomicLongArray(runs);
     this.allStarted = new CountDownLatch(runs);
     var definition = Task.define(TASK_ID, Job.class, Void.class);
-    if (queueLimit > 0) {
-      definition.queue(dev.errand.sdk.Queue.named("bench-limited").concurrencyLimit(queueLimit));
+    if (queueLimit > 0 || totalLimit > 0) {
+      dev.errand.sdk.Queue queue = dev.errand.sdk.Queue.named(LIMITED_QUEUE);
+      if (queueLimit > 0) {
+        queue = queue.concurrencyLimit(queueLimit);
+      }
+      if (totalLimit > 0) {
+        queue = queue.totalConcurrencyLimit(totalLimit);
+      }
+      definition.queue(queue);
     }
     this.task = definition.run((job, ctx) -> started(job.seq()));
   }

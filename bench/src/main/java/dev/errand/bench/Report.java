@@ -24,16 +24,17 @@ final class Report {
     out.println("Drain throughput (runs/s; the target is >= 3,000 runs/s drain on PostgreSQL)");
     out.println();
     out.println(
-        "| store | mode | maxConcurrency | runs | enqueue runs/s | last body start s | drained s"
+        "| store | queue | mode | maxConcurrency | runs | enqueue runs/s | last body start s | drained s"
             + " | drain runs/s | JVM CPU ms/run | cores JVM / PG / irq / other | status check ms"
             + " | exactly once |");
-    out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---|");
+    out.println("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---|");
     for (DrainScenario.Result r : results) {
       out.println(
           String.format(
               Locale.ROOT,
-              "| %s | %s | %d | %d | %s | %s | %s | %s | %.2f | %s | %.1f | %s |",
+              "| %s | %s | %s | %d | %d | %s | %s | %s | %s | %.2f | %s | %.1f | %s |",
               store(r.store()),
+              r.queue(),
               r.overlapped() ? "overlapped" : "after enqueue",
               r.concurrency(),
               r.runs(),

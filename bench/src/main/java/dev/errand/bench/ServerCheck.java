@@ -12,7 +12,9 @@ import java.util.BitSet;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntFunction;
 
 /** What the server says about the benchmark's runs, read over its public API. */
 final class ServerCheck {
@@ -63,26 +65,32 @@ final class ServerCheck {
   }
 
   /**
-   * Every run in the environment, tallied: runs per status, runs whose attempt count is not 1, and
-   * whether each sequence number 0..runs-1 has exactly one run.
+   * Every run in the environment, tallied: runs per status, runs whose attempt count is not 1,
+   * whether each sequence number 0..runs-1 has exactly one run, and runs whose concurrency key is
+   * not the expected one.
    */
   record Tally(
       Map<RunStatus, Integer> byStatus,
       int total,
       int notOneAttempt,
       int seqMissing,
-      int seqDuplicated) {
+      int seqDuplicated,
+      int wrongKey) {
     int count(RunStatus s) {
       return byStatus.getOrDefault(s, 0);
     }
 
-    /** All {@code runs} runs COMPLETED after exactly one attempt, one run per sequence number. */
+    /**
+     * All {@code runs} runs COMPLETED after exactly one attempt, one run per sequence number, each
+     * with its expected concurrency key.
+     */
     boolean allCompletedOnce(int runs) {
       return total == runs
           && count(RunStatus.COMPLETED) == runs
           && notOneAttempt == 0
           && seqMissing == 0
-          && seqDuplicated == 0;
+          && seqDuplicated == 0
+          && wrongKey == 0;
     }
 
     @Override
@@ -96,18 +104,29 @@ final class ServerCheck {
           + ", seq missing/duplicated: "
           + seqMissing
           + "/"
-          + seqDuplicated;
+          + seqDuplicated
+          + ", wrong concurrency key: "
+          + wrongKey;
     }
   }
 
-  /** Pages through every run (100 a page), newest first. */
+  /** Pages through every run (100 a page), newest first; no run should have a concurrency key. */
   static Tally tally(ErrandClient client, int runs) {
+    return tally(client, runs, seq -> null);
+  }
+
+  /**
+   * Pages through every run (100 a page), newest first; run {@code seq} should have the concurrency
+   * key {@code expectedKey.apply(seq)} (null: none).
+   */
+  static Tally tally(ErrandClient client, int runs, IntFunction<String> expectedKey) {
     Map<RunStatus, Integer> byStatus = new EnumMap<>(RunStatus.class);
     BitSet seen = new BitSet(runs);
     int total = 0;
     int notOneAttempt = 0;
     int duplicated = 0;
     int outOfRange = 0;
+    int wrongKey = 0;
     RunQuery query = RunQuery.ALL.withLimit(100);
     while (true) {
       RunPage page = client.runs().list(query);
@@ -118,11 +137,14 @@ final class ServerCheck {
         int seq = run.payload().path("seq").asInt(-1);
         if (seq < 0 || seq >= runs) {
           outOfRange++;
-        } else if (seen.get(seq)) {
+          continue;
+        }
+        if (seen.get(seq)) {
           duplicated++;
         } else {
           seen.set(seq);
         }
+        wrongKey += Objects.equals(run.concurrencyKey(), expectedKey.apply(seq)) ? 0 : 1;
       }
       if (page.nextCursor() == null) {
         break;
@@ -130,7 +152,12 @@ final class ServerCheck {
       query = query.withCursor(page.nextCursor());
     }
     return new Tally(
-        byStatus, total, notOneAttempt, runs - seen.cardinality(), duplicated + outOfRange);
+        byStatus,
+        total,
+        notOneAttempt,
+        runs - seen.cardinality(),
+        duplicated + outOfRange,
+        wrongKey);
   }
 
   /**
