@@ -65,7 +65,8 @@ final class PostgresClaim implements Claim, QueueTurn.KeyedPick {
               ORDER BY available_at, id
               LIMIT k.n
               FOR UPDATE SKIP LOCKED
-            ) p"""
+            ) p
+            LIMIT ?"""
                 .formatted(claimable, DUE));
     // A loose index scan: one probe per distinct key with claimable runs, then whether the key has
     // a run due now for these tasks. Never reads a key's backlog.
@@ -222,7 +223,10 @@ final class PostgresClaim implements Claim, QueueTurn.KeyedPick {
       ps.setObject(3, request.environmentId());
       ps.setString(4, queue);
       ps.setArray(5, RunRows.textArray(connection, request.taskIds()));
-      bindLease(ps, 6, request);
+      // the outer limit gives the planner a row estimate: without it the update joins the picked
+      // runs by scanning the whole table
+      ps.setInt(6, slots.values().stream().mapToInt(Integer::intValue).sum());
+      bindLease(ps, 7, request);
       List<QueueTurn.KeyedRun> claimed = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
