@@ -69,11 +69,6 @@ interface Dialect {
   String upsertQueue();
 
   /**
-   * Sets a concurrency key's last turn in its queue. Parameters: environment id, queue, key, turn.
-   */
-  String upsertQueueKeyTurn();
-
-  /**
    * A statement that announces due runs (payload bound to its one {@code ?}) to every node sharing
    * the database, delivered when the transaction commits; null when the database serves one node
    * only.

@@ -73,7 +73,9 @@ final class H2Claim implements Claim, QueueTurn.KeyedPick {
             + " AND (not_before IS NULL OR not_before <= CURRENT_TIMESTAMP)";
     this.dueKeys =
         "SELECT DISTINCT concurrency_key FROM runs WHERE environment_id = ? AND queue = ? AND "
-            + due;
+            + due
+            + " AND (CAST(? AS VARCHAR) IS NULL OR concurrency_key > CAST(? AS VARCHAR))"
+            + " ORDER BY concurrency_key LIMIT ?";
     this.dueByKey =
         "SELECT id, concurrency_key FROM (SELECT id, available_at, concurrency_key, ROW_NUMBER()"
             + " OVER (PARTITION BY concurrency_key ORDER BY available_at, id) AS n FROM runs"
@@ -129,12 +131,16 @@ final class H2Claim implements Claim, QueueTurn.KeyedPick {
   }
 
   @Override
-  public List<String> dueKeys(Connection connection, Request request, String queue)
+  public List<String> dueKeys(
+      Connection connection, Request request, String queue, String after, int limit)
       throws SQLException {
     try (PreparedStatement ps = connection.prepareStatement(dueKeys)) {
       ps.setObject(1, request.environmentId());
       ps.setString(2, queue);
       ps.setArray(3, RunRows.textArray(connection, request.taskIds()));
+      ps.setString(4, after);
+      ps.setString(5, after);
+      ps.setInt(6, limit);
       return QueueTurn.firstColumn(ps);
     }
   }

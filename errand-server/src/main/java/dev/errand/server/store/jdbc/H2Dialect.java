@@ -65,12 +65,6 @@ final class H2Dialect implements Dialect {
   }
 
   @Override
-  public String upsertQueueKeyTurn() {
-    return "MERGE INTO queue_keys (environment_id, queue, concurrency_key, last_turn)"
-        + " KEY (environment_id, queue, concurrency_key) VALUES (?, ?, ?, ?)";
-  }
-
-  @Override
   public String announceDue() {
     return null;
   }

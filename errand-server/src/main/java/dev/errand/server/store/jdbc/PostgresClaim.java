@@ -31,7 +31,8 @@ final class PostgresClaim implements Claim, QueueTurn.KeyedPick {
 
   private final String byTask;
   private final String byKey;
-  private final String dueKeys;
+  private final String dueKeysAfter;
+  private final String dueKeysFromStart;
   private final QueueTurn turn;
 
   PostgresClaim(Dialect dialect) {
@@ -68,13 +69,20 @@ final class PostgresClaim implements Claim, QueueTurn.KeyedPick {
             ) p
             LIMIT ?"""
                 .formatted(claimable, DUE));
-    // A loose index scan: one probe per distinct key with claimable runs, then whether the key has
-    // a run due now for these tasks. Never reads a key's backlog.
-    this.dueKeys =
-        """
+    // A loose index scan from a key on, in key order: one probe per distinct key with claimable
+    // runs, then whether the key has a run due now for these tasks; it stops once it has found
+    // enough keys (the recursive CTE is evaluated only as far as the outer LIMIT reads). Never
+    // reads a key's backlog.
+    this.dueKeysAfter = dueKeys(claimable, ">");
+    this.dueKeysFromStart = dueKeys(claimable, ">=");
+    this.turn = new QueueTurn(dialect);
+  }
+
+  private static String dueKeys(String claimable, String bound) {
+    return """
         WITH RECURSIVE k(key) AS (
           (SELECT concurrency_key FROM runs
-           WHERE environment_id = ? AND queue = ? AND %1$s
+           WHERE environment_id = ? AND queue = ? AND %1$s AND concurrency_key %3$s ?
            ORDER BY concurrency_key LIMIT 1)
           UNION ALL
           SELECT (SELECT r.concurrency_key FROM runs r
@@ -87,9 +95,9 @@ final class PostgresClaim implements Claim, QueueTurn.KeyedPick {
           SELECT 1 FROM runs
           WHERE environment_id = ? AND queue = ? AND concurrency_key = k.key AND %1$s
             AND task_id = ANY(CAST(? AS text[])) AND %2$s)
+        LIMIT ?
         """
-            .formatted(claimable, DUE);
-    this.turn = new QueueTurn(dialect);
+        .formatted(claimable, DUE, bound);
   }
 
   /** The claim statement around a {@code picked} CTE (ids and available_at of the runs to take). */
@@ -142,7 +150,7 @@ final class PostgresClaim implements Claim, QueueTurn.KeyedPick {
 
   /** The statement that finds a queue's keys with due runs (for plan tests). */
   String dueKeysSql() {
-    return dueKeys;
+    return dueKeysFromStart;
   }
 
   @Override
@@ -199,16 +207,20 @@ final class PostgresClaim implements Claim, QueueTurn.KeyedPick {
   }
 
   @Override
-  public List<String> dueKeys(Connection connection, Request request, String queue)
+  public List<String> dueKeys(
+      Connection connection, Request request, String queue, String after, int limit)
       throws SQLException {
-    try (PreparedStatement ps = connection.prepareStatement(dueKeys)) {
+    try (PreparedStatement ps =
+        connection.prepareStatement(after == null ? dueKeysFromStart : dueKeysAfter)) {
       ps.setObject(1, request.environmentId());
       ps.setString(2, queue);
-      ps.setObject(3, request.environmentId());
-      ps.setString(4, queue);
-      ps.setObject(5, request.environmentId());
-      ps.setString(6, queue);
-      ps.setArray(7, RunRows.textArray(connection, request.taskIds()));
+      ps.setString(3, after == null ? "" : after);
+      ps.setObject(4, request.environmentId());
+      ps.setString(5, queue);
+      ps.setObject(6, request.environmentId());
+      ps.setString(7, queue);
+      ps.setArray(8, RunRows.textArray(connection, request.taskIds()));
+      ps.setInt(9, limit);
       return QueueTurn.firstColumn(ps);
     }
   }

@@ -117,13 +117,6 @@ final class PostgresDialect implements Dialect {
   }
 
   @Override
-  public String upsertQueueKeyTurn() {
-    return "INSERT INTO queue_keys (environment_id, queue, concurrency_key, last_turn)"
-        + " VALUES (?, ?, ?, ?) ON CONFLICT (environment_id, queue, concurrency_key)"
-        + " DO UPDATE SET last_turn = EXCLUDED.last_turn";
-  }
-
-  @Override
   public String announceDue() {
     return "SELECT pg_notify('" + DUE_CHANNEL + "', CAST(? AS text))";
   }

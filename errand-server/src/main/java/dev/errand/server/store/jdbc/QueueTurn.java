@@ -8,10 +8,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * One claim's turn at a limited queue, run inside the claim's transaction while it holds the
@@ -25,7 +23,9 @@ final class QueueTurn {
 
   /** The dialect's part: which keys have due runs, and claiming up to n due runs of each. */
   interface KeyedPick {
-    List<String> dueKeys(Connection connection, Claim.Request request, String queue)
+    /** Up to {@code limit} keys with due runs, in key order, after {@code after} (null: all). */
+    List<String> dueKeys(
+        Connection connection, Claim.Request request, String queue, String after, int limit)
         throws SQLException;
 
     /** Claims up to {@code slots.get(key)} due runs of each key, oldest first within a key. */
@@ -37,6 +37,9 @@ final class QueueTurn {
   /** A claimed run and its concurrency key. */
   record KeyedRun(String key, ClaimedRun run) {}
 
+  /** Most keys one claim looks at: {@value}. */
+  private static final int MAX_KEYS_PER_CLAIM = 1_000;
+
   /** Rounds of sharing: a key that had fewer due runs than slots gives the rest to the others. */
   private static final int MAX_ROUNDS = 3;
 
@@ -45,20 +48,15 @@ final class QueueTurn {
           + " AND status = 'EXECUTING' GROUP BY concurrency_key";
   private static final String EXECUTING_IN_ENVIRONMENT =
       "SELECT COUNT(*) FROM runs WHERE environment_id = ? AND status = 'EXECUTING'";
-  // All of the queue's keys by the primary key's prefix: a thousand-element ANY(?) array is
-  // searched linearly per row once the driver switches to a generic plan.
-  private static final String LAST_TURNS =
-      "SELECT concurrency_key, last_turn FROM queue_keys WHERE environment_id = ? AND queue = ?";
-  private static final String QUEUE_TURN =
-      "SELECT key_turn FROM queues WHERE environment_id = ? AND name = ?";
-  private static final String SET_QUEUE_TURN =
-      "UPDATE queues SET key_turn = ? WHERE environment_id = ? AND name = ?";
+  private static final String QUEUE_CURSOR =
+      "SELECT key_cursor FROM queues WHERE environment_id = ? AND name = ?";
+  private static final String SET_QUEUE_CURSOR =
+      "UPDATE queues SET key_cursor = ? WHERE environment_id = ? AND name = ?";
 
   private final String recordStart;
   private final String startsInWindow;
   private final String startsInWindowByKey;
   private final String pruneStarts;
-  private final String upsertKeyTurn;
 
   QueueTurn(Dialect dialect) {
     String windowStart = dialect.plusMillis(dialect.clockNow());
@@ -79,7 +77,6 @@ final class QueueTurn {
     this.pruneStarts =
         "DELETE FROM queue_starts WHERE environment_id = ? AND queue = ? AND started_at <= "
             + windowStart;
-    this.upsertKeyTurn = dialect.upsertQueueKeyTurn();
   }
 
   /** The first column of every row the statement returns, as text. */
@@ -138,26 +135,40 @@ final class QueueTurn {
     if (free <= 0) {
       return List.of();
     }
-    List<String> keys = pick.dueKeys(connection, request, queue);
+    // Keys in cyclic key order from the queue's cursor (the key served last), enough of them for
+    // the free slots plus the keys that are full and get none: the round robin's next keys.
+    String cursor = cursor(connection, request, queue);
+    int full = 0;
+    if (limits.keyConcurrency() != null) {
+      for (int n : executing.values()) {
+        full += n >= limits.keyConcurrency() ? 1 : 0;
+      }
+    }
+    int looked = (int) Math.min(free + full, MAX_KEYS_PER_CLAIM);
+    List<String> keys = new ArrayList<>(pick.dueKeys(connection, request, queue, cursor, looked));
+    if (keys.size() < looked && cursor != null) {
+      for (String key : pick.dueKeys(connection, request, queue, null, looked - keys.size())) {
+        if (key.compareTo(cursor) <= 0 && !keys.contains(key)) {
+          keys.add(key); // wrapped around: keys up to the cursor come after the ones past it
+        }
+      }
+    }
     if (keys.isEmpty()) {
       return List.of();
     }
-    boolean fair = keys.size() > 1;
-    Map<String, Long> lastTurns = fair ? lastTurns(connection, request, queue, keys) : Map.of();
-    long turn = fair ? queueTurn(connection, request, queue) : 0;
     Map<String, KeyRoundRobin.Candidate> candidates = new HashMap<>();
-    for (String key : keys) {
+    for (int i = 0; i < keys.size(); i++) {
+      String key = keys.get(i);
       int startsLeft =
           limits.rateLimitPerKey()
               ? limits.rateLimit() - startsByKey.getOrDefault(key, 0)
               : Integer.MAX_VALUE;
       candidates.put(
-          key,
-          new KeyRoundRobin.Candidate(
-              key, lastTurns.getOrDefault(key, 0L), executing.getOrDefault(key, 0), startsLeft));
+          key, new KeyRoundRobin.Candidate(key, i, executing.getOrDefault(key, 0), startsLeft));
     }
+    long turn = keys.size();
+    String lastServed = null;
     List<KeyedRun> claimed = new ArrayList<>();
-    Set<String> served = new HashSet<>();
     for (int round = 0; round < MAX_ROUNDS && claimed.size() < free; round++) {
       List<KeyRoundRobin.Slot> slots =
           KeyRoundRobin.assign(
@@ -185,17 +196,18 @@ final class QueueTurn {
         } else {
           candidates.put(key, afterStarts(c, n, lastTurnOf(slots, key, n)));
         }
-        if (n > 0) {
-          served.add(key);
-          lastTurns = withTurn(lastTurns, key, lastTurnOf(slots, key, n));
+        if (n > 0
+            && (lastServed == null
+                || lastTurnOf(slots, key, n) > lastTurnOf(slots, lastServed, Integer.MAX_VALUE))) {
+          lastServed = key;
         }
       }
       if (!shortfall) {
         break;
       }
     }
-    if (fair && !served.isEmpty()) {
-      recordTurns(connection, request, queue, served, lastTurns, turn);
+    if (lastServed != null && !lastServed.equals(cursor)) {
+      setCursor(connection, request, queue, lastServed);
     }
     if (limits.rateLimit() != null) {
       recordStarts(connection, request, queue, claimed);
@@ -222,12 +234,6 @@ final class QueueTurn {
       }
     }
     return turn;
-  }
-
-  private static Map<String, Long> withTurn(Map<String, Long> turns, String key, long turn) {
-    Map<String, Long> copy = new HashMap<>(turns);
-    copy.put(key, turn);
-    return copy;
   }
 
   private void prune(Connection connection, Claim.Request request, String queue, QueueLimits limits)
@@ -273,56 +279,21 @@ final class QueueTurn {
     }
   }
 
-  private static Map<String, Long> lastTurns(
-      Connection connection, Claim.Request request, String queue, List<String> keys)
+  private static String cursor(Connection connection, Claim.Request request, String queue)
       throws SQLException {
-    try (PreparedStatement ps = connection.prepareStatement(LAST_TURNS)) {
-      ps.setObject(1, request.environmentId());
-      ps.setString(2, queue);
-      Set<String> wanted = new HashSet<>(keys);
-      Map<String, Long> turns = new HashMap<>();
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          if (wanted.contains(rs.getString(1))) {
-            turns.put(rs.getString(1), rs.getLong(2));
-          }
-        }
-      }
-      return turns;
-    }
-  }
-
-  private static long queueTurn(Connection connection, Claim.Request request, String queue)
-      throws SQLException {
-    try (PreparedStatement ps = connection.prepareStatement(QUEUE_TURN)) {
+    try (PreparedStatement ps = connection.prepareStatement(QUEUE_CURSOR)) {
       ps.setObject(1, request.environmentId());
       ps.setString(2, queue);
       try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? rs.getLong(1) : 0;
+        return rs.next() ? rs.getString(1) : null;
       }
     }
   }
 
-  private void recordTurns(
-      Connection connection,
-      Claim.Request request,
-      String queue,
-      Set<String> served,
-      Map<String, Long> lastTurns,
-      long turn)
-      throws SQLException {
-    try (PreparedStatement ps = connection.prepareStatement(upsertKeyTurn)) {
-      for (String key : served) {
-        ps.setObject(1, request.environmentId());
-        ps.setString(2, queue);
-        ps.setString(3, key);
-        ps.setLong(4, lastTurns.get(key));
-        ps.addBatch();
-      }
-      ps.executeBatch();
-    }
-    try (PreparedStatement ps = connection.prepareStatement(SET_QUEUE_TURN)) {
-      ps.setLong(1, turn);
+  private static void setCursor(
+      Connection connection, Claim.Request request, String queue, String key) throws SQLException {
+    try (PreparedStatement ps = connection.prepareStatement(SET_QUEUE_CURSOR)) {
+      ps.setString(1, key);
       ps.setObject(2, request.environmentId());
       ps.setString(3, queue);
       ps.executeUpdate();

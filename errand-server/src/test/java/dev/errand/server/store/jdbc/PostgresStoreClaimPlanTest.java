@@ -128,11 +128,15 @@ class PostgresStoreClaimPlanTest {
           connection.prepareStatement(
               "EXPLAIN (ANALYZE, FORMAT TEXT) "
                   + new PostgresClaim(new PostgresDialect()).dueKeysSql())) {
-        for (int i = 0; i < 3; i++) {
-          ps.setObject(2 * i + 1, keyed);
-          ps.setString(2 * i + 2, "tenants");
-        }
-        ps.setArray(7, connection.createArrayOf("text", new String[] {"sync"}));
+        ps.setObject(1, keyed);
+        ps.setString(2, "tenants");
+        ps.setString(3, "");
+        ps.setObject(4, keyed);
+        ps.setString(5, "tenants");
+        ps.setObject(6, keyed);
+        ps.setString(7, "tenants");
+        ps.setArray(8, connection.createArrayOf("text", new String[] {"sync"}));
+        ps.setInt(9, 1_000);
         List<String> lines = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
