@@ -9,10 +9,11 @@ import java.util.PriorityQueue;
 
 /**
  * Shares a queue's free slots among its concurrency keys round robin: the next slot always goes to
- * the key with due runs that started a run least recently (a key that never started one goes
- * first), as long as the key's own limit and rate allow another start. Every start takes the next
- * turn of the queue, so no key starts a second run while another key with due runs and room waits
- * for its first: the head run of a key waits for at most one start of each other key.
+ * the key with the lowest turn (the claim numbers the keys in their cyclic order from the queue's
+ * cursor), as long as the key's own limit and rate allow another start; a key that gets a slot
+ * takes the next turn and goes to the back. So no key starts a second run while another key with
+ * due runs and room waits for its first: the head run of a key waits for at most one start of each
+ * other key.
  *
  * <p>Pure computation; not thread-safe (use one per claim).
  */
@@ -21,7 +22,7 @@ final class KeyRoundRobin {
   /**
    * A key with due runs.
    *
-   * @param lastTurn the queue turn of its last start, 0 if it never started one
+   * @param lastTurn its place in the claim's order (lower goes first)
    * @param executing its runs executing now
    * @param startsLeft how many more starts its own rate limit allows ({@link Integer#MAX_VALUE} for
    *     no per-key rate limit)
