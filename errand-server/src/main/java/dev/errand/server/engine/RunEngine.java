@@ -340,13 +340,7 @@ public final class RunEngine {
     } catch (RunNotFoundException e) {
       throw runNotFound(runId);
     } catch (RunStateConflictException e) {
-      throw EngineException.conflict(
-          "run_not_delayed",
-          "run "
-              + RunIds.format(runId)
-              + " is "
-              + e.current()
-              + "; only a DELAYED run can be rescheduled");
+      throw conflict("run_not_delayed", runId, e, "; only a DELAYED run can be rescheduled");
     }
   }
 
@@ -424,15 +418,23 @@ public final class RunEngine {
     } catch (RunNotFoundException e) {
       throw runNotFound(runId);
     } catch (RunStateConflictException e) {
-      throw EngineException.conflict(
+      throw conflict(
           "run_not_retryable",
-          "run "
-              + RunIds.format(runId)
-              + " is "
-              + e.current()
-              + "; only a run that ended FAILED, CRASHED, TIMED_OUT, CANCELED or SYSTEM_FAILURE"
+          runId,
+          e,
+          "; only a run that ended FAILED, CRASHED, TIMED_OUT, CANCELED or SYSTEM_FAILURE"
               + " can be retried (replay it instead)");
     }
+  }
+
+  /**
+   * 409: the run's status ({@code e.current()}) does not allow the operation; {@code rule} says
+   * which does.
+   */
+  private static EngineException conflict(
+      String code, UUID runId, RunStateConflictException e, String rule) {
+    return EngineException.conflict(
+        code, "run " + RunIds.format(runId) + " is " + e.current() + rule);
   }
 
   private static EngineException runNotFound(UUID runId) {

@@ -1,9 +1,7 @@
 package dev.errand.server.store.jdbc;
 
 import dev.errand.sdk.RunStatus;
-import dev.errand.server.store.RunNotFoundException;
 import dev.errand.server.store.RunRecord;
-import dev.errand.server.store.RunStateConflictException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -24,9 +22,6 @@ final class Cancellation {
       "SELECT id FROM runs WHERE parent_run_id = ? AND "
           + StatusSql.mayMoveTo(RunStatus.CANCELED)
           + " ORDER BY id";
-  private static final String FIND_RUN =
-      "SELECT " + RunRows.RUN_COLUMNS + " FROM runs WHERE environment_id = ? AND id = ?";
-
   private final Database database;
 
   Cancellation(Database database) {
@@ -38,14 +33,8 @@ final class Cancellation {
         "cancel run " + runId,
         connection -> {
           boolean canceled = cancel(connection, environmentId, runId);
-          RunRecord run = find(connection, environmentId, runId);
-          if (run == null) {
-            throw new RunNotFoundException(runId);
-          }
-          if (!canceled) {
-            throw new RunStateConflictException(runId, run.status(), RunStatus.CANCELED);
-          }
-          return run;
+          return RunRows.afterGuardedUpdate(
+              connection, environmentId, runId, canceled, RunStatus.CANCELED);
         });
   }
 
@@ -96,17 +85,6 @@ final class Cancellation {
           ps.executeUpdate();
         }
         parents.add(child);
-      }
-    }
-  }
-
-  private static RunRecord find(Connection connection, UUID environmentId, UUID runId)
-      throws SQLException {
-    try (PreparedStatement ps = connection.prepareStatement(FIND_RUN)) {
-      ps.setObject(1, environmentId);
-      ps.setObject(2, runId);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? RunRows.run(rs) : null;
       }
     }
   }

@@ -1,11 +1,8 @@
 package dev.errand.server.store.jdbc;
 
 import dev.errand.sdk.RunStatus;
-import dev.errand.server.store.RunNotFoundException;
 import dev.errand.server.store.RunRecord;
-import dev.errand.server.store.RunStateConflictException;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.util.UUID;
 
 /**
@@ -34,9 +31,6 @@ final class ManualRetry {
   private static final String DROP_UNFINISHED_WAITS =
       "DELETE FROM run_steps WHERE run_id = ? AND status = 'WAITING'";
 
-  private static final String FIND_RUN =
-      "SELECT " + RunRows.RUN_COLUMNS + " FROM runs WHERE environment_id = ? AND id = ?";
-
   private final Database database;
 
   ManualRetry(Database database) {
@@ -59,21 +53,8 @@ final class ManualRetry {
               ps.executeUpdate();
             }
           }
-          RunRecord run;
-          try (PreparedStatement ps = connection.prepareStatement(FIND_RUN)) {
-            ps.setObject(1, environmentId);
-            ps.setObject(2, runId);
-            try (ResultSet rs = ps.executeQuery()) {
-              run = rs.next() ? RunRows.run(rs) : null;
-            }
-          }
-          if (run == null) {
-            throw new RunNotFoundException(runId);
-          }
-          if (updated == 0) {
-            throw new RunStateConflictException(runId, run.status(), RunStatus.QUEUED);
-          }
-          return run;
+          return RunRows.afterGuardedUpdate(
+              connection, environmentId, runId, updated > 0, RunStatus.QUEUED);
         });
   }
 }

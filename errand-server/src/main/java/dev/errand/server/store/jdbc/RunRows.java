@@ -3,7 +3,9 @@ package dev.errand.server.store.jdbc;
 import dev.errand.sdk.RunStatus;
 import dev.errand.server.store.AttemptRecord;
 import dev.errand.server.store.ClaimedRun;
+import dev.errand.server.store.RunNotFoundException;
 import dev.errand.server.store.RunRecord;
+import dev.errand.server.store.RunStateConflictException;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -140,5 +142,33 @@ final class RunRows {
   /** A UUID array parameter; both drivers take the SQL type name {@code uuid}. */
   static Array uuidArray(Connection connection, Collection<UUID> values) throws SQLException {
     return connection.createArrayOf("uuid", values.toArray(new UUID[0]));
+  }
+
+  private static final String FIND_RUN =
+      "SELECT " + RUN_COLUMNS + " FROM runs WHERE environment_id = ? AND id = ?";
+
+  /**
+   * The run after a guarded update in the same transaction: {@link RunNotFoundException} when it
+   * does not exist, {@link RunStateConflictException} (naming its status) when the update changed
+   * nothing because its status did not allow {@code target}.
+   */
+  static RunRecord afterGuardedUpdate(
+      Connection connection, UUID environmentId, UUID runId, boolean changed, RunStatus target)
+      throws SQLException {
+    RunRecord run;
+    try (PreparedStatement ps = connection.prepareStatement(FIND_RUN)) {
+      ps.setObject(1, environmentId);
+      ps.setObject(2, runId);
+      try (ResultSet rs = ps.executeQuery()) {
+        run = rs.next() ? run(rs) : null;
+      }
+    }
+    if (run == null) {
+      throw new RunNotFoundException(runId);
+    }
+    if (!changed) {
+      throw new RunStateConflictException(runId, run.status(), target);
+    }
+    return run;
   }
 }

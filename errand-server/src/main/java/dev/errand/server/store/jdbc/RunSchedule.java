@@ -1,9 +1,7 @@
 package dev.errand.server.store.jdbc;
 
 import dev.errand.sdk.RunStatus;
-import dev.errand.server.store.RunNotFoundException;
 import dev.errand.server.store.RunRecord;
-import dev.errand.server.store.RunStateConflictException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.LinkedHashSet;
@@ -34,9 +32,6 @@ final class RunSchedule {
       ", version = version + 1, updated_at = CURRENT_TIMESTAMP"
           + " WHERE id = ? AND environment_id = ? AND status = "
           + StatusSql.literal(RunStatus.DELAYED);
-
-  private static final String FIND_RUN =
-      "SELECT " + RunRows.RUN_COLUMNS + " FROM runs WHERE environment_id = ? AND id = ?";
 
   private final Database database;
   private final String reschedule;
@@ -87,21 +82,8 @@ final class RunSchedule {
             ps.setObject(3, environmentId);
             updated = ps.executeUpdate();
           }
-          RunRecord run;
-          try (PreparedStatement ps = connection.prepareStatement(FIND_RUN)) {
-            ps.setObject(1, environmentId);
-            ps.setObject(2, runId);
-            try (ResultSet rs = ps.executeQuery()) {
-              run = rs.next() ? RunRows.run(rs) : null;
-            }
-          }
-          if (run == null) {
-            throw new RunNotFoundException(runId);
-          }
-          if (updated == 0) {
-            throw new RunStateConflictException(runId, run.status(), RunStatus.DELAYED);
-          }
-          return run;
+          return RunRows.afterGuardedUpdate(
+              connection, environmentId, runId, updated > 0, RunStatus.DELAYED);
         });
   }
 }
