@@ -17,6 +17,7 @@ public final class Engine implements AutoCloseable {
   private final SupervisedLoop expirer;
   private final BulkActions bulkActions;
   private final SupervisedLoop bulkActionProcessor;
+  private final SupervisedLoop firstStatistics;
   private final Store store;
   private AutoCloseable dueListener;
 
@@ -39,6 +40,8 @@ public final class Engine implements AutoCloseable {
     this.bulkActionProcessor =
         new SupervisedLoop(
             "bulk-actions", config.reaperInterval(), new BulkActionProcessor(store, wakeups));
+    this.firstStatistics =
+        new SupervisedLoop("first-statistics", config.reaperInterval(), store::analyzeNewTables);
   }
 
   public Engine start() {
@@ -47,6 +50,7 @@ public final class Engine implements AutoCloseable {
     waitpoints.start();
     expirer.start();
     bulkActionProcessor.start();
+    firstStatistics.start();
     return this;
   }
 
@@ -80,6 +84,7 @@ public final class Engine implements AutoCloseable {
     reaper.close();
     expirer.close();
     bulkActionProcessor.close();
+    firstStatistics.close();
     waitpoints.close();
     if (dueListener != null) {
       try {

@@ -98,6 +98,13 @@ public interface Store extends AutoCloseable {
    */
   AutoCloseable listenForDue(java.util.function.Consumer<UUID> listener);
 
+  /**
+   * Gives the store's hot tables their first planner statistics once they hold some rows, before
+   * autovacuum would (PostgreSQL; see {@code FirstStatistics}). Returns the tables it analyzed.
+   * Cheap once every table has statistics; a store without a planner does nothing.
+   */
+  List<String> analyzeNewTables();
+
   /** Runs matching the filter, newest (highest id) first, at most {@code limit}. */
   List<RunRecord> listRuns(UUID environmentId, RunFilter filter, int limit);
 

@@ -72,6 +72,7 @@ public final class JdbcStore implements Store {
   private final BulkActions bulkActions;
   private final BulkActionBatches bulkActionBatches;
   private final PostgresUrl listenUrl;
+  private final FirstStatistics firstStatistics;
 
   /** Tells this store's own due-runs announcements from other nodes'. */
   private final String nodeId = UUID.randomUUID().toString();
@@ -79,6 +80,8 @@ public final class JdbcStore implements Store {
   private JdbcStore(Database database, Dialect dialect, PostgresUrl listenUrl) {
     this.database = database;
     this.listenUrl = listenUrl;
+    this.firstStatistics =
+        dialect instanceof PostgresDialect ? new FirstStatistics(database) : null;
     this.environments = new Environments(database);
     this.tasks = new TaskDefinitions(database, dialect);
     this.insertion = new RunInsertion(database, dialect, nodeId);
@@ -461,6 +464,11 @@ public final class JdbcStore implements Store {
   @Override
   public String setting(String name, Supplier<String> initial) {
     return Tokens.setting(database, name, initial);
+  }
+
+  @Override
+  public List<String> analyzeNewTables() {
+    return firstStatistics == null ? List.of() : firstStatistics.analyzeNewTables();
   }
 
   @Override

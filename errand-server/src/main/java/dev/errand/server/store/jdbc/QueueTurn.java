@@ -168,6 +168,7 @@ final class QueueTurn {
     }
     long turn = keys.size();
     String lastServed = null;
+    long lastServedTurn = Long.MIN_VALUE;
     List<KeyedRun> claimed = new ArrayList<>();
     for (int round = 0; round < MAX_ROUNDS && claimed.size() < free; round++) {
       List<KeyRoundRobin.Slot> slots =
@@ -181,6 +182,7 @@ final class QueueTurn {
       }
       turn = slots.getLast().turn();
       Map<String, Integer> wanted = KeyRoundRobin.countByKey(slots);
+      Map<String, List<Long>> turns = turnsByKey(slots);
       List<KeyedRun> got = pick.claim(connection, request, queue, wanted);
       claimed.addAll(got);
       Map<String, Integer> gotByKey = new HashMap<>();
@@ -194,12 +196,11 @@ final class QueueTurn {
           shortfall = true;
           candidates.remove(key); // no more due runs of this key for this claim
         } else {
-          candidates.put(key, afterStarts(c, n, lastTurnOf(slots, key, n)));
+          candidates.put(key, afterStarts(c, n, turns.get(key).get(n - 1)));
         }
-        if (n > 0
-            && (lastServed == null
-                || lastTurnOf(slots, key, n) > lastTurnOf(slots, lastServed, Integer.MAX_VALUE))) {
+        if (n > 0 && turns.get(key).get(n - 1) > lastServedTurn) {
           lastServed = key;
+          lastServedTurn = turns.get(key).get(n - 1);
         }
       }
       if (!shortfall) {
@@ -224,16 +225,13 @@ final class QueueTurn {
         c.startsLeft() == Integer.MAX_VALUE ? c.startsLeft() : c.startsLeft() - started);
   }
 
-  /** The turn of the {@code n}-th slot {@code key} got. */
-  private static long lastTurnOf(List<KeyRoundRobin.Slot> slots, String key, int n) {
-    int seen = 0;
-    long turn = 0;
+  /** Each key's slots' turns, in order: the n-th run a key got took the n-th of them. */
+  private static Map<String, List<Long>> turnsByKey(List<KeyRoundRobin.Slot> slots) {
+    Map<String, List<Long>> turns = new HashMap<>();
     for (KeyRoundRobin.Slot slot : slots) {
-      if (slot.key().equals(key) && seen++ < n) {
-        turn = slot.turn();
-      }
+      turns.computeIfAbsent(slot.key(), k -> new ArrayList<>()).add(slot.turn());
     }
-    return turn;
+    return turns;
   }
 
   private void prune(Connection connection, Claim.Request request, String queue, QueueLimits limits)

@@ -124,32 +124,36 @@ class PostgresStoreClaimPlanTest {
           """
               .formatted(keyed));
       statement.execute("ANALYZE runs");
-      try (PreparedStatement ps =
-          connection.prepareStatement(
-              "EXPLAIN (ANALYZE, FORMAT TEXT) "
-                  + new PostgresClaim(new PostgresDialect()).dueKeysSql())) {
-        ps.setObject(1, keyed);
-        ps.setString(2, "tenants");
-        ps.setString(3, "");
-        ps.setObject(4, keyed);
-        ps.setString(5, "tenants");
-        ps.setObject(6, keyed);
-        ps.setString(7, "tenants");
-        ps.setArray(8, connection.createArrayOf("text", new String[] {"sync"}));
-        ps.setInt(9, 1_000);
-        List<String> lines = new ArrayList<>();
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            lines.add(rs.getString(1));
-          }
+      assertThat(explainDueKeys(connection, keyed))
+          .contains("runs_queue_key_claimable_idx")
+          .doesNotContain("Seq Scan on runs")
+          // 1,000 keys found, each probed once: 1,000 rows out of 30,000 queued
+          .containsPattern("CTE Scan on k[^\\n]*rows=1000(\\.00)? loops=1");
+    }
+  }
+
+  /** The executed plan of the due-keys scan of queue "tenants" for task "sync", from the start. */
+  static String explainDueKeys(Connection connection, UUID environment) throws SQLException {
+    try (PreparedStatement ps =
+        connection.prepareStatement(
+            "EXPLAIN (ANALYZE, FORMAT TEXT) "
+                + new PostgresClaim(new PostgresDialect()).dueKeysSql())) {
+      ps.setObject(1, environment);
+      ps.setString(2, "tenants");
+      ps.setString(3, "");
+      ps.setObject(4, environment);
+      ps.setString(5, "tenants");
+      ps.setObject(6, environment);
+      ps.setString(7, "tenants");
+      ps.setArray(8, connection.createArrayOf("text", new String[] {"sync"}));
+      ps.setInt(9, 1_000);
+      List<String> lines = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          lines.add(rs.getString(1));
         }
-        String plan = String.join("\n", lines);
-        assertThat(plan)
-            .contains("runs_queue_key_claimable_idx")
-            .doesNotContain("Seq Scan on runs")
-            // 1,000 keys found, each probed once: 1,000 rows out of 30,000 queued
-            .containsPattern("CTE Scan on k[^\\n]*rows=1000(\\.00)? loops=1");
       }
+      return String.join("\n", lines);
     }
   }
 
