@@ -98,6 +98,9 @@ public interface Store extends AutoCloseable {
    */
   AutoCloseable listenForDue(java.util.function.Consumer<UUID> listener);
 
+  /** Webhook endpoints and deliveries. */
+  WebhookStore webhooks();
+
   /**
    * Gives the store's hot tables their first planner statistics once they hold some rows, before
    * autovacuum would (PostgreSQL; see {@code FirstStatistics}). Returns the tables it analyzed.

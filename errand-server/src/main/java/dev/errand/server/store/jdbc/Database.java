@@ -32,7 +32,8 @@ final class Database implements AutoCloseable {
           "tasks_pkey",
           "projects_slug_key",
           "environments_project_slug_key",
-          "api_keys_key_hash_key");
+          "api_keys_key_hash_key",
+          "webhook_endpoints_name_uidx");
 
   private static final int MAX_MESSAGE_LENGTH = 300;
 

@@ -13,6 +13,7 @@ import dev.errand.server.store.Store;
 import dev.errand.server.store.StoreException;
 import dev.errand.server.store.TaskRecord;
 import dev.errand.server.store.TokenRecord;
+import dev.errand.server.store.WebhookStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -73,6 +74,7 @@ public final class JdbcStore implements Store {
   private final BulkActionBatches bulkActionBatches;
   private final PostgresUrl listenUrl;
   private final FirstStatistics firstStatistics;
+  private final WebhookStore webhooks;
 
   /** Tells this store's own due-runs announcements from other nodes'. */
   private final String nodeId = UUID.randomUUID().toString();
@@ -85,6 +87,7 @@ public final class JdbcStore implements Store {
     this.environments = new Environments(database);
     this.tasks = new TaskDefinitions(database, dialect);
     this.insertion = new RunInsertion(database, dialect, nodeId);
+    this.webhooks = new JdbcWebhookStore(database, dialect, insertion);
     this.queries = new RunQueries(database, dialect);
     this.steps = new Steps(database, insertion, dialect);
     this.tokens = new Tokens(database, dialect);
@@ -464,6 +467,11 @@ public final class JdbcStore implements Store {
   @Override
   public String setting(String name, Supplier<String> initial) {
     return Tokens.setting(database, name, initial);
+  }
+
+  @Override
+  public WebhookStore webhooks() {
+    return webhooks;
   }
 
   @Override
