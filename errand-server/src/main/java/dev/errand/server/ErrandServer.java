@@ -42,7 +42,7 @@ public final class ErrandServer implements AutoCloseable {
     this.store = b.store;
     this.closeStore = b.closeStore;
     this.engine = new Engine(store, b.engineConfig);
-    this.http = HttpApi.create(store, engine, b.host, b.port);
+    this.http = HttpApi.create(store, engine, b.host, b.port, b.clock);
   }
 
   public static Builder builder() {
@@ -101,8 +101,18 @@ public final class ErrandServer implements AutoCloseable {
     private String host = DEFAULT_HOST;
     private int port = DEFAULT_PORT;
     private EngineConfig engineConfig = EngineConfig.DEFAULTS;
+    private java.time.Clock clock = java.time.Clock.systemUTC();
 
     private Builder() {}
+
+    /**
+     * The clock webhook verification reads (timestamp tolerances, secret grace periods). Default
+     * the system clock; tests pin it. Run due times always come from the database clock.
+     */
+    public Builder clock(java.time.Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
 
     /** The store. Required. The server closes it on {@link #close()}. */
     public Builder store(Store store) {

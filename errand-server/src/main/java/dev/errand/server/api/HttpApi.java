@@ -7,6 +7,8 @@ import dev.errand.server.engine.Engine;
 import dev.errand.server.engine.EngineException;
 import dev.errand.server.store.Store;
 import dev.errand.server.store.StoreException;
+import dev.errand.server.webhook.Endpoints;
+import dev.errand.server.webhook.WebhookIngestion;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -16,9 +18,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The ingestion layer: Javalin on Jetty 12 with virtual threads, the public REST API ({@code
- * /api/v1/tasks}, {@code /api/v1/runs}, {@code /api/v1/bulk-actions}), the worker protocol ({@code
- * /api/v1/workers}) and {@code /healthz}. Every error is {@code
- * {"error":{"code":"...","message":"..."}}}.
+ * /api/v1/tasks}, {@code /api/v1/runs}, {@code /api/v1/bulk-actions}, {@code /api/v1/webhooks}),
+ * the worker protocol ({@code /api/v1/workers}), webhook ingestion ({@code /webhooks/{endpointId}},
+ * authenticated by the endpoint's signature instead of an API key) and {@code /healthz}. Every
+ * error is {@code {"error":{"code":"...","message":"..."}}}.
  */
 public final class HttpApi {
   private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
@@ -31,13 +34,16 @@ public final class HttpApi {
   private HttpApi() {}
 
   /** Creates (does not start) the HTTP server. */
-  public static Javalin create(Store store, Engine engine, String host, int port) {
+  public static Javalin create(
+      Store store, Engine engine, String host, int port, java.time.Clock clock) {
     Authenticator auth = new Authenticator(store);
     RunRoutes runs = new RunRoutes(engine.runs());
     BulkActionRoutes bulkActions = new BulkActionRoutes(engine.bulkActions());
     WorkerRoutes workers = new WorkerRoutes(engine.dispatcher());
     WaitpointRoutes waitpoints = new WaitpointRoutes(engine.waitpoints());
     QueueRoutes queues = new QueueRoutes(engine.queues());
+    WebhookRoutes webhooks =
+        new WebhookRoutes(new Endpoints(store), new WebhookIngestion(store, engine.runs(), clock));
     return Javalin.create(
         config -> {
           config.concurrency.useVirtualThreads = true;
@@ -53,6 +59,7 @@ public final class HttpApi {
           workers.addTo(config.routes);
           waitpoints.addTo(config.routes);
           queues.addTo(config.routes);
+          webhooks.addTo(config.routes);
           config.routes.exception(
               ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));
           config.routes.exception(

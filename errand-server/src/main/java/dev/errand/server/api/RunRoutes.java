@@ -219,7 +219,7 @@ final class RunRoutes {
     }
   }
 
-  private static Instant instant(String name, String s) {
+  static Instant instant(String name, String s) {
     if (s == null || s.isEmpty()) {
       return null;
     }

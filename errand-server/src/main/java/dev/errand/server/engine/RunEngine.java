@@ -106,6 +106,22 @@ public final class RunEngine {
     return result;
   }
 
+  /**
+   * The runs trigger items of one task would insert, validated like {@link #trigger}'s, for a
+   * caller that stores them together with its own writes in one transaction (webhook ingestion).
+   * Call {@link #inserted} once they are stored.
+   *
+   * @throws EngineException 404 for an unknown task, 400 for a payload its schema refuses
+   */
+  public List<NewRun> prepare(Environment env, String taskId, List<TriggerRequest> items) {
+    return newRuns(env, taskId, items, null, 0);
+  }
+
+  /** Wakes the workers of runs stored through {@link #prepare}. */
+  public void inserted(UUID environmentId, List<NewRun> runs) {
+    signalInserted(environmentId, runs);
+  }
+
   /** Wakes the workers of inserted runs: now for due ones, at their time for delayed ones. */
   void signalInserted(UUID environmentId, List<NewRun> runs) {
     java.time.Instant now = null;

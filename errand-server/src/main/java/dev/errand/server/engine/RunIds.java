@@ -74,6 +74,23 @@ public final class RunIds {
     return parse(BULK_ACTION_PREFIX, "bulk action", text);
   }
 
+  /** The prefix of webhook delivery ids: {@value}. */
+  public static final String DELIVERY_PREFIX = "dlv_";
+
+  /** {@code dlv_} and the 26-character base32 form of {@code id}. */
+  public static String formatDelivery(UUID id) {
+    return format(DELIVERY_PREFIX, id);
+  }
+
+  /**
+   * Parses a webhook delivery id.
+   *
+   * @throws IllegalArgumentException when {@code text} is not a delivery id
+   */
+  public static UUID parseDelivery(String text) {
+    return parse(DELIVERY_PREFIX, "delivery", text);
+  }
+
   /** {@code run_} and the 26-character base32 form of {@code id}. */
   public static String format(UUID id) {
     return format(PREFIX, id);

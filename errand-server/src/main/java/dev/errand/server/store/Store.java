@@ -38,6 +38,9 @@ public interface Store extends AutoCloseable {
   /** The environment a secret key's hash belongs to, unless the key is unknown or revoked. */
   Optional<Environment> findEnvironmentByKeyHash(String keyHash);
 
+  /** An environment by its id. */
+  Optional<Environment> findEnvironment(UUID id);
+
   /** The environment's cap on executing runs across all its queues, or null for none. */
   Integer environmentConcurrencyLimit(UUID environmentId);
 

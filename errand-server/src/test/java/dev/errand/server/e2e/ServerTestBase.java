@@ -67,6 +67,11 @@ abstract class ServerTestBase {
     }
   }
 
+  /** The current PostgreSQL database's URL (null on the embedded store). */
+  String postgresUrl() {
+    return postgresUrl;
+  }
+
   /** Opens the current storage (again, after a restart). */
   Store openStore() {
     return switch (storage()) {

@@ -36,6 +36,14 @@ final class Environments {
       WHERE k.key_hash = ? AND k.revoked_at IS NULL
       """;
 
+  private static final String FIND_BY_ID =
+      """
+      SELECT e.id, e.project_id, p.slug AS project_slug, e.slug
+      FROM environments e
+      JOIN projects p ON p.id = e.project_id
+      WHERE e.id = ?
+      """;
+
   private final Database database;
 
   Environments(Database database) {
@@ -107,11 +115,19 @@ final class Environments {
   }
 
   Optional<Environment> findByKeyHash(String keyHash) {
+    return find("find environment by API key", FIND_BY_KEY, keyHash);
+  }
+
+  Optional<Environment> findById(UUID id) {
+    return find("find environment", FIND_BY_ID, id);
+  }
+
+  private Optional<Environment> find(String operation, String sql, Object parameter) {
     return database.read(
-        "find environment by API key",
+        operation,
         connection -> {
-          try (PreparedStatement ps = connection.prepareStatement(FIND_BY_KEY)) {
-            ps.setString(1, keyHash);
+          try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            ps.setObject(1, parameter);
             try (ResultSet rs = ps.executeQuery()) {
               if (!rs.next()) {
                 return Optional.empty();

@@ -212,6 +212,11 @@ public final class JdbcStore implements Store {
   }
 
   @Override
+  public Optional<Environment> findEnvironment(UUID id) {
+    return environments.findById(id);
+  }
+
+  @Override
   public Optional<Environment> findEnvironmentByKeyHash(String keyHash) {
     return environments.findByKeyHash(keyHash);
   }

@@ -1,0 +1,265 @@
+package dev.errand.server.api;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.errand.sdk.internal.Json;
+import dev.errand.server.engine.RunIds;
+import dev.errand.server.store.WebhookDeliveryRecord;
+import dev.errand.server.store.WebhookStore.DeliveryFilter;
+import dev.errand.server.webhook.Endpoints;
+import dev.errand.server.webhook.Headers;
+import dev.errand.server.webhook.WebhookEndpoint;
+import dev.errand.server.webhook.WebhookIngestion;
+import dev.errand.server.webhook.WebhookRequest;
+import io.javalin.http.Context;
+import io.javalin.router.JavalinDefaultRoutingApi;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Webhooks: ingestion ({@code POST /webhooks/{endpointId}}, no API key: the endpoint's signature
+ * authenticates), endpoints ({@code /api/v1/webhooks/endpoints}) and the deliveries log ({@code
+ * /api/v1/webhooks/deliveries}).
+ */
+final class WebhookRoutes {
+  /** The ingest path. */
+  static final String INGEST = "/webhooks/{endpointId}";
+
+  private static final String ENDPOINTS = "/api/v1/webhooks/endpoints";
+  private static final String ENDPOINT = ENDPOINTS + "/{id}";
+  private static final String DELIVERIES = "/api/v1/webhooks/deliveries";
+  private static final String DELIVERY = DELIVERIES + "/{id}";
+
+  private final Endpoints endpoints;
+  private final WebhookIngestion ingestion;
+
+  WebhookRoutes(Endpoints endpoints, WebhookIngestion ingestion) {
+    this.endpoints = endpoints;
+    this.ingestion = ingestion;
+  }
+
+  void addTo(JavalinDefaultRoutingApi routes) {
+    routes.post(INGEST, this::ingest);
+    routes.post(
+        ENDPOINTS,
+        ctx -> {
+          WebhookEndpoint e = endpoints.create(Bodies.environment(ctx), Bodies.tree(ctx));
+          ctx.status(201);
+          HttpApi.json(ctx, WebhookJson.endpoint(e, baseUrl(ctx)));
+        });
+    routes.get(ENDPOINTS, this::listEndpoints);
+    routes.get(
+        ENDPOINT,
+        ctx ->
+            HttpApi.json(
+                ctx,
+                WebhookJson.endpoint(
+                    endpoints.get(Bodies.environment(ctx), ctx.pathParam("id")), baseUrl(ctx))));
+    routes.patch(
+        ENDPOINT,
+        ctx ->
+            HttpApi.json(
+                ctx,
+                WebhookJson.endpoint(
+                    endpoints.update(
+                        Bodies.environment(ctx), ctx.pathParam("id"), Bodies.tree(ctx)),
+                    baseUrl(ctx))));
+    routes.post(ENDPOINT + "/enable", ctx -> setEnabled(ctx, true));
+    routes.post(ENDPOINT + "/disable", ctx -> setEnabled(ctx, false));
+    routes.post(
+        ENDPOINT + "/rotate-secret",
+        ctx ->
+            HttpApi.json(
+                ctx,
+                WebhookJson.endpoint(
+                    endpoints.rotateSecret(
+                        Bodies.environment(ctx), ctx.pathParam("id"), Bodies.tree(ctx)),
+                    baseUrl(ctx))));
+    routes.delete(
+        ENDPOINT,
+        ctx -> {
+          endpoints.delete(Bodies.environment(ctx), ctx.pathParam("id"));
+          ctx.status(204);
+        });
+    routes.get(DELIVERIES, this::listDeliveries);
+    routes.get(DELIVERY, this::getDelivery);
+    routes.post(
+        DELIVERY + "/replay",
+        ctx -> answer(ctx, ingestion.replay(Bodies.environment(ctx), deliveryId(ctx))));
+  }
+
+  private void setEnabled(Context ctx, boolean enabled) {
+    HttpApi.json(
+        ctx,
+        WebhookJson.endpoint(
+            endpoints.setEnabled(Bodies.environment(ctx), ctx.pathParam("id"), enabled),
+            baseUrl(ctx)));
+  }
+
+  private void listEndpoints(Context ctx) {
+    ObjectNode body = Json.mapper().createObjectNode();
+    var data = body.putArray("data");
+    String base = baseUrl(ctx);
+    endpoints.list(Bodies.environment(ctx)).forEach(e -> data.add(WebhookJson.endpoint(e, base)));
+    HttpApi.json(ctx, body);
+  }
+
+  private void listDeliveries(Context ctx) {
+    int limit = RunRoutes.limit(ctx.queryParam("limit"));
+    String cursor = ctx.queryParam("cursor");
+    DeliveryFilter filter =
+        new DeliveryFilter(
+            emptyToNull(ctx.queryParam("endpoint")),
+            status(ctx.queryParam("status")),
+            RunRoutes.instant("from", ctx.queryParam("from")),
+            RunRoutes.instant("to", ctx.queryParam("to")),
+            cursor == null || cursor.isEmpty() ? null : parseDeliveryId(cursor, "cursor"));
+    var env = Bodies.environment(ctx);
+    List<WebhookDeliveryRecord> page = endpoints.deliveries(env, filter, limit + 1);
+    boolean more = page.size() > limit;
+    List<WebhookDeliveryRecord> shown = more ? page.subList(0, limit) : page;
+    ObjectNode body = Json.mapper().createObjectNode();
+    var data = body.putArray("data");
+    shown.forEach(d -> data.add(WebhookJson.delivery(d)));
+    body.put("nextCursor", more ? RunIds.formatDelivery(shown.getLast().id()) : null);
+    HttpApi.json(ctx, body);
+  }
+
+  private void getDelivery(Context ctx) {
+    HttpApi.json(
+        ctx, WebhookJson.delivery(endpoints.delivery(Bodies.environment(ctx), deliveryId(ctx))));
+  }
+
+  /** {@code POST /webhooks/{endpointId}}: every refusal is a 4xx, a store outage a 503. */
+  private void ingest(Context ctx) throws IOException {
+    WebhookEndpoint endpoint =
+        ingestion
+            .endpoint(ctx.pathParam("endpointId"))
+            .orElseThrow(
+                () -> new ApiException(404, "endpoint_not_found", "no such webhook endpoint"));
+    if (!endpoint.record().enabled()) {
+      throw new ApiException(410, "endpoint_disabled", "this webhook endpoint is disabled");
+    }
+    String mediaType = mediaType(ctx.header("Content-Type"));
+    if (!mediaType.equals("application/json")
+        && !mediaType.endsWith("+json")
+        && !mediaType.equals("application/x-www-form-urlencoded")) {
+      throw new ApiException(
+          415,
+          "unsupported_media_type",
+          "send application/json (or a +json type) or application/x-www-form-urlencoded, not '"
+              + mediaType
+              + "'");
+    }
+    int max = endpoint.record().maxBodyBytes();
+    long declared = ctx.req().getContentLengthLong();
+    if (declared > max) {
+      throw tooLarge(max);
+    }
+    Duration retryAfter = ingestion.rateLimit(endpoint);
+    if (retryAfter != null) {
+      ctx.header("Retry-After", String.valueOf(Math.max(1, (retryAfter.toMillis() + 999) / 1000)));
+      throw new ApiException(429, "rate_limited", "this endpoint's rate limit is reached");
+    }
+    byte[] body = readAtMost(ctx.req().getInputStream(), max);
+    answer(ctx, ingestion.ingest(endpoint, new WebhookRequest(headers(ctx), body)));
+  }
+
+  private static void answer(Context ctx, WebhookIngestion.Answer answer) {
+    if (answer.retryAfter() != null) {
+      ctx.header("Retry-After", String.valueOf(Math.max(1, answer.retryAfter().toSeconds())));
+    }
+    if (answer.status() >= 400) {
+      ctx.attribute("errand.error", Boolean.TRUE);
+    }
+    ctx.status(answer.status());
+    HttpApi.json(ctx, answer.body());
+  }
+
+  /** The body, read up to {@code max} bytes: a longer one is refused without reading the rest. */
+  private static byte[] readAtMost(InputStream in, int max) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(max, 64 * 1024));
+    byte[] buffer = new byte[16 * 1024];
+    int total = 0;
+    for (int n; (n = in.read(buffer)) >= 0; ) {
+      total += n;
+      if (total > max) {
+        throw tooLarge(max);
+      }
+      out.write(buffer, 0, n);
+    }
+    return out.toByteArray();
+  }
+
+  private static ApiException tooLarge(int max) {
+    return new ApiException(
+        413, "payload_too_large", "the body is larger than this endpoint's " + max + " bytes");
+  }
+
+  private static Headers headers(Context ctx) {
+    Map<String, List<String>> headers = new LinkedHashMap<>();
+    for (String name : Collections.list(ctx.req().getHeaderNames())) {
+      headers.put(name, new ArrayList<>(Collections.list(ctx.req().getHeaders(name))));
+    }
+    return Headers.of(headers);
+  }
+
+  private static String mediaType(String contentType) {
+    if (contentType == null) {
+      return "";
+    }
+    int semicolon = contentType.indexOf(';');
+    return (semicolon < 0 ? contentType : contentType.substring(0, semicolon))
+        .trim()
+        .toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /**
+   * The server's address as the caller sees it, for endpoint URLs: a proxy's {@code
+   * X-Forwarded-Proto} and {@code X-Forwarded-Host} when present.
+   */
+  private static String baseUrl(Context ctx) {
+    String proto = ctx.header("X-Forwarded-Proto");
+    String host = ctx.header("X-Forwarded-Host");
+    return (proto == null ? ctx.scheme() : proto.split(",")[0].trim())
+        + "://"
+        + (host == null ? ctx.host() : host.split(",")[0].trim());
+  }
+
+  private static WebhookDeliveryRecord.Status status(String s) {
+    if (s == null || s.isEmpty()) {
+      return null;
+    }
+    try {
+      return WebhookDeliveryRecord.Status.fromWire(s);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest(
+          "invalid_query",
+          "status must be accepted, rejected, duplicate or unrouted, was '" + s + "'");
+    }
+  }
+
+  private static UUID deliveryId(Context ctx) {
+    return parseDeliveryId(ctx.pathParam("id"), "delivery id");
+  }
+
+  private static UUID parseDeliveryId(String text, String what) {
+    try {
+      return RunIds.parseDelivery(text);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest(
+          "invalid_query", what + " must be a delivery id (dlv_...), was '" + text + "'");
+    }
+  }
+
+  private static String emptyToNull(String s) {
+    return s == null || s.isEmpty() ? null : s;
+  }
+}
