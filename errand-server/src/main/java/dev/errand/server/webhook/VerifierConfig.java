@@ -134,7 +134,7 @@ public record VerifierConfig(
     ObjectNode json = JsonNodeFactory.instance.objectNode();
     json.put("type", type);
     if (usesTimestamp()) {
-      json.put("toleranceSeconds", tolerance.toSeconds());
+      json.put("toleranceSeconds", (int) tolerance.toSeconds());
     }
     if (header != null) {
       json.put("header", header);
