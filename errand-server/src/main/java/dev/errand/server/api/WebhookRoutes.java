@@ -7,6 +7,7 @@ import dev.errand.server.store.WebhookDeliveryRecord;
 import dev.errand.server.store.WebhookStore.DeliveryFilter;
 import dev.errand.server.webhook.Endpoints;
 import dev.errand.server.webhook.Headers;
+import dev.errand.server.webhook.WebhookBodies;
 import dev.errand.server.webhook.WebhookEndpoint;
 import dev.errand.server.webhook.WebhookIngestion;
 import dev.errand.server.webhook.WebhookRequest;
@@ -147,16 +148,15 @@ final class WebhookRoutes {
     if (!endpoint.record().enabled()) {
       throw new ApiException(410, "endpoint_disabled", "this webhook endpoint is disabled");
     }
-    String mediaType = mediaType(ctx.header("Content-Type"));
-    if (!mediaType.equals("application/json")
-        && !mediaType.endsWith("+json")
-        && !mediaType.equals("application/x-www-form-urlencoded")) {
+    String mediaType = WebhookRequest.mediaTypeOf(ctx.header("Content-Type"));
+    if (!WebhookBodies.accepts(mediaType)) {
       throw new ApiException(
           415,
           "unsupported_media_type",
-          "send application/json (or a +json type) or application/x-www-form-urlencoded, not '"
+          "Content-Type '"
               + mediaType
-              + "'");
+              + "' is not supported; send one of "
+              + WebhookBodies.ACCEPTED);
     }
     int max = endpoint.record().maxBodyBytes();
     long declared = ctx.req().getContentLengthLong();
@@ -209,16 +209,6 @@ final class WebhookRoutes {
       headers.put(name, new ArrayList<>(Collections.list(ctx.req().getHeaders(name))));
     }
     return Headers.of(headers);
-  }
-
-  private static String mediaType(String contentType) {
-    if (contentType == null) {
-      return "";
-    }
-    int semicolon = contentType.indexOf(';');
-    return (semicolon < 0 ? contentType : contentType.substring(0, semicolon))
-        .trim()
-        .toLowerCase(java.util.Locale.ROOT);
   }
 
   /**

@@ -47,7 +47,7 @@ public final class WebhookBodies {
       return NullNode.getInstance();
     }
     String type = request.mediaType();
-    if (type.equals("application/json") || (type.endsWith("+json") && type.contains("/"))) {
+    if (isJson(type)) {
       return json(body);
     }
     if (type.equals("application/x-www-form-urlencoded")) {
@@ -60,6 +60,15 @@ public final class WebhookBodies {
             + (type.isEmpty() ? "is missing" : ConfigText.abbreviated(type) + " is not supported")
             + "; send one of "
             + ACCEPTED);
+  }
+
+  /** Whether {@link #parse} reads bodies of this media type (lower case, without parameters). */
+  public static boolean accepts(String mediaType) {
+    return isJson(mediaType) || mediaType.equals("application/x-www-form-urlencoded");
+  }
+
+  private static boolean isJson(String type) {
+    return type.equals("application/json") || (type.endsWith("+json") && type.contains("/"));
   }
 
   /** The body as text when it is valid UTF-8, else null (store it as base64 then). */

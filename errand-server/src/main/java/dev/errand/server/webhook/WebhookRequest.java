@@ -16,7 +16,12 @@ public record WebhookRequest(Headers headers, byte[] body) {
 
   /** The media type of the body, lower case, without parameters ("" when absent). */
   public String mediaType() {
-    String type = headers.first("Content-Type").orElse("");
+    return mediaTypeOf(headers.first("Content-Type").orElse(""));
+  }
+
+  /** The media type of a {@code Content-Type} value, lower case, without parameters. */
+  public static String mediaTypeOf(String contentType) {
+    String type = contentType == null ? "" : contentType;
     int semicolon = type.indexOf(';');
     return (semicolon < 0 ? type : type.substring(0, semicolon))
         .trim()
