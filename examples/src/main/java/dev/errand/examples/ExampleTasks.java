@@ -128,6 +128,12 @@ public final class ExampleTasks {
 
   /** All example tasks. */
   public static List<Task<?, ?>> all() {
-    return List.of(PROCESS_ORDER, HELLO_WORLD, FLAKY, REFUND_ORDER);
+    return List.of(
+        PROCESS_ORDER,
+        HELLO_WORLD,
+        FLAKY,
+        REFUND_ORDER,
+        WebhookExamples.GITHUB_PUSH,
+        WebhookExamples.STRIPE_CHECKOUT);
   }
 }
