@@ -31,6 +31,9 @@ public final class HttpApi {
   /** Largest request body: 32 MiB (a batch of 1,000 payloads). */
   public static final long MAX_REQUEST_BYTES = 32L * 1024 * 1024;
 
+  /** Largest request header block: 32 KiB. */
+  public static final int MAX_HEADER_BYTES = 32 * 1024;
+
   private HttpApi() {}
 
   /** Creates (does not start) the HTTP server. */
@@ -49,6 +52,9 @@ public final class HttpApi {
           config.concurrency.useVirtualThreads = true;
           config.startup.showJavalinBanner = false;
           config.http.maxRequestSize = MAX_REQUEST_BYTES;
+          // webhook senders' headers can be long (several signatures during a rotation): let the
+          // verifier judge them instead of Jetty refusing them with 431
+          config.jetty.modifyHttpConfiguration(http -> http.setRequestHeaderSize(MAX_HEADER_BYTES));
           config.jetty.host = host;
           config.jetty.port = port;
           config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));

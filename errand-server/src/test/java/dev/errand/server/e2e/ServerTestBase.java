@@ -101,10 +101,16 @@ abstract class ServerTestBase {
             .host("127.0.0.1")
             .port(port)
             .engineConfig(config)
+            .clock(serverClock())
             .build();
     s.start();
     s.bootstrap("default", "test", secretKey);
     return s;
+  }
+
+  /** The clock servers get for webhook verification; tests that pin time override it. */
+  java.time.Clock serverClock() {
+    return java.time.Clock.systemUTC();
   }
 
   @AfterEach

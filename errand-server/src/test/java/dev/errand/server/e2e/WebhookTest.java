@@ -30,6 +30,13 @@ import org.junit.jupiter.api.Test;
  */
 abstract class WebhookTest extends ServerTestBase {
 
+  final SettableClock clock = new SettableClock();
+
+  @Override
+  java.time.Clock serverClock() {
+    return clock;
+  }
+
   static final String GITHUB_SECRET = "gh-secret-for-tests";
 
   static String hmacHex(String secret, byte[] data) throws Exception {
@@ -352,6 +359,68 @@ abstract class WebhookTest extends ServerTestBase {
         post("/api/v1/webhooks/deliveries/dlv_00000000000000000000000000/replay", ""),
         404,
         "delivery_not_found");
+  }
+
+  @Test
+  void anOldSecretIsRejectedOnceItsGracePeriodIsOver() throws Exception {
+    String task = unique("grace");
+    startWorker(WebhookTasks.events(task));
+    JsonNode endpoint = githubEndpoint("grace", "{\"task\": \"%s\"}".formatted(task));
+    String path = "/api/v1/webhooks/endpoints/" + endpoint.path("id").asText();
+    HttpResponse<String> rotated =
+        post(path + "/rotate-secret", "{\"secret\": \"next-secret\", \"graceSeconds\": 60}");
+    assertThat(rotated.statusCode()).as(rotated.body()).isEqualTo(200);
+    assertThat(json(rotated).path("secrets").path(1).path("expiresAt").asText()).isNotEmpty();
+    clock.advance(java.time.Duration.ofSeconds(50));
+    assertThat(github(endpoint, "push", "g1", "{}", GITHUB_SECRET).statusCode()).isEqualTo(200);
+    clock.advance(java.time.Duration.ofSeconds(20));
+    expectError(github(endpoint, "push", "g2", "{}", GITHUB_SECRET), 401, "signature_mismatch");
+    assertThat(github(endpoint, "push", "g3", "{}", "next-secret").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void aTimestampIsCheckedAgainstTheServersClock() throws Exception {
+    String task = unique("stamped");
+    startWorker(WebhookTasks.events(task));
+    String secret = "slack-secret";
+    JsonNode endpoint =
+        createEndpoint(
+            """
+            {"name": "stamped", "verifier": {"type": "slack", "secret": "%s"},
+             "routes": [{"task": "%s"}]}"""
+                .formatted(secret, task));
+    long now = clock.instant().getEpochSecond();
+    assertThat(slack(endpoint, secret, now - 299).statusCode()).isEqualTo(200);
+    expectError(slack(endpoint, secret, now - 301), 401, "timestamp_outside_tolerance");
+    clock.advance(java.time.Duration.ofSeconds(-600)); // the server's clock is behind the sender's
+    expectError(slack(endpoint, secret, now), 401, "timestamp_outside_tolerance");
+    // a 16 KiB signature header reaches the verifier and is refused there, not by the HTTP server
+    byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
+    HttpResponse<String> huge =
+        http.send(
+            HttpRequest.newBuilder(URI.create(endpoint.path("url").asText()))
+                .header("Content-Type", "application/json")
+                .header("X-Slack-Request-Timestamp", String.valueOf(now))
+                .header("X-Slack-Signature", "v0=" + "a".repeat(16 * 1024))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(huge.statusCode()).as(huge.body()).isIn(400, 401);
+    expectError(huge, huge.statusCode(), json(huge).path("error").path("code").asText());
+  }
+
+  HttpResponse<String> slack(JsonNode endpoint, String secret, long timestamp) throws Exception {
+    String body = "{\"type\":\"event_callback\",\"event_id\":\"Ev" + timestamp + "\"}";
+    String signature =
+        "v0=" + hmacHex(secret, ("v0:" + timestamp + ":" + body).getBytes(StandardCharsets.UTF_8));
+    return http.send(
+        HttpRequest.newBuilder(URI.create(endpoint.path("url").asText()))
+            .header("Content-Type", "application/json")
+            .header("X-Slack-Request-Timestamp", String.valueOf(timestamp))
+            .header("X-Slack-Signature", signature)
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   @Test

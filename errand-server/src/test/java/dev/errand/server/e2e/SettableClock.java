@@ -1,0 +1,32 @@
+package dev.errand.server.e2e;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** A clock a test moves by hand: the system time plus an offset the test sets. */
+final class SettableClock extends Clock {
+  private final AtomicReference<Duration> offset = new AtomicReference<>(Duration.ZERO);
+
+  void advance(Duration by) {
+    offset.updateAndGet(o -> o.plus(by));
+  }
+
+  @Override
+  public ZoneId getZone() {
+    return ZoneOffset.UTC;
+  }
+
+  @Override
+  public Clock withZone(ZoneId zone) {
+    throw new UnsupportedOperationException("UTC only");
+  }
+
+  @Override
+  public Instant instant() {
+    return Instant.now().plus(offset.get());
+  }
+}
