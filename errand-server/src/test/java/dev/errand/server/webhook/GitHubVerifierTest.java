@@ -33,16 +33,6 @@ class GitHubVerifierTest extends VerifierContractTest {
   }
 
   @Override
-  byte[] key(String secret) {
-    return Deliveries.utf8(secret);
-  }
-
-  @Override
-  byte[] signedContent(byte[] body, String timestamp, String id) {
-    return body;
-  }
-
-  @Override
   Map<String, String> headers(List<byte[]> macs, String timestamp, String id) {
     return Map.of("X-Hub-Signature-256", "sha256=" + HexFormat.of().formatHex(macs.getFirst()));
   }
@@ -50,16 +40,6 @@ class GitHubVerifierTest extends VerifierContractTest {
   @Override
   String signatureHeader() {
     return "X-Hub-Signature-256";
-  }
-
-  @Override
-  boolean timestamped() {
-    return false;
-  }
-
-  @Override
-  List<String> requiredHeaders() {
-    return List.of("X-Hub-Signature-256");
   }
 
   private Verification verifyDoc(String header) {

@@ -35,11 +35,6 @@ class HmacSha256TimestampedVerifierTest extends VerifierContractTest {
   }
 
   @Override
-  byte[] key(String secret) {
-    return utf8(secret);
-  }
-
-  @Override
   byte[] signedContent(byte[] body, String timestamp, String id) {
     return concat(utf8(timestamp + "."), body);
   }

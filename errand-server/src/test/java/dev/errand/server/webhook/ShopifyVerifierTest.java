@@ -1,7 +1,5 @@
 package dev.errand.server.webhook;
 
-import static dev.errand.server.webhook.Deliveries.utf8;
-
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
@@ -34,16 +32,6 @@ class ShopifyVerifierTest extends VerifierContractTest {
   }
 
   @Override
-  byte[] key(String secret) {
-    return utf8(secret);
-  }
-
-  @Override
-  byte[] signedContent(byte[] body, String timestamp, String id) {
-    return body;
-  }
-
-  @Override
   Map<String, String> headers(List<byte[]> macs, String timestamp, String id) {
     return Map.of("X-Shopify-Hmac-Sha256", Base64.getEncoder().encodeToString(macs.getFirst()));
   }
@@ -51,16 +39,6 @@ class ShopifyVerifierTest extends VerifierContractTest {
   @Override
   String signatureHeader() {
     return "X-Shopify-Hmac-Sha256";
-  }
-
-  @Override
-  boolean timestamped() {
-    return false;
-  }
-
-  @Override
-  List<String> requiredHeaders() {
-    return List.of("X-Shopify-Hmac-Sha256");
   }
 
   private Verification verifyPinned(String signature) {

@@ -43,11 +43,6 @@ class SlackVerifierTest extends VerifierContractTest {
   }
 
   @Override
-  byte[] key(String secret) {
-    return utf8(secret);
-  }
-
-  @Override
   byte[] signedContent(byte[] body, String timestamp, String id) {
     return concat(utf8("v0:" + timestamp + ":"), body);
   }

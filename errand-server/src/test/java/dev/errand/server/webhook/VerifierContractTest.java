@@ -35,11 +35,15 @@ abstract class VerifierContractTest {
   /** Another valid secret of the type, e.g. the one being rotated out. */
   abstract String otherSecret();
 
-  /** The HMAC key the provider derives from a secret. */
-  abstract byte[] key(String secret);
+  /** The HMAC key the provider derives from a secret: by default its UTF-8 bytes. */
+  byte[] key(String secret) {
+    return Deliveries.utf8(secret);
+  }
 
-  /** The bytes the provider signs. */
-  abstract byte[] signedContent(byte[] body, String timestamp, String id);
+  /** The bytes the provider signs: by default the body alone. */
+  byte[] signedContent(byte[] body, String timestamp, String id) {
+    return body;
+  }
 
   /** The headers carrying {@code macs} (one, or several for schemes that allow it). */
   abstract Map<String, String> headers(List<byte[]> macs, String timestamp, String id);
@@ -47,11 +51,17 @@ abstract class VerifierContractTest {
   /** The header holding the signature(s). */
   abstract String signatureHeader();
 
-  /** Whether the scheme signs a timestamp that the tolerance applies to. */
-  abstract boolean timestamped();
+  /** Whether the scheme signs a timestamp that the tolerance applies to (by default not). */
+  boolean timestamped() {
+    return false;
+  }
 
-  /** The headers the scheme needs, each of which missing must be a 400. */
-  abstract List<String> requiredHeaders();
+  /**
+   * The headers the scheme needs, each of which missing must be a 400: by default the signature.
+   */
+  List<String> requiredHeaders() {
+    return List.of(signatureHeader());
+  }
 
   boolean signsId() {
     return false;
