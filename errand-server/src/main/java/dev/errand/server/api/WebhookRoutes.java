@@ -53,36 +53,26 @@ final class WebhookRoutes {
         ctx -> {
           WebhookEndpoint e = endpoints.create(Bodies.environment(ctx), Bodies.tree(ctx));
           ctx.status(201);
-          HttpApi.json(ctx, WebhookJson.endpoint(e, baseUrl(ctx)));
+          answer(ctx, e);
         });
     routes.get(ENDPOINTS, this::listEndpoints);
     routes.get(
-        ENDPOINT,
-        ctx ->
-            HttpApi.json(
-                ctx,
-                WebhookJson.endpoint(
-                    endpoints.get(Bodies.environment(ctx), ctx.pathParam("id")), baseUrl(ctx))));
+        ENDPOINT, ctx -> answer(ctx, endpoints.get(Bodies.environment(ctx), ctx.pathParam("id"))));
     routes.patch(
         ENDPOINT,
         ctx ->
-            HttpApi.json(
+            answer(
                 ctx,
-                WebhookJson.endpoint(
-                    endpoints.update(
-                        Bodies.environment(ctx), ctx.pathParam("id"), Bodies.tree(ctx)),
-                    baseUrl(ctx))));
+                endpoints.update(Bodies.environment(ctx), ctx.pathParam("id"), Bodies.tree(ctx))));
     routes.post(ENDPOINT + "/enable", ctx -> setEnabled(ctx, true));
     routes.post(ENDPOINT + "/disable", ctx -> setEnabled(ctx, false));
     routes.post(
         ENDPOINT + "/rotate-secret",
         ctx ->
-            HttpApi.json(
+            answer(
                 ctx,
-                WebhookJson.endpoint(
-                    endpoints.rotateSecret(
-                        Bodies.environment(ctx), ctx.pathParam("id"), Bodies.tree(ctx)),
-                    baseUrl(ctx))));
+                endpoints.rotateSecret(
+                    Bodies.environment(ctx), ctx.pathParam("id"), Bodies.tree(ctx))));
     routes.delete(
         ENDPOINT,
         ctx -> {
@@ -97,11 +87,11 @@ final class WebhookRoutes {
   }
 
   private void setEnabled(Context ctx, boolean enabled) {
-    HttpApi.json(
-        ctx,
-        WebhookJson.endpoint(
-            endpoints.setEnabled(Bodies.environment(ctx), ctx.pathParam("id"), enabled),
-            baseUrl(ctx)));
+    answer(ctx, endpoints.setEnabled(Bodies.environment(ctx), ctx.pathParam("id"), enabled));
+  }
+
+  private static void answer(Context ctx, WebhookEndpoint endpoint) {
+    HttpApi.json(ctx, WebhookJson.endpoint(endpoint, baseUrl(ctx)));
   }
 
   private void listEndpoints(Context ctx) {
