@@ -1,5 +1,6 @@
 package dev.errand.cli;
 
+import dev.errand.cli.webhooks.WebhooksCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,14 +10,19 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "errand 0.1.0-SNAPSHOT",
     description = "Durable background tasks for Java.",
-    subcommands = {DevCommand.class, ServerCommand.class, WorkerCommand.class})
+    subcommands = {
+      DevCommand.class,
+      ServerCommand.class,
+      WorkerCommand.class,
+      WebhooksCommand.class
+    })
 public final class ErrandCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "name a command: dev, server or worker");
+        spec.commandLine(), "name a command: dev, server, worker or webhooks");
   }
 
   public static void main(String[] args) {

@@ -24,7 +24,7 @@ class ErrandCliTest {
   @Test
   void noCommandIsAUsageError() {
     assertThat(run()).isEqualTo(2);
-    assertThat(err.toString()).contains("name a command: dev, server or worker");
+    assertThat(err.toString()).contains("name a command: dev, server, worker or webhooks");
   }
 
   @Test

@@ -1,0 +1,425 @@
+package dev.errand.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.errand.sdk.ErrandClient;
+import dev.errand.sdk.ErrandWorker;
+import dev.errand.sdk.Task;
+import dev.errand.sdk.WebhookEvent;
+import dev.errand.server.ErrandServer;
+import dev.errand.server.auth.SecretKeys;
+import dev.errand.server.store.Stores;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code errand webhooks} against a real server on the embedded store and a real worker: endpoints
+ * made and changed through the CLI, signed deliveries posted to the URL it prints.
+ */
+class WebhookCliTest {
+  private static final String GITHUB_SECRET = "gh-cli-secret-for-tests";
+  private static final String TASK = "cli-on-push";
+  private static final String OTHER_TASK = "cli-on-any";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir static Path dir;
+  private static ErrandServer server;
+  private static ErrandWorker worker;
+  private static String secretKey;
+  private static Path secretFile;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeAll
+  static void startServerAndWorker() throws Exception {
+    Path data = Files.createDirectories(dir.resolve("data"));
+    server = ErrandServer.builder().store(Stores.embedded(data)).host("127.0.0.1").port(0).build();
+    server.start();
+    secretKey = SecretKeys.generate("test");
+    server.bootstrap("default", "test", secretKey);
+    worker =
+        ErrandWorker.builder()
+            .client(ErrandClient.builder().apiUrl(server.localUrl()).secretKey(secretKey).build())
+            .register(ignoring(TASK), ignoring(OTHER_TASK))
+            .pollWait(Duration.ofSeconds(5))
+            .shutdownTimeout(Duration.ofSeconds(2))
+            .build();
+    worker.start();
+    secretFile = dir.resolve("github.secret");
+    Files.writeString(secretFile, GITHUB_SECRET + "\n");
+  }
+
+  @AfterAll
+  static void stop() {
+    if (worker != null) {
+      worker.close();
+    }
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  private static Task<WebhookEvent, Void> ignoring(String id) {
+    return Task.define(id, WebhookEvent.class, Void.class).run((event, ctx) -> null);
+  }
+
+  /** What one CLI invocation printed and returned. */
+  record Result(int exitCode, String out, String err) {
+    String field(String label) {
+      Matcher m = Pattern.compile("(?m)^" + Pattern.quote(label) + ":\\s+(\\S+)").matcher(out);
+      assertThat(m.find()).as("'%s' in:%n%s", label, out).isTrue();
+      return m.group(1);
+    }
+
+    JsonNode json() throws Exception {
+      return JSON.readTree(out);
+    }
+  }
+
+  private static Result cli(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = ErrandCli.commandLine();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    int code = cli.execute(args);
+    assertThat(err.toString()).doesNotContain("\tat ").doesNotContain("Exception");
+    return new Result(code, out.toString(), err.toString());
+  }
+
+  /** {@code errand webhooks <args> --api-url <server> --secret-key <key>}. */
+  private static Result webhooks(String... args) {
+    List<String> all = new ArrayList<>(List.of("webhooks"));
+    all.addAll(List.of(args));
+    all.addAll(List.of("--api-url", server.localUrl(), "--secret-key", secretKey));
+    Result result = cli(all.toArray(String[]::new));
+    return result;
+  }
+
+  private static Result ok(Result result) {
+    assertThat(result.exitCode()).as("out: %s%nerr: %s", result.out(), result.err()).isZero();
+    return result;
+  }
+
+  /** Creates a GitHub endpoint routing pushes to {@link #TASK}; its id and URL. */
+  private static String[] createGithub(String name) {
+    Result created =
+        ok(
+            webhooks(
+                "create",
+                "--name",
+                name,
+                "--verifier",
+                "github",
+                "--secret-file",
+                secretFile.toString(),
+                "--route",
+                TASK,
+                "--filter-header",
+                "X-GitHub-Event=push"));
+    return new String[] {created.field("ID"), created.field("URL")};
+  }
+
+  private HttpResponse<String> postGithub(String url, String event, String body, String secret)
+      throws Exception {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    Mac mac = Mac.getInstance("HmacSHA256");
+    mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(url))
+            .header("Content-Type", "application/json")
+            .header("X-GitHub-Event", event)
+            .header("X-GitHub-Delivery", UUID.randomUUID().toString())
+            .header("X-Hub-Signature-256", "sha256=" + HexFormat.of().formatHex(mac.doFinal(bytes)))
+            .POST(HttpRequest.BodyPublishers.ofByteArray(bytes))
+            .build();
+    return http.send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void createThenListAndGetShowTheEndpointButNeverTheSecret() throws Exception {
+    Result created =
+        ok(
+            webhooks(
+                "create",
+                "--name",
+                "github-main",
+                "--verifier",
+                "github",
+                "--secret-file",
+                secretFile.toString(),
+                "--route",
+                TASK,
+                "--filter-header",
+                "X-GitHub-Event=push"));
+    String id = created.field("ID");
+    assertThat(id).startsWith("we_");
+    assertThat(created.field("URL")).isEqualTo(server.localUrl() + "/webhooks/" + id);
+    assertThat(created.out()).contains("Give the provider this URL").contains(TASK);
+
+    Result list = ok(webhooks("list"));
+    assertThat(list.out()).contains("ID", "NAME", "URL").contains(id).contains("github-main");
+    Result get = ok(webhooks("get", id));
+    assertThat(get.out())
+        .contains(id)
+        .contains("github")
+        .containsIgnoringCase("X-GitHub-Event=push");
+    JsonNode json = ok(webhooks("get", id, "--json")).json();
+    assertThat(json.path("id").asText()).isEqualTo(id);
+    assertThat(json.path("routes").path(0).path("task").asText()).isEqualTo(TASK);
+    JsonNode listed = ok(webhooks("list", "--json")).json();
+    assertThat(listed.path("data").findValuesAsText("id")).contains(id);
+
+    for (Result r : List.of(created, list, get)) {
+      assertThat(r.out() + r.err()).doesNotContain(GITHUB_SECRET);
+    }
+    assertThat(json.toString()).doesNotContain(GITHUB_SECRET);
+  }
+
+  @Test
+  void routeAndFilterFlagsBuildTheRoutes() throws Exception {
+    JsonNode e =
+        ok(webhooks(
+                "create",
+                "--json",
+                "--name",
+                "routes",
+                "--verifier",
+                "none",
+                "--route",
+                TASK + ":body",
+                "--route",
+                OTHER_TASK,
+                "--filter-header",
+                TASK + ":X-GitHub-Event=push",
+                "--filter-header",
+                TASK + ":X-GitHub-Event=release",
+                "--filter-body",
+                TASK + ":/ref=refs/heads/main",
+                "--delivery-id-pointer",
+                "/id",
+                "--rate-limit",
+                "10/2",
+                "--disabled"))
+            .json();
+    JsonNode first = e.path("routes").path(0);
+    assertThat(first.path("task").asText()).isEqualTo(TASK);
+    assertThat(first.path("payload").asText()).isEqualTo("body");
+    assertThat(first.path("filter").path("headers").toString())
+        .containsIgnoringCase("\"x-github-event\":[\"push\",\"release\"]");
+    assertThat(first.path("filter").path("body").path("/ref").toString())
+        .contains("refs/heads/main");
+    JsonNode second = e.path("routes").path(1);
+    assertThat(second.path("task").asText()).isEqualTo(OTHER_TASK);
+    assertThat(second.has("filter")).isFalse();
+    assertThat(e.path("deliveryId").path("jsonPointer").asText()).isEqualTo("/id");
+    assertThat(e.path("rateLimit").path("limit").asInt()).isEqualTo(10);
+    assertThat(e.path("rateLimit").path("windowSeconds").asInt()).isEqualTo(2);
+    assertThat(e.path("enabled").asBoolean()).isFalse();
+
+    Result ambiguous =
+        webhooks(
+            "create",
+            "--name",
+            "x",
+            "--verifier",
+            "none",
+            "--route",
+            TASK,
+            "--route",
+            OTHER_TASK,
+            "--filter-header",
+            "X-GitHub-Event=push");
+    assertThat(ambiguous.exitCode()).isEqualTo(2);
+    assertThat(ambiguous.err()).contains("name the route it filters, as TASK:X-GitHub-Event=push");
+  }
+
+  @Test
+  void fromFileSendsTheJsonAsIs() throws Exception {
+    Path file = dir.resolve("endpoint.json");
+    Files.writeString(
+        file,
+        """
+        {"name": "from-file", "verifier": {"type": "none"},
+         "routes": [{"task": "%s", "filter": {"body": {"/type": ["a", "b"]}}}]}
+        """
+            .formatted(TASK));
+    JsonNode e = ok(webhooks("create", "--from-file", file.toString(), "--json")).json();
+    assertThat(e.path("name").asText()).isEqualTo("from-file");
+    assertThat(e.path("routes").path(0).path("filter").path("body").path("/type")).hasSize(2);
+
+    Result mixed = webhooks("create", "--from-file", file.toString(), "--name", "other");
+    assertThat(mixed.exitCode()).isEqualTo(2);
+    assertThat(mixed.err()).contains("leave out --name");
+  }
+
+  @Test
+  void aSignedDeliveryIsListedShownAndReplayed() throws Exception {
+    String[] endpoint = createGithub("github-deliveries");
+    String body = "{\"ref\":\"refs/heads/main\",\"note\":\"from the CLI test\"}";
+    HttpResponse<String> response = postGithub(endpoint[1], "push", body, GITHUB_SECRET);
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    String deliveryId = JSON.readTree(response.body()).path("deliveryId").asText();
+    assertThat(deliveryId).startsWith("dlv_");
+
+    Result listed = ok(webhooks("deliveries", "--endpoint", endpoint[0]));
+    assertThat(listed.out()).contains(deliveryId).contains("accepted").contains(endpoint[0]);
+    Result accepted = ok(webhooks("deliveries", "--status", "accepted", "--limit", "100"));
+    assertThat(accepted.out()).contains(deliveryId);
+    JsonNode page = ok(webhooks("deliveries", "--endpoint", endpoint[0], "--json")).json();
+    assertThat(page.path("data").findValuesAsText("id")).containsExactly(deliveryId);
+
+    Result shown = ok(webhooks("delivery", deliveryId));
+    assertThat(shown.out())
+        .contains(deliveryId)
+        .contains("Headers:")
+        .contains("x-github-event: push")
+        .contains(body)
+        .contains("run_")
+        .contains(TASK);
+
+    Result replayed = ok(webhooks("replay", deliveryId));
+    Matcher m =
+        Pattern.compile("Replayed " + deliveryId + " as (dlv_\\S+)").matcher(replayed.out());
+    assertThat(m.find()).as(replayed.out()).isTrue();
+    String replayId = m.group(1);
+    assertThat(replayId).isNotEqualTo(deliveryId);
+    assertThat(replayed.out()).contains("run_");
+    JsonNode replay = ok(webhooks("delivery", replayId, "--json")).json();
+    assertThat(replay.path("replayOf").asText()).isEqualTo(deliveryId);
+  }
+
+  @Test
+  void disableEnableRotateAndDelete() throws Exception {
+    String[] endpoint = createGithub("github-lifecycle");
+    String id = endpoint[0];
+    assertThat(ok(webhooks("disable", id)).out()).contains("Disabled webhook endpoint " + id);
+    assertThat(postGithub(endpoint[1], "push", "{}", GITHUB_SECRET).statusCode()).isEqualTo(410);
+    assertThat(ok(webhooks("get", id)).field("Enabled")).isEqualTo("no");
+
+    assertThat(ok(webhooks("enable", id)).out()).contains("Enabled webhook endpoint " + id);
+    assertThat(postGithub(endpoint[1], "push", "{}", GITHUB_SECRET).statusCode()).isEqualTo(200);
+
+    String newSecret = "gh-cli-rotated-secret";
+    Path newFile = dir.resolve("rotated.secret");
+    Files.writeString(newFile, newSecret);
+    Result rotated =
+        ok(
+            webhooks(
+                "rotate-secret", id, "--secret-file", newFile.toString(), "--grace-seconds", "60"));
+    assertThat(rotated.out()).contains("Rotated the signing secret").contains("accepted until");
+    assertThat(rotated.out() + rotated.err()).doesNotContain(newSecret);
+    assertThat(postGithub(endpoint[1], "push", "{}", newSecret).statusCode()).isEqualTo(200);
+    assertThat(postGithub(endpoint[1], "push", "{}", GITHUB_SECRET).statusCode()).isEqualTo(200);
+    assertThat(ok(webhooks("get", id, "--json")).json().path("secrets")).hasSize(2);
+
+    Result noSecret = webhooks("rotate-secret", id);
+    assertThat(noSecret.exitCode()).isEqualTo(2);
+    assertThat(noSecret.err()).contains("--secret-env").contains("--secret-file");
+
+    assertThat(ok(webhooks("delete", id)).out()).contains("Deleted webhook endpoint " + id);
+    Result gone = webhooks("get", id);
+    assertThat(gone.exitCode()).isEqualTo(1);
+    assertThat(gone.err()).startsWith("errand: ").contains("HTTP 404");
+    assertThat(ok(webhooks("list")).out()).doesNotContain(id);
+  }
+
+  @Test
+  void anUnknownVerifierTypeIsAUsageErrorListingTheTypes() {
+    Result r =
+        webhooks("create", "--name", "x", "--verifier", "gitlab", "--secret", "s", "--route", TASK);
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("unknown verifier type 'gitlab'").contains("github, slack");
+  }
+
+  @Test
+  void aVerifierWithoutItsSecretIsAUsageError() {
+    Result r = webhooks("create", "--name", "x", "--verifier", "stripe", "--route", TASK);
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("--verifier stripe needs the signing secret");
+    Result unset =
+        webhooks(
+            "create",
+            "--name",
+            "x",
+            "--verifier",
+            "stripe",
+            "--secret-env",
+            "ERRAND_TEST_SURELY_UNSET_" + UUID.randomUUID().toString().replace('-', '_'),
+            "--route",
+            TASK);
+    assertThat(unset.exitCode()).isEqualTo(2);
+    assertThat(unset.err()).contains("is not set");
+  }
+
+  @Test
+  void aRefusalPrintsTheApiMessageCodeAndStatus() {
+    Result r = webhooks("create", "--name", "not a name!", "--verifier", "none", "--route", TASK);
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.err()).startsWith("errand: name: ").contains("(invalid_endpoint, HTTP 400)");
+    Result unknown = webhooks("enable", "we_doesnotexist");
+    assertThat(unknown.exitCode()).isEqualTo(1);
+    assertThat(unknown.err()).startsWith("errand: ").contains("HTTP 404");
+    Result badKey =
+        cli("webhooks", "list", "--api-url", server.localUrl(), "--secret-key", "sk_test_wrong");
+    assertThat(badKey.exitCode()).isEqualTo(1);
+    assertThat(badKey.err()).startsWith("errand: ").contains("HTTP 401");
+  }
+
+  @Test
+  void aMissingSecretKeyIsAUsageError() {
+    assumeTrue(System.getenv(ErrandClient.SECRET_KEY_ENV) == null);
+    Result r = cli("webhooks", "list", "--api-url", server.localUrl());
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("give --secret-key or set ERRAND_SECRET_KEY");
+  }
+
+  @Test
+  void aServerThatIsNotRunningIsNamed() throws Exception {
+    int port;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    String url = "http://127.0.0.1:" + port;
+    Result r = cli("webhooks", "list", "--api-url", url, "--secret-key", secretKey);
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.err()).startsWith("errand: cannot reach the Errand server at " + url);
+  }
+
+  @Test
+  void helpDocumentsTheRouteSyntax() {
+    Result r = cli("webhooks", "create", "--help");
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.out())
+        .contains("--filter-header")
+        .contains("[TASK:]Name=Value")
+        .contains("--secret-env")
+        .contains("shopify, hmac-sha256, none");
+    assertThat(cli("webhooks", "--help").out()).contains("rotate-secret").contains("replay");
+    assertThat(cli("webhooks").exitCode()).isEqualTo(2);
+  }
+}
