@@ -341,6 +341,19 @@ class WebhookCliTest {
     assertThat(noSecret.exitCode()).isEqualTo(2);
     assertThat(noSecret.err()).contains("--secret-env").contains("--secret-file");
 
+    Path patch = dir.resolve("patch.json");
+    Files.writeString(patch, "{\"routes\": [], \"dedupWindowSeconds\": 60}");
+    Result updated =
+        ok(webhooks("update", id, "--from-file", patch.toString(), "--name", "renamed-hook"));
+    assertThat(updated.out()).contains("Updated webhook endpoint " + id);
+    JsonNode after = ok(webhooks("get", id, "--json")).json();
+    assertThat(after.path("name").asText()).isEqualTo("renamed-hook");
+    assertThat(after.path("routes")).isEmpty();
+    assertThat(after.path("dedupWindowSeconds").asLong()).isEqualTo(60);
+    Result nothing = webhooks("update", id);
+    assertThat(nothing.exitCode()).isEqualTo(2);
+    assertThat(nothing.err()).contains("--from-file");
+
     assertThat(ok(webhooks("delete", id)).out()).contains("Deleted webhook endpoint " + id);
     Result gone = webhooks("get", id);
     assertThat(gone.exitCode()).isEqualTo(1);

@@ -60,6 +60,17 @@ public abstract class ApiCommand implements Callable<Integer> {
     }
   }
 
+  /** A file's text, or standard input's for {@code -}; a usage error if it cannot be read. */
+  protected String readFile(String path) {
+    try {
+      return path.equals("-")
+          ? new String(System.in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+          : java.nio.file.Files.readString(java.nio.file.Path.of(path));
+    } catch (java.io.IOException e) {
+      throw usage("cannot read " + path + ": " + e);
+    }
+  }
+
   private static String pretty(JsonNode node) {
     try {
       return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(node);

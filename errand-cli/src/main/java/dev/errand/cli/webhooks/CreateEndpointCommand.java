@@ -6,11 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.errand.cli.api.ApiClient;
 import dev.errand.cli.api.ApiCommand;
 import dev.errand.server.webhook.VerifierConfig;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -283,16 +279,6 @@ final class CreateEndpointCommand extends ApiCommand {
       return rate;
     } catch (NumberFormatException e) {
       throw usage("--rate-limit: expected N or N/SECONDS, e.g. 100/1, was '" + text + "'");
-    }
-  }
-
-  private String readFile(String path) {
-    try {
-      return path.equals("-")
-          ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
-          : Files.readString(Path.of(path));
-    } catch (IOException e) {
-      throw usage("cannot read " + path + ": " + e);
     }
   }
 }

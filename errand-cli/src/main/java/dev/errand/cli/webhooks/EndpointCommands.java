@@ -13,7 +13,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** The endpoint commands other than create: list, get, enable, disable, rotate-secret, delete. */
+/**
+ * The endpoint commands other than create: list, get, update, enable, disable, rotate-secret,
+ * delete.
+ */
 final class EndpointCommands {
   static final String ENDPOINTS = "/api/v1/webhooks/endpoints";
 
@@ -70,6 +73,74 @@ final class EndpointCommands {
 
     @Override
     protected void print(JsonNode answer, PrintWriter out) {
+      WebhookText.endpoint(answer, out);
+    }
+  }
+
+  @Command(
+      name = "update",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Changes an endpoint's settings: the fields a JSON file gives (as PATCH"
+            + " /api/v1/webhooks/endpoints/{id} takes them: name, routes, deliveryId,"
+            + " dedupWindowSeconds, maxBodyBytes, rateLimit, enabled, verifier options), and/or"
+            + " the flags below. The verifier's type and secret stay (see rotate-secret).",
+        "",
+        "Examples:",
+        "  errand webhooks update we_... --name stripe-live --max-body-bytes 262144",
+        "  errand webhooks update we_... --from-file routes.json   # {\"routes\": [...]}",
+        ""
+      })
+  static final class Update extends ApiCommand {
+    @Parameters(paramLabel = "ENDPOINT_ID", description = "The endpoint's id (we_...).")
+    String id;
+
+    @Option(
+        names = "--from-file",
+        paramLabel = "PATH",
+        description = "A JSON object of the fields to change (- reads standard input).")
+    String fromFile;
+
+    @Option(names = "--name", paramLabel = "NAME", description = "A new name.")
+    String name;
+
+    @Option(
+        names = "--dedup-window-seconds",
+        paramLabel = "N",
+        description = "How long delivery ids are remembered.")
+    Long dedupWindowSeconds;
+
+    @Option(names = "--max-body-bytes", paramLabel = "N", description = "The largest body.")
+    Integer maxBodyBytes;
+
+    @Override
+    protected JsonNode execute(ApiClient client) {
+      ObjectNode patch = JsonNodeFactory.instance.objectNode();
+      if (fromFile != null) {
+        JsonNode file = parseJson(readFile(fromFile), fromFile);
+        if (!file.isObject()) {
+          throw usage(fromFile + " must hold a JSON object of the fields to change");
+        }
+        patch.setAll((ObjectNode) file);
+      }
+      if (name != null) {
+        patch.put("name", name);
+      }
+      if (dedupWindowSeconds != null) {
+        patch.put("dedupWindowSeconds", dedupWindowSeconds);
+      }
+      if (maxBodyBytes != null) {
+        patch.put("maxBodyBytes", maxBodyBytes);
+      }
+      if (patch.isEmpty()) {
+        throw usage("give --from-file or a setting to change");
+      }
+      return client.patch(endpoint(id), patch);
+    }
+
+    @Override
+    protected void print(JsonNode answer, PrintWriter out) {
+      out.println("Updated webhook endpoint " + answer.path("id").asText());
       WebhookText.endpoint(answer, out);
     }
   }

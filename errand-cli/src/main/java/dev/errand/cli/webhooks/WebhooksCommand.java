@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       CreateEndpointCommand.class,
       EndpointCommands.List.class,
       EndpointCommands.Get.class,
+      EndpointCommands.Update.class,
       EndpointCommands.Enable.class,
       EndpointCommands.Disable.class,
       EndpointCommands.RotateSecret.class,
