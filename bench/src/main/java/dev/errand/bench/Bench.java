@@ -9,10 +9,11 @@ import java.util.Locale;
 
 /**
  * Whole-system benchmarks of Errand: server, store, worker and client in this one JVM, talking HTTP
- * over 127.0.0.1. Three scenarios on each store: drain throughput ({@link DrainScenario}), start
- * latency at a steady rate ({@link LatencyScenario}) and the overhead of durable steps ({@link
- * StepsScenario}). Each measurement gets a fresh store (a new PostgreSQL database, dropped
- * afterwards, or a temporary directory). See docs/benchmarks.md.
+ * over 127.0.0.1. Four scenarios on each store: drain throughput ({@link DrainScenario}), start
+ * latency at a steady rate ({@link LatencyScenario}), the overhead of durable steps ({@link
+ * StepsScenario}) and webhook ingestion ({@link WebhookScenario}). Each measurement gets a fresh
+ * store (a new PostgreSQL database, dropped afterwards, or a temporary directory). See
+ * docs/benchmarks.md.
  *
  * <pre>
  * ./mvnw -q -pl bench -am package -DskipTests
@@ -42,6 +43,7 @@ public final class Bench {
     List<LatencyScenario.Result> latencies = new ArrayList<>();
     List<StepsScenario.Result> steps = new ArrayList<>();
     List<StepsScenario.DrainResult> stepDrains = new ArrayList<>();
+    List<WebhookScenario.Result> webhooks = new ArrayList<>();
     for (StoreKind store : options.stores()) {
       if (options.scenarios().contains(Scenario.DRAIN)) {
         drain(out, options, store, drains);
@@ -63,17 +65,22 @@ public final class Bench {
       if (options.scenarios().contains(Scenario.STEPS)) {
         steps(out, options, store, steps, stepDrains);
       }
+      if (options.scenarios().contains(Scenario.WEBHOOKS)) {
+        webhooks(out, options, store, webhooks);
+      }
     }
     Report report = new Report(out);
     report.drain(drains);
     report.latency(latencies);
     report.steps(steps);
     report.stepsDrain(stepDrains);
+    report.webhooks(webhooks);
     boolean verified =
         drains.stream().allMatch(DrainScenario.Result::verified)
             && latencies.stream().allMatch(LatencyScenario.Result::verified)
             && steps.stream().allMatch(StepsScenario.Result::verified)
-            && stepDrains.stream().allMatch(StepsScenario.DrainResult::verified);
+            && stepDrains.stream().allMatch(StepsScenario.DrainResult::verified)
+            && webhooks.stream().allMatch(WebhookScenario.Result::verified);
     out.println();
     out.println(
         verified ? "Every run executed exactly once." : "VERIFICATION FAILED (see tables).");
@@ -159,6 +166,36 @@ public final class Bench {
     }
   }
 
+  private static void webhooks(
+      PrintStream out, Options options, StoreKind store, List<WebhookScenario.Result> results)
+      throws InterruptedException {
+    WebhookScenario scenario = new WebhookScenario(options);
+    for (int senders : options.senders()) {
+      for (int i = 0; i < options.repeat(); i++) {
+        progress(
+            out,
+            "%s webhooks: %d senders for %d s (+%d s warm-up), %d%% redeliveries,"
+                + " maxConcurrency %d",
+            store,
+            senders,
+            options.webhookSeconds(),
+            options.warmupSeconds(),
+            options.redeliverPercent(),
+            options.concurrency().getFirst());
+        awaitQuiet(out, options);
+        WebhookScenario.Result r = scenario.measure(store, senders);
+        progress(
+            out,
+            "  %.0f deliveries/s accepted, p50 %.1f ms, p99 %.1f ms%s",
+            r.acceptedRate(),
+            r.latency().p50(),
+            r.latency().p99(),
+            r.verified() ? "" : " (NOT VERIFIED)");
+        results.add(r);
+      }
+    }
+  }
+
   private static void awaitQuiet(PrintStream out, Options options) throws InterruptedException {
     if (options.quietWait().isPositive() && !CpuMeter.awaitQuiet(options.quietWait())) {
       progress(
@@ -206,7 +243,14 @@ public final class Bench {
             + " s (+"
             + options.warmupSeconds()
             + " s warm-up), pool "
-            + options.poolSize());
+            + options.poolSize()
+            + ", webhook senders "
+            + options.senders()
+            + " for "
+            + options.webhookSeconds()
+            + " s, "
+            + options.redeliverPercent()
+            + "% redeliveries");
   }
 
   private static void progress(PrintStream out, String format, Object... args) {

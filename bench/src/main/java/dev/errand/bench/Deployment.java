@@ -106,6 +106,11 @@ final class Deployment implements AutoCloseable {
     return client;
   }
 
+  /** The server's base URL, such as {@code http://127.0.0.1:41234}. */
+  String url() {
+    return "http://127.0.0.1:" + server.port();
+  }
+
   /** The environment's secret key, for calls the SDK does not make. */
   String secretKey() {
     return secretKey;

@@ -24,6 +24,10 @@ import java.util.Set;
  * @param rate triggers per second in the latency scenario
  * @param stepsRate triggers per second in the steps scenario (each run records three steps)
  * @param seconds measured length of the latency and steps scenarios
+ * @param webhookSeconds measured length of the webhooks scenario
+ * @param senders the numbers of concurrent webhook senders the webhooks scenario tries, in order
+ * @param redeliverPercent the share of the webhook senders' posts that resend an accepted delivery
+ *     (0 to 100)
  * @param warmupSeconds unmeasured lead-in of the latency and steps scenarios, at the same rate
  * @param warmupRuns runs of an unmeasured drain on a throw-away store before the drain figures, so
  *     the JIT has compiled the hot paths
@@ -53,6 +57,9 @@ record Options(
     int rate,
     int stepsRate,
     int seconds,
+    int webhookSeconds,
+    List<Integer> senders,
+    int redeliverPercent,
     int warmupSeconds,
     int warmupRuns,
     int repeat,
@@ -74,7 +81,8 @@ record Options(
   enum Scenario {
     DRAIN,
     LATENCY,
-    STEPS
+    STEPS,
+    WEBHOOKS
   }
 
   static final String DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test";
@@ -83,7 +91,7 @@ record Options(
       """
       Usage: Bench [options]
         --store postgres|embedded|all     stores to measure (default all)
-        --scenario drain|latency|steps|all
+        --scenario drain|latency|steps|webhooks|all
                                           scenarios to run (default all)
         --runs N                          runs per drain measurement (default 20000; for the
                                           steps drain 5000)
@@ -93,10 +101,14 @@ record Options(
                                           (default 100,200,500,1000)
         --rate N                          latency and steps scenarios: triggers per second
                                           (default 200; for steps 100)
-        --seconds N                       latency and steps scenarios: measured seconds
-                                          (default 30)
-        --warmup-seconds N                latency and steps scenarios: unmeasured lead-in
-                                          (default 20)
+        --seconds N                       latency, steps and webhooks scenarios: measured
+                                          seconds (default 30; for webhooks 20)
+        --warmup-seconds N                latency, steps and webhooks scenarios: unmeasured
+                                          lead-in (default 20)
+        --senders N[,N...]                webhooks: concurrent senders, one measurement per
+                                          value (default 64)
+        --redeliver-percent N             webhooks: share of posts that resend an accepted
+                                          delivery, 0..100 (default 0)
         --warmup-runs N                   drain: unmeasured runs before the figures (default 20000)
         --repeat N                        measurements per setting (default 1)
         --postgres-url URL                loopback server to create databases on
@@ -130,6 +142,15 @@ record Options(
     positive("rate", rate);
     positive("rate", stepsRate);
     positive("seconds", seconds);
+    positive("seconds", webhookSeconds);
+    if (senders.isEmpty()) {
+      throw new IllegalArgumentException("senders must not be empty");
+    }
+    senders.forEach(n -> positive("senders", n));
+    if (redeliverPercent < 0 || redeliverPercent > 100) {
+      throw new IllegalArgumentException(
+          "redeliver-percent must be from 0 to 100, was " + redeliverPercent);
+    }
     positive("repeat", repeat);
     positive("pool-size", poolSize);
     if (batchSize < 1 || batchSize > 1_000) {
@@ -186,10 +207,13 @@ record Options(
             integer(values, "runs", 20_000),
             integer(values, "runs", 5_000),
             integer(values, "batch", 1_000),
-            integers(values.getOrDefault("concurrency", "100,200,500,1000")),
+            integers("concurrency", values.getOrDefault("concurrency", "100,200,500,1000")),
             integer(values, "rate", 200),
             integer(values, "rate", 100),
             integer(values, "seconds", 30),
+            integer(values, "seconds", 20),
+            integers("senders", values.getOrDefault("senders", "64")),
+            integer(values, "redeliver-percent", 0),
             integer(values, "warmup-seconds", 20),
             integer(values, "warmup-runs", 20_000),
             integer(values, "repeat", 1),
@@ -219,6 +243,8 @@ record Options(
           "concurrency",
           "rate",
           "seconds",
+          "senders",
+          "redeliver-percent",
           "warmup-seconds",
           "warmup-runs",
           "repeat",
@@ -249,9 +275,10 @@ record Options(
       case "drain" -> EnumSet.of(Scenario.DRAIN);
       case "latency" -> EnumSet.of(Scenario.LATENCY);
       case "steps" -> EnumSet.of(Scenario.STEPS);
+      case "webhooks" -> EnumSet.of(Scenario.WEBHOOKS);
       default ->
           throw new IllegalArgumentException(
-              "scenario must be drain, latency, steps or all, was '" + s + "'");
+              "scenario must be drain, latency, steps, webhooks or all, was '" + s + "'");
     };
   }
 
@@ -275,14 +302,14 @@ record Options(
     }
   }
 
-  private static List<Integer> integers(String s) {
+  private static List<Integer> integers(String name, String s) {
     List<Integer> list = new ArrayList<>();
     for (String part : s.split(",")) {
       try {
         list.add(Integer.parseInt(part.strip()));
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException(
-            "concurrency must be integers separated by commas, was '" + s + "'");
+            name + " must be integers separated by commas, was '" + s + "'");
       }
     }
     return List.copyOf(list);

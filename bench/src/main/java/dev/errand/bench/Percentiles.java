@@ -7,20 +7,28 @@ import java.util.Arrays;
  * nanoseconds means "never happened" and is counted as {@code missing}, not as a latency.
  */
 record Percentiles(
-    int count, int missing, double p50, double p90, double p99, double max, double mean) {
+    int count,
+    int missing,
+    double p50,
+    double p90,
+    double p95,
+    double p99,
+    double max,
+    double mean) {
 
   static Percentiles of(long[] nanos) {
     long[] sorted = Arrays.stream(nanos).filter(n -> n != Long.MAX_VALUE).sorted().toArray();
     int missing = nanos.length - sorted.length;
     if (sorted.length == 0) {
       return new Percentiles(
-          0, missing, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+          0, missing, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
     }
     return new Percentiles(
         sorted.length,
         missing,
         ms(rank(sorted, 0.50)),
         ms(rank(sorted, 0.90)),
+        ms(rank(sorted, 0.95)),
         ms(rank(sorted, 0.99)),
         ms(sorted[sorted.length - 1]),
         ms((long) Arrays.stream(sorted).average().orElse(0)));

@@ -9,6 +9,7 @@ final class Report {
   static final double TARGET_DRAIN_POSTGRES = 3_000;
   static final double TARGET_P50_MS = 10;
   static final double TARGET_P99_MS = 50;
+  static final double TARGET_WEBHOOKS_POSTGRES = 2_000;
 
   private final PrintStream out;
 
@@ -187,6 +188,53 @@ final class Report {
               r.cpu().jvmMillisPer(r.runs() * StepProbe.STEPS),
               cores(r.cpu()),
               r.verified() ? "yes" : "NO: " + r.checks()));
+    }
+  }
+
+  void webhooks(List<WebhookScenario.Result> results) {
+    if (results.isEmpty()) {
+      return;
+    }
+    out.println();
+    out.printf(
+        Locale.ROOT,
+        "Webhook ingestion: signed GitHub push deliveries into runs, closed loop (the target is"
+            + " >= %,.0f verified deliveries/s on PostgreSQL)%n",
+        TARGET_WEBHOOKS_POSTGRES);
+    out.println();
+    out.println(
+        "| store | senders | redeliver % | deliveries (mean body B) | accepted/s | p50 | p95 | p99"
+            + " | max | duplicates/s (p50 / p99 ms) | worker caught up s | JVM CPU ms/delivery"
+            + " | cores JVM / PG / irq / other | exactly once |");
+    out.println("|---|---:|---:|---|---:|---:|---:|---:|---:|---|---:|---:|---|---|");
+    for (WebhookScenario.Result r : results) {
+      Percentiles l = r.latency();
+      Percentiles d = r.duplicateLatency();
+      out.println(
+          String.format(
+              Locale.ROOT,
+              "| %s | %d | %d | %d (%.0f) | %s | %.1f | %.1f | %.1f | %.1f | %s | %s | %.2f | %s"
+                  + " | %s |",
+              store(r.store()),
+              r.senders(),
+              r.redeliverPercent(),
+              l.count(),
+              r.meanBodyBytes(),
+              rate(r.acceptedRate()),
+              l.p50(),
+              l.p95(),
+              l.p99(),
+              l.max(),
+              d.count() == 0
+                  ? "–"
+                  : String.format(
+                      Locale.ROOT, "%s (%.1f / %.1f)", rate(r.duplicateRate()), d.p50(), d.p99()),
+              secs(r.caughtUpSeconds()),
+              r.cpu().jvmMillisPer(Math.max(1, l.count() + d.count())),
+              cores(r.cpu()),
+              r.verified()
+                  ? "yes"
+                  : "NO: " + r.errors() + " errors (" + r.firstError() + "); " + r.checks()));
     }
   }
 
