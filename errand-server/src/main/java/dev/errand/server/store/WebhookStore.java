@@ -71,7 +71,19 @@ public interface WebhookStore {
    * delivery (also one committing concurrently), logs this one as a {@code DUPLICATE} of it and
    * creates nothing.
    */
-  Ingested ingest(NewDelivery delivery, long dedupWindowMillis, List<RoutedRun> runs);
+  default Ingested ingest(NewDelivery delivery, long dedupWindowMillis, List<RoutedRun> runs) {
+    return ingestAll(List.of(new Ingest(delivery, dedupWindowMillis, runs))).getFirst();
+  }
+
+  /** One delivery for {@link #ingestAll}. */
+  record Ingest(NewDelivery delivery, long dedupWindowMillis, List<RoutedRun> runs) {}
+
+  /**
+   * {@link #ingest} for several deliveries in one transaction (group commit), results in order. A
+   * delivery whose key an earlier one in the list has is that one's duplicate. If the transaction
+   * fails, none of them is stored.
+   */
+  List<Ingested> ingestAll(List<Ingest> deliveries);
 
   /** Logs a refused delivery. */
   void reject(NewDelivery delivery);

@@ -269,6 +269,43 @@ abstract class WebhookStoreContractTest {
   }
 
   @Test
+  void aBatchIsDedupedAgainstEarlierDeliveriesAndWithinItself() {
+    WebhookEndpointRecord e = webhooks.createEndpoint(endpoint("batch"), "s").orElseThrow();
+    Ingested earlier = webhooks.ingest(delivery(e.id(), "old"), DAY, List.of(run(0)));
+    NewDelivery a = delivery(e.id(), "k1");
+    NewDelivery b = delivery(e.id(), "k1");
+    NewDelivery c = delivery(e.id(), null);
+    NewDelivery d = delivery(e.id(), "old");
+    List<Ingested> results =
+        webhooks.ingestAll(
+            List.of(
+                new WebhookStore.Ingest(a, DAY, List.of(run(0), run(1))),
+                new WebhookStore.Ingest(b, DAY, List.of(run(0))),
+                new WebhookStore.Ingest(c, DAY, List.of(run(0))),
+                new WebhookStore.Ingest(d, DAY, List.of(run(0)))));
+    assertThat(results.get(0).duplicate()).isFalse();
+    assertThat(results.get(0).runs()).hasSize(2);
+    assertThat(results.get(1).duplicate()).isTrue();
+    assertThat(results.get(1).deliveryId()).isEqualTo(a.id());
+    assertThat(results.get(1).runs()).isEqualTo(results.get(0).runs());
+    assertThat(results.get(2).duplicate()).isFalse();
+    assertThat(results.get(3).duplicate()).isTrue();
+    assertThat(results.get(3).deliveryId()).isEqualTo(earlier.deliveryId());
+    assertThat(results.get(3).runs()).isEqualTo(earlier.runs());
+    for (Ingested fresh : List.of(results.get(0), results.get(2))) {
+      fresh.runs().forEach(r -> assertThat(store.findRun(env.id(), r.runId())).isPresent());
+    }
+    assertThat(webhooks.findDelivery(env.id(), b.id()).orElseThrow().duplicateOf())
+        .isEqualTo(a.id());
+    assertThat(webhooks.findDelivery(env.id(), d.id()).orElseThrow().status())
+        .isEqualTo(Status.DUPLICATE);
+    assertThat(
+            webhooks.listDeliveries(
+                env.id(), new DeliveryFilter(e.id(), Status.ACCEPTED, null, null, null), 10))
+        .hasSize(3);
+  }
+
+  @Test
   void deliveriesAreListedNewestFirstByEndpointStatusTimeAndPage() {
     WebhookEndpointRecord a = webhooks.createEndpoint(endpoint("a"), "s").orElseThrow();
     WebhookEndpointRecord b = webhooks.createEndpoint(endpoint("b"), "s").orElseThrow();

@@ -50,8 +50,8 @@ final class JdbcWebhookStore implements WebhookStore {
   }
 
   @Override
-  public Ingested ingest(NewDelivery delivery, long dedupWindowMillis, List<RoutedRun> runs) {
-    return deliveries.ingest(delivery, dedupWindowMillis, runs);
+  public List<Ingested> ingestAll(List<Ingest> batch) {
+    return deliveries.ingestAll(batch);
   }
 
   @Override
