@@ -6,6 +6,7 @@ import dev.errand.server.engine.Engine;
 import dev.errand.server.engine.EngineConfig;
 import dev.errand.server.store.Store;
 import dev.errand.server.store.Store.Environment;
+import dev.errand.server.webhook.Webhooks;
 import io.javalin.Javalin;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -35,6 +36,7 @@ public final class ErrandServer implements AutoCloseable {
 
   private final Store store;
   private final Engine engine;
+  private final Webhooks webhooks;
   private final Javalin http;
   private final boolean closeStore;
 
@@ -42,7 +44,8 @@ public final class ErrandServer implements AutoCloseable {
     this.store = b.store;
     this.closeStore = b.closeStore;
     this.engine = new Engine(store, b.engineConfig);
-    this.http = HttpApi.create(store, engine, b.host, b.port, b.clock);
+    this.webhooks = new Webhooks(store, engine.runs(), b.clock);
+    this.http = HttpApi.create(store, engine, webhooks, b.host, b.port);
   }
 
   public static Builder builder() {
@@ -86,6 +89,7 @@ public final class ErrandServer implements AutoCloseable {
     try {
       engine.shutDown();
       http.stop();
+      webhooks.close();
     } finally {
       engine.close();
       if (closeStore) {

@@ -7,8 +7,7 @@ import dev.errand.server.engine.Engine;
 import dev.errand.server.engine.EngineException;
 import dev.errand.server.store.Store;
 import dev.errand.server.store.StoreException;
-import dev.errand.server.webhook.Endpoints;
-import dev.errand.server.webhook.WebhookIngestion;
+import dev.errand.server.webhook.Webhooks;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -38,15 +37,14 @@ public final class HttpApi {
 
   /** Creates (does not start) the HTTP server. */
   public static Javalin create(
-      Store store, Engine engine, String host, int port, java.time.Clock clock) {
+      Store store, Engine engine, Webhooks webhooks, String host, int port) {
     Authenticator auth = new Authenticator(store);
     RunRoutes runs = new RunRoutes(engine.runs());
     BulkActionRoutes bulkActions = new BulkActionRoutes(engine.bulkActions());
     WorkerRoutes workers = new WorkerRoutes(engine.dispatcher());
     WaitpointRoutes waitpoints = new WaitpointRoutes(engine.waitpoints());
     QueueRoutes queues = new QueueRoutes(engine.queues());
-    WebhookRoutes webhooks =
-        new WebhookRoutes(new Endpoints(store), new WebhookIngestion(store, engine.runs(), clock));
+    WebhookRoutes webhookRoutes = new WebhookRoutes(webhooks.endpoints(), webhooks.ingestion());
     return Javalin.create(
         config -> {
           config.concurrency.useVirtualThreads = true;
@@ -65,7 +63,7 @@ public final class HttpApi {
           workers.addTo(config.routes);
           waitpoints.addTo(config.routes);
           queues.addTo(config.routes);
-          webhooks.addTo(config.routes);
+          webhookRoutes.addTo(config.routes);
           config.routes.exception(
               ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));
           config.routes.exception(

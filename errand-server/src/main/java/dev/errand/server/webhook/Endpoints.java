@@ -33,9 +33,11 @@ public final class Endpoints {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final Store store;
+  private final EndpointCache cache;
 
-  public Endpoints(Store store) {
+  Endpoints(Store store, EndpointCache cache) {
     this.store = store;
+    this.cache = cache;
   }
 
   /** A new unguessable endpoint id: {@code we_} and 32 base32 characters (160 random bits). */
@@ -146,6 +148,7 @@ public final class Endpoints {
               }
               return grace.asLong() * 1000;
             });
+    cache.forget(id);
     return store
         .webhooks()
         .rotateSecret(env.id(), id, secret.asText(), graceMillis)
@@ -154,6 +157,7 @@ public final class Endpoints {
   }
 
   public void delete(Environment env, String id) {
+    cache.forget(id);
     if (!store.webhooks().deleteEndpoint(env.id(), id)) {
       throw notFound(env, id);
     }
@@ -185,6 +189,7 @@ public final class Endpoints {
   }
 
   private WebhookEndpoint save(Environment env, WebhookEndpointRecord changed) {
+    cache.forget(changed.id());
     try {
       return store
           .webhooks()

@@ -14,6 +14,7 @@ import dev.errand.server.store.Store;
 import dev.errand.server.store.Store.Environment;
 import dev.errand.server.store.WebhookDeliveryRecord;
 import dev.errand.server.store.WebhookDeliveryRecord.Status;
+import dev.errand.server.store.WebhookStore.Ingest;
 import dev.errand.server.store.WebhookStore.Ingested;
 import dev.errand.server.store.WebhookStore.NewDelivery;
 import dev.errand.server.store.WebhookStore.RoutedRun;
@@ -43,15 +44,20 @@ public final class WebhookIngestion {
   private final RunEngine runs;
   private final Clock clock;
   private final EndpointRateLimits rateLimits = new EndpointRateLimits();
+  private final EndpointCache endpoints;
+  private final IngestQueue queue;
   private final Map<UUID, Environment> environments = new ConcurrentHashMap<>();
 
   /**
    * @param clock decides timestamp tolerances and secret expiry (tests pin it)
    */
-  public WebhookIngestion(Store store, RunEngine runs, Clock clock) {
+  WebhookIngestion(
+      Store store, RunEngine runs, Clock clock, EndpointCache endpoints, IngestQueue queue) {
     this.store = store;
     this.runs = runs;
     this.clock = clock;
+    this.endpoints = endpoints;
+    this.queue = queue;
   }
 
   /**
@@ -76,7 +82,7 @@ public final class WebhookIngestion {
     if (id == null || !id.startsWith(Endpoints.ID_PREFIX) || id.length() > 64) {
       return Optional.empty();
     }
-    return store.webhooks().findEndpoint(id).map(WebhookEndpoint::of);
+    return endpoints.get(id);
   }
 
   /**
@@ -236,7 +242,7 @@ public final class WebhookIngestion {
             request.headers().first("Content-Type").orElse(null),
             request.body());
     Ingested ingested =
-        store.webhooks().ingest(delivery, endpoint.record().dedupWindowMillis(), routed);
+        queue.ingest(new Ingest(delivery, endpoint.record().dedupWindowMillis(), routed));
     if (!ingested.duplicate() && !routed.isEmpty()) {
       List<NewRun> created = routed.stream().map(RoutedRun::run).toList();
       runs.inserted(env.id(), created);
