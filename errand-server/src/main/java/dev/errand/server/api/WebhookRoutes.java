@@ -13,7 +13,6 @@ import dev.errand.server.webhook.WebhookIngestion;
 import dev.errand.server.webhook.WebhookRequest;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
@@ -175,17 +174,11 @@ final class WebhookRoutes {
 
   /** The body, read up to {@code max} bytes: a longer one is refused without reading the rest. */
   private static byte[] readAtMost(InputStream in, int max) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(max, 64 * 1024));
-    byte[] buffer = new byte[16 * 1024];
-    int total = 0;
-    for (int n; (n = in.read(buffer)) >= 0; ) {
-      total += n;
-      if (total > max) {
-        throw tooLarge(max);
-      }
-      out.write(buffer, 0, n);
+    byte[] body = in.readNBytes(max + 1);
+    if (body.length > max) {
+      throw tooLarge(max);
     }
-    return out.toByteArray();
+    return body;
   }
 
   private static ApiException tooLarge(int max) {

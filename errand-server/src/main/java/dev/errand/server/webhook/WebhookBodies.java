@@ -67,7 +67,8 @@ public final class WebhookBodies {
     return isJson(mediaType) || mediaType.equals("application/x-www-form-urlencoded");
   }
 
-  private static boolean isJson(String type) {
+  /** Whether bodies of this media type (lower case, without parameters) are JSON. */
+  public static boolean isJson(String type) {
     return type.equals("application/json") || (type.endsWith("+json") && type.contains("/"));
   }
 

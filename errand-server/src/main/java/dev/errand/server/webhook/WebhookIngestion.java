@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import dev.errand.sdk.internal.Json;
 import dev.errand.server.engine.EngineException;
 import dev.errand.server.engine.RunEngine;
@@ -208,7 +209,8 @@ public final class WebhookIngestion {
                   key,
                   headersJson,
                   body,
-                  request.body());
+                  request.body(),
+                  WebhookBodies.isJson(request.mediaType()));
       try {
         routed.add(
             new RoutedRun(
@@ -270,7 +272,8 @@ public final class WebhookIngestion {
       String key,
       String headersJson,
       JsonNode body,
-      byte[] raw) {
+      byte[] raw,
+      boolean jsonBody) {
     ObjectNode event = Json.mapper().createObjectNode();
     event.put("deliveryId", RunIds.formatDelivery(deliveryId));
     event.put("endpointId", endpoint.id());
@@ -280,8 +283,14 @@ public final class WebhookIngestion {
     event.put("replayOf", replayOf == null ? null : RunIds.formatDelivery(replayOf));
     event.put("providerDeliveryId", key);
     event.set("headers", readTree(headersJson));
-    event.set("body", body == null || body.isNull() ? NullNode.getInstance() : body);
     String text = WebhookBodies.rawBodyText(raw);
+    if (text != null && body != null && !body.isNull() && jsonBody) {
+      // the body as received: it parsed strictly as JSON, so its text is the value, and writing
+      // it again from the tree would cost as much as the rest of the event
+      event.putRawValue("body", new RawValue(text));
+    } else {
+      event.set("body", body == null || body.isNull() ? NullNode.getInstance() : body);
+    }
     event.put("rawBody", text);
     event.put("rawBodyBase64", text == null ? Base64.getEncoder().encodeToString(raw) : null);
     return event;
