@@ -35,8 +35,13 @@ public final class Task<P, O> {
   private final Queue queue;
   private final Duration maxDuration;
   private final TaskFunction<P, O> function;
+  private final Schedule schedule;
 
   private Task(Builder<P, O> b, TaskFunction<P, O> function) {
+    this(b, function, null);
+  }
+
+  private Task(Builder<P, O> b, TaskFunction<P, O> function, Schedule schedule) {
     this.id = b.id;
     this.payloadType = b.payloadType;
     this.outputType = b.outputType;
@@ -44,6 +49,7 @@ public final class Task<P, O> {
     this.queue = b.queue;
     this.maxDuration = b.maxDuration;
     this.function = function;
+    this.schedule = schedule;
   }
 
   /** Starts the definition of a task. */
@@ -51,8 +57,22 @@ public final class Task<P, O> {
     return new Builder<>(id, payloadType, outputType);
   }
 
+  /**
+   * Starts the definition of a task that a schedule declared in code runs: {@code
+   * Task.scheduled("daily-report").cron("0 9 * * 1-5", ZoneId.of("Europe/Paris")).run((event, ctx)
+   * -> { ...; return null; })}. Its payload is a {@link ScheduledEvent}.
+   */
+  public static ScheduledBuilder scheduled(String id) {
+    return new ScheduledBuilder(id);
+  }
+
   public String id() {
     return id;
+  }
+
+  /** The schedule declared with {@link #scheduled}, if any. */
+  public java.util.Optional<Schedule> schedule() {
+    return java.util.Optional.ofNullable(schedule);
   }
 
   public Class<P> payloadType() {
@@ -175,6 +195,75 @@ public final class Task<P, O> {
     /** Sets the function to run and returns the finished task. */
     public Task<P, O> run(TaskFunction<P, O> function) {
       return new Task<>(this, Objects.requireNonNull(function, "function"));
+    }
+  }
+
+  /**
+   * Builds a scheduled {@link Task} ({@link Task#scheduled}): a cron expression and the task's
+   * settings; {@link #run} finishes it. Not thread-safe.
+   */
+  public static final class ScheduledBuilder {
+    private final Builder<ScheduledEvent, Void> task;
+    private String cron;
+    private java.time.ZoneId zone = java.time.ZoneId.of("UTC");
+    private Schedule.MissedTicks missedTicks = Schedule.MissedTicks.SKIP;
+    private Schedule.Overlap overlap = Schedule.Overlap.ALLOW;
+
+    private ScheduledBuilder(String id) {
+      this.task = new Builder<>(id, ScheduledEvent.class, Void.class);
+    }
+
+    /** The cron expression, read in UTC. Required (this or {@link #cron(String, ZoneId)}). */
+    public ScheduledBuilder cron(String expression) {
+      return cron(expression, java.time.ZoneId.of("UTC"));
+    }
+
+    /** The cron expression, read in {@code zone} (daylight saving included). */
+    public ScheduledBuilder cron(String expression, java.time.ZoneId zone) {
+      this.cron = Objects.requireNonNull(expression, "cron");
+      this.zone = Objects.requireNonNull(zone, "zone");
+      return this;
+    }
+
+    /** What fires after downtime over ticks. Default {@link Schedule.MissedTicks#SKIP}. */
+    public ScheduledBuilder missedTicks(Schedule.MissedTicks missedTicks) {
+      this.missedTicks = Objects.requireNonNull(missedTicks, "missedTicks");
+      return this;
+    }
+
+    /** Whether a tick may start while the last one runs. Default {@link Schedule.Overlap#ALLOW}. */
+    public ScheduledBuilder overlap(Schedule.Overlap overlap) {
+      this.overlap = Objects.requireNonNull(overlap, "overlap");
+      return this;
+    }
+
+    /** The retry policy. Default {@link RetryPolicy#DEFAULT}. */
+    public ScheduledBuilder retry(RetryPolicy retry) {
+      task.retry(retry);
+      return this;
+    }
+
+    /** The queue this task's runs go to. */
+    public ScheduledBuilder queue(Queue queue) {
+      task.queue(queue);
+      return this;
+    }
+
+    /** How long one attempt may run (see {@link Builder#maxDuration}). */
+    public ScheduledBuilder maxDuration(Duration maxDuration) {
+      task.maxDuration(maxDuration);
+      return this;
+    }
+
+    /** Sets the function to run on each tick and returns the finished task. */
+    public Task<ScheduledEvent, Void> run(TaskFunction<ScheduledEvent, Void> function) {
+      if (cron == null) {
+        throw new IllegalStateException("a scheduled task needs cron(...) before run(...)");
+      }
+      return new Task<>(
+          task,
+          Objects.requireNonNull(function, "function"),
+          new Schedule(cron, zone, missedTicks, overlap));
     }
   }
 }

@@ -4,10 +4,12 @@ import dev.errand.server.api.HttpApi;
 import dev.errand.server.auth.SecretKeys;
 import dev.errand.server.engine.Engine;
 import dev.errand.server.engine.EngineConfig;
+import dev.errand.server.schedule.Scheduling;
 import dev.errand.server.store.Store;
 import dev.errand.server.store.Store.Environment;
 import dev.errand.server.webhook.Webhooks;
 import io.javalin.Javalin;
+import java.time.Clock;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +39,7 @@ public final class ErrandServer implements AutoCloseable {
   private final Store store;
   private final Engine engine;
   private final Webhooks webhooks;
+  private final Scheduling scheduling;
   private final Javalin http;
   private final boolean closeStore;
 
@@ -44,8 +47,10 @@ public final class ErrandServer implements AutoCloseable {
     this.store = b.store;
     this.closeStore = b.closeStore;
     this.engine = new Engine(store, b.engineConfig);
-    this.webhooks = new Webhooks(store, engine.runs(), b.clock);
-    this.http = HttpApi.create(store, engine, webhooks, b.host, b.port);
+    this.webhooks =
+        new Webhooks(store, engine.runs(), b.clock == null ? Clock.systemUTC() : b.clock);
+    this.scheduling = new Scheduling(store, engine.runs(), b.engineConfig, b.clock);
+    this.http = HttpApi.create(store, engine, webhooks, scheduling, b.host, b.port);
   }
 
   public static Builder builder() {
@@ -55,6 +60,7 @@ public final class ErrandServer implements AutoCloseable {
   /** Starts the engine and the HTTP server; returns once it accepts requests. */
   public ErrandServer start() {
     engine.start();
+    scheduling.start();
     http.start();
     log.info("Errand server listening on port {}", port());
     return this;
@@ -89,6 +95,7 @@ public final class ErrandServer implements AutoCloseable {
     try {
       engine.shutDown();
       http.stop();
+      scheduling.close();
       webhooks.close();
     } finally {
       engine.close();
@@ -105,15 +112,17 @@ public final class ErrandServer implements AutoCloseable {
     private String host = DEFAULT_HOST;
     private int port = DEFAULT_PORT;
     private EngineConfig engineConfig = EngineConfig.DEFAULTS;
-    private java.time.Clock clock = java.time.Clock.systemUTC();
+    private Clock clock;
 
     private Builder() {}
 
     /**
-     * The clock webhook verification reads (timestamp tolerances, secret grace periods). Default
-     * the system clock; tests pin it. Run due times always come from the database clock.
+     * The clock webhook verification (timestamp tolerances, secret grace periods) and schedules
+     * (when ticks are due) read; tests pin it. Default: the system clock for webhooks and the
+     * database's clock for schedules, so that every node fires ticks by one time. Run due times
+     * always come from the database clock.
      */
-    public Builder clock(java.time.Clock clock) {
+    public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }

@@ -5,6 +5,7 @@ import dev.errand.sdk.internal.Json;
 import dev.errand.server.auth.Authenticator;
 import dev.errand.server.engine.Engine;
 import dev.errand.server.engine.EngineException;
+import dev.errand.server.schedule.Scheduling;
 import dev.errand.server.store.Store;
 import dev.errand.server.store.StoreException;
 import dev.errand.server.webhook.Webhooks;
@@ -37,11 +38,12 @@ public final class HttpApi {
 
   /** Creates (does not start) the HTTP server. */
   public static Javalin create(
-      Store store, Engine engine, Webhooks webhooks, String host, int port) {
+      Store store, Engine engine, Webhooks webhooks, Scheduling scheduling, String host, int port) {
     Authenticator auth = new Authenticator(store);
     RunRoutes runs = new RunRoutes(engine.runs());
     BulkActionRoutes bulkActions = new BulkActionRoutes(engine.bulkActions());
-    WorkerRoutes workers = new WorkerRoutes(engine.dispatcher());
+    WorkerRoutes workers = new WorkerRoutes(engine.dispatcher(), scheduling.schedules());
+    ScheduleRoutes schedules = new ScheduleRoutes(scheduling.schedules());
     WaitpointRoutes waitpoints = new WaitpointRoutes(engine.waitpoints());
     QueueRoutes queues = new QueueRoutes(engine.queues());
     WebhookRoutes webhookRoutes = new WebhookRoutes(webhooks.endpoints(), webhooks.ingestion());
@@ -64,6 +66,7 @@ public final class HttpApi {
           waitpoints.addTo(config.routes);
           queues.addTo(config.routes);
           webhookRoutes.addTo(config.routes);
+          schedules.addTo(config.routes);
           config.routes.exception(
               ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));
           config.routes.exception(

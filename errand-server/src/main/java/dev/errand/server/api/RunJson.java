@@ -70,6 +70,7 @@ final class RunJson {
       n.put("maxDuration", java.time.Duration.ofMillis(r.maxDurationMillis()).toString());
     }
     n.put("parentRunId", r.parentRunId() == null ? null : RunIds.format(r.parentRunId()));
+    n.put("scheduleId", r.scheduleId() == null ? null : RunIds.formatSchedule(r.scheduleId()));
     if (steps != null) {
       ArrayNode stepList = n.putArray("steps");
       ArrayNode waitpoints = n.putArray("waitpoints");

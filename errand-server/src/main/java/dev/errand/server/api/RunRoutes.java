@@ -150,7 +150,8 @@ final class RunRoutes {
             TextRules.queryParam("tag", ctx.queryParam("tag")),
             instant("from", ctx.queryParam("from")),
             instant("to", ctx.queryParam("to")),
-            cursor == null || cursor.isEmpty() ? null : parseRunId(cursor, "cursor"));
+            cursor == null || cursor.isEmpty() ? null : parseRunId(cursor, "cursor"),
+            scheduleId(ctx.queryParam("scheduleId")));
     List<RunRecord> page = engine.list(Bodies.environment(ctx), filter, limit + 1);
     boolean more = page.size() > limit;
     List<RunRecord> shown = more ? page.subList(0, limit) : page;
@@ -183,6 +184,18 @@ final class RunRoutes {
       return RunIds.parse(id);
     } catch (IllegalArgumentException e) {
       throw ApiException.badRequest("invalid_query", param + " must be a run id, was '" + id + "'");
+    }
+  }
+
+  private static java.util.UUID scheduleId(String s) {
+    if (s == null || s.isEmpty()) {
+      return null;
+    }
+    try {
+      return RunIds.parseSchedule(s);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest(
+          "invalid_query", "scheduleId must be a schedule id (sched_...), was '" + s + "'");
     }
   }
 

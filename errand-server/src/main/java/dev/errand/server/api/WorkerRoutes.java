@@ -12,6 +12,8 @@ import dev.errand.sdk.internal.protocol.WorkerProtocol.RegisterResponse;
 import dev.errand.server.engine.Dispatcher;
 import dev.errand.server.engine.EngineConfig;
 import dev.errand.server.engine.RunIds;
+import dev.errand.server.schedule.ScheduleSpec;
+import dev.errand.server.schedule.Schedules;
 import dev.errand.server.store.ClaimedRun;
 import dev.errand.server.store.StepRecord;
 import dev.errand.server.store.Store.LeaseRef;
@@ -24,9 +26,11 @@ import java.util.List;
 /** The worker protocol, {@code /api/v1/workers/...}; see {@link WorkerProtocol}. */
 final class WorkerRoutes {
   private final Dispatcher dispatcher;
+  private final Schedules schedules;
 
-  WorkerRoutes(Dispatcher dispatcher) {
+  WorkerRoutes(Dispatcher dispatcher, Schedules schedules) {
     this.dispatcher = dispatcher;
+    this.schedules = schedules;
   }
 
   void addTo(JavalinDefaultRoutingApi routes) {
@@ -49,8 +53,28 @@ final class WorkerRoutes {
 
   private void register(Context ctx) {
     RegisterRequest req = Bodies.read(ctx, RegisterRequest.class);
-    dispatcher.register(
-        Bodies.environment(ctx), TextRules.workerId(req.workerId()), items(req.tasks(), "tasks"));
+    var env = Bodies.environment(ctx);
+    List<WorkerProtocol.TaskRegistration> tasks = items(req.tasks(), "tasks");
+    dispatcher.register(env, TextRules.workerId(req.workerId()), tasks);
+    for (WorkerProtocol.TaskRegistration task : tasks) {
+      WorkerProtocol.ScheduleDeclaration s = task.schedule();
+      schedules.syncDeclared(
+          env,
+          task.id(),
+          s == null
+              ? null
+              : new ScheduleSpec(
+                  task.id(),
+                  s.cron(),
+                  s.timezone(),
+                  null,
+                  null,
+                  null,
+                  s.missedTicks(),
+                  null,
+                  s.overlap(),
+                  true));
+    }
     EngineConfig config = dispatcher.config();
     HttpApi.json(
         ctx,

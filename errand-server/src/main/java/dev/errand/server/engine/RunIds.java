@@ -74,6 +74,23 @@ public final class RunIds {
     return parse(BULK_ACTION_PREFIX, "bulk action", text);
   }
 
+  /** The prefix of schedule ids: {@value}. */
+  public static final String SCHEDULE_PREFIX = "sched_";
+
+  /** {@code sched_} and the 26-character base32 form of {@code id}. */
+  public static String formatSchedule(UUID id) {
+    return format(SCHEDULE_PREFIX, id);
+  }
+
+  /**
+   * Parses a schedule id.
+   *
+   * @throws IllegalArgumentException when {@code text} is not a schedule id
+   */
+  public static UUID parseSchedule(String text) {
+    return parse(SCHEDULE_PREFIX, "schedule", text);
+  }
+
   /** The prefix of webhook delivery ids: {@value}. */
   public static final String DELIVERY_PREFIX = "dlv_";
 

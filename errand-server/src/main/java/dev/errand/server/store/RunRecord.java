@@ -37,7 +37,8 @@ public record RunRecord(
     int stepCount,
     long priorityMillis,
     String concurrencyKey,
-    int attemptsBeforeRetry) {
+    int attemptsBeforeRetry,
+    UUID scheduleId) {
 
   /** How many attempts the run may make from its start, or from its latest manual retry. */
   public int attemptBudget() {

@@ -104,6 +104,9 @@ public interface Store extends AutoCloseable {
   /** Webhook endpoints and deliveries. */
   WebhookStore webhooks();
 
+  /** Schedules and their ticks. */
+  ScheduleStore schedules();
+
   /**
    * Gives the store's hot tables their first planner statistics once they hold some rows, before
    * autovacuum would (PostgreSQL; see {@code FirstStatistics}). Returns the tables it analyzed.
@@ -459,5 +462,17 @@ public interface Store extends AutoCloseable {
       String tag,
       Instant createdFrom,
       Instant createdTo,
-      UUID beforeId) {}
+      UUID beforeId,
+      UUID scheduleId) {
+    /** A filter of runs of any schedule (or none). */
+    public RunFilter(
+        RunStatus status,
+        String taskId,
+        String tag,
+        Instant createdFrom,
+        Instant createdTo,
+        UUID beforeId) {
+      this(status, taskId, tag, createdFrom, createdTo, beforeId, null);
+    }
+  }
 }

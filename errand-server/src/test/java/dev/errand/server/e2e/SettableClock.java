@@ -15,6 +15,11 @@ final class SettableClock extends Clock {
     offset.updateAndGet(o -> o.plus(by));
   }
 
+  /** Makes the clock read {@code instant} now (and move on from there in real time). */
+  void set(Instant instant) {
+    offset.set(Duration.between(Instant.now(), instant));
+  }
+
   @Override
   public ZoneId getZone() {
     return ZoneOffset.UTC;

@@ -45,7 +45,19 @@ public final class WorkerProtocol {
       Integer rateLimit,
       Long rateWindowMillis,
       Integer totalConcurrencyLimit,
-      Boolean rateLimitPerKey) {}
+      Boolean rateLimitPerKey,
+      ScheduleDeclaration schedule) {}
+
+  /**
+   * The schedule a task declares in code ({@code Task.scheduled(...)}), or null for none: the
+   * server creates or updates the task's declarative schedule when a worker registers it, and
+   * deactivates it once a registration no longer declares one.
+   *
+   * @param missedTicks {@code skip}, {@code none} or {@code all}; null for the default
+   * @param overlap {@code allow} or {@code skip}; null for the default
+   */
+  public record ScheduleDeclaration(
+      String cron, String timezone, String missedTicks, String overlap) {}
 
   public record RegisterRequest(String workerId, List<TaskRegistration> tasks) {}
 

@@ -121,7 +121,16 @@ public final class WorkerRuntime {
                   ? null
                   : task.queueDefinition().rateWindow().toMillis(),
               task.queueDefinition().totalConcurrencyLimit(),
-              task.queueDefinition().rateLimitPerKey()));
+              task.queueDefinition().rateLimitPerKey(),
+              task.schedule()
+                  .map(
+                      s ->
+                          new WorkerProtocol.ScheduleDeclaration(
+                              s.cron(),
+                              s.zone().getId(),
+                              s.missedTicks().wire(),
+                              s.overlap().wire()))
+                  .orElse(null)));
     }
     RegisterResponse response =
         transport.post(

@@ -33,7 +33,10 @@ final class Database implements AutoCloseable {
           "projects_slug_key",
           "environments_project_slug_key",
           "api_keys_key_hash_key",
-          "webhook_endpoints_name_uidx");
+          "webhook_endpoints_name_uidx",
+          "schedules_dedup_uidx",
+          "schedules_declarative_uidx",
+          "schedule_ticks_pkey");
 
   private static final int MAX_MESSAGE_LENGTH = 300;
 

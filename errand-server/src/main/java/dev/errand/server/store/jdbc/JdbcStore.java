@@ -8,6 +8,7 @@ import dev.errand.server.store.BulkActionRecord;
 import dev.errand.server.store.ClaimedRun;
 import dev.errand.server.store.NewRun;
 import dev.errand.server.store.RunRecord;
+import dev.errand.server.store.ScheduleStore;
 import dev.errand.server.store.StepRecord;
 import dev.errand.server.store.Store;
 import dev.errand.server.store.StoreException;
@@ -75,6 +76,7 @@ public final class JdbcStore implements Store {
   private final PostgresUrl listenUrl;
   private final FirstStatistics firstStatistics;
   private final WebhookStore webhooks;
+  private final ScheduleStore schedules;
 
   /** Tells this store's own due-runs announcements from other nodes'. */
   private final String nodeId = UUID.randomUUID().toString();
@@ -88,6 +90,7 @@ public final class JdbcStore implements Store {
     this.tasks = new TaskDefinitions(database, dialect);
     this.insertion = new RunInsertion(database, dialect, nodeId);
     this.webhooks = new JdbcWebhookStore(database, dialect, insertion);
+    this.schedules = new Schedules(database, dialect, insertion);
     this.queries = new RunQueries(database, dialect);
     this.steps = new Steps(database, insertion, dialect);
     this.tokens = new Tokens(database, dialect);
@@ -477,6 +480,11 @@ public final class JdbcStore implements Store {
   @Override
   public WebhookStore webhooks() {
     return webhooks;
+  }
+
+  @Override
+  public ScheduleStore schedules() {
+    return schedules;
   }
 
   @Override

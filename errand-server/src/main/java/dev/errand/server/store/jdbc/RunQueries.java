@@ -86,6 +86,7 @@ final class RunQueries {
     where(sql, params, "created_at >= ?", f.createdFrom());
     where(sql, params, "created_at < ?", f.createdTo());
     where(sql, params, "id < ?", f.beforeId());
+    where(sql, params, "schedule_id = ?", f.scheduleId());
     sql.append(" ORDER BY id DESC LIMIT ?");
     params.add(limit);
     return database.read(

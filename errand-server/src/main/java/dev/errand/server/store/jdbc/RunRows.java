@@ -28,7 +28,7 @@ final class RunRows {
           + " max_attempts, tags, idempotency_key, replay_of, created_at, available_at,"
           + " started_at, finished_at, lease_worker_id, lease_token, lease_expires_at, version,"
           + " max_duration_ms, parent_run_id, step_count, released_idempotency_key, priority_ms,"
-          + " concurrency_key, attempts_before_retry";
+          + " concurrency_key, attempts_before_retry, schedule_id";
 
   static final String ATTEMPT_COLUMNS =
       "run_id, number, status, worker_id, started_at, finished_at, error";
@@ -63,7 +63,8 @@ final class RunRows {
         rs.getInt("step_count"),
         rs.getLong("priority_ms"),
         rs.getString("concurrency_key"),
-        rs.getInt("attempts_before_retry"));
+        rs.getInt("attempts_before_retry"),
+        uuid(rs, "schedule_id"));
   }
 
   /** The columns {@link #claimed} reads. */

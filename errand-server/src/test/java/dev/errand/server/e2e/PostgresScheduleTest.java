@@ -1,0 +1,9 @@
+package dev.errand.server.e2e;
+
+/** {@link ScheduleTest} on the postgres store. */
+class PostgresScheduleTest extends ScheduleTest {
+  @Override
+  Storage storage() {
+    return Storage.POSTGRES;
+  }
+}
