@@ -17,6 +17,7 @@ import java.util.List;
  * @param parentRunId the run that triggered this one with {@code triggerAndWait}, or null
  * @param steps the steps and waits the run recorded, in order; null in lists
  * @param concurrencyKey the run's slice of its queue, or null
+ * @param scheduleId the schedule that started the run ({@code sched_...}), or null
  * @param <O> the output type ({@link JsonNode} when read without a type)
  */
 public record Run<O>(
@@ -41,7 +42,8 @@ public record Run<O>(
     Duration maxDuration,
     String parentRunId,
     List<RunStep> steps,
-    String concurrencyKey) {
+    String concurrencyKey,
+    String scheduleId) {
 
   /**
    * Whether the run has finished. Only a manual retry ({@link Runs#retry}) moves a run that ended

@@ -218,7 +218,8 @@ public final class Runs {
         run.maxDuration(),
         run.parentRunId(),
         run.steps(),
-        run.concurrencyKey());
+        run.concurrencyKey(),
+        run.scheduleId());
   }
 
   static void add(StringJoiner q, String name, Object value) {

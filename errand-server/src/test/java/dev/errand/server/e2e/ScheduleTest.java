@@ -86,6 +86,17 @@ abstract class ScheduleTest extends ServerTestBase {
         .atMost(TIMEOUT)
         .until(() -> ScheduleTasks.received(task).size() == 2);
 
+    assertThat(
+            client
+                .runs()
+                .get(
+                    getJson("/api/v1/runs?scheduleId=" + id)
+                        .path("data")
+                        .path(0)
+                        .path("id")
+                        .asText())
+                .scheduleId())
+        .isEqualTo(id);
     JsonNode runs = getJson("/api/v1/runs?scheduleId=" + id);
     assertThat(runs.path("data")).hasSize(2);
     assertThat(runs.path("data").path(0).path("scheduleId").asText()).isEqualTo(id);
