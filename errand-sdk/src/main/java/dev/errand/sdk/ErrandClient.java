@@ -38,6 +38,7 @@ public final class ErrandClient {
   private final Runs runs;
   private final Waitpoints waitpoints;
   private final Queues queues;
+  private final Schedules schedules;
   private final ObjectMapper mapper = Json.mapper();
 
   private ErrandClient(URI apiUrl, String secretKey) {
@@ -45,6 +46,7 @@ public final class ErrandClient {
     this.runs = new Runs(transport);
     this.waitpoints = new Waitpoints(transport);
     this.queues = new Queues(transport);
+    this.schedules = new Schedules(transport);
   }
 
   /**
@@ -127,6 +129,11 @@ public final class ErrandClient {
   /** Reading queues, pausing and resuming them, overriding their concurrency limit. */
   public Queues queues() {
     return queues;
+  }
+
+  /** Making, listing, changing, activating and deleting schedules at run time. */
+  public Schedules schedules() {
+    return schedules;
   }
 
   /** Creating, completing and listing waitpoint tokens. */

@@ -47,6 +47,24 @@ public final class HttpTransport {
 
   /** POSTs {@code body} as JSON; {@code timeout} bounds the whole exchange (for long polls). */
   public <T> T post(String path, Object body, JavaType responseType, Duration timeout) {
+    return send(withBody("POST", path, body, timeout), responseType);
+  }
+
+  /** PUTs {@code body} as JSON. */
+  public <T> T put(String path, Object body, JavaType responseType) {
+    return send(withBody("PUT", path, body, REQUEST_TIMEOUT), responseType);
+  }
+
+  public <T> T get(String path, JavaType responseType) {
+    return send(request(path, REQUEST_TIMEOUT).GET().build(), responseType);
+  }
+
+  /** DELETE, for resources that answer 204 and no body. */
+  public void delete(String path) {
+    send(request(path, REQUEST_TIMEOUT).DELETE().build(), null);
+  }
+
+  private HttpRequest withBody(String method, String path, Object body, Duration timeout) {
     byte[] json;
     try {
       json = mapper.writeValueAsBytes(body);
@@ -54,16 +72,10 @@ public final class HttpTransport {
       throw new ErrandException(
           "could not serialize request to " + path + ": " + e.getMessage(), e);
     }
-    HttpRequest request =
-        request(path, timeout)
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofByteArray(json))
-            .build();
-    return send(request, responseType);
-  }
-
-  public <T> T get(String path, JavaType responseType) {
-    return send(request(path, REQUEST_TIMEOUT).GET().build(), responseType);
+    return request(path, timeout)
+        .header("Content-Type", "application/json")
+        .method(method, HttpRequest.BodyPublishers.ofByteArray(json))
+        .build();
   }
 
   private HttpRequest.Builder request(String path, Duration timeout) {
@@ -73,6 +85,7 @@ public final class HttpTransport {
         .header("Accept", "application/json");
   }
 
+  /** The answer read as {@code responseType}; null when that is null (no body expected). */
   private <T> T send(HttpRequest request, JavaType responseType) {
     HttpResponse<byte[]> response;
     try {
@@ -86,6 +99,9 @@ public final class HttpTransport {
     }
     if (response.statusCode() >= 400) {
       throw apiError(response);
+    }
+    if (responseType == null) {
+      return null;
     }
     try {
       return mapper.readValue(response.body(), responseType);
