@@ -1,5 +1,6 @@
 package dev.errand.cli;
 
+import dev.errand.cli.schedules.SchedulesCommand;
 import dev.errand.cli.webhooks.WebhooksCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -14,7 +15,8 @@ import picocli.CommandLine.Command;
       DevCommand.class,
       ServerCommand.class,
       WorkerCommand.class,
-      WebhooksCommand.class
+      WebhooksCommand.class,
+      SchedulesCommand.class
     })
 public final class ErrandCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -22,7 +24,7 @@ public final class ErrandCli implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "name a command: dev, server, worker or webhooks");
+        spec.commandLine(), "name a command: dev, server, worker, webhooks or schedules");
   }
 
   public static void main(String[] args) {

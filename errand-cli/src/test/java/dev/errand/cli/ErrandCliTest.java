@@ -24,7 +24,8 @@ class ErrandCliTest {
   @Test
   void noCommandIsAUsageError() {
     assertThat(run()).isEqualTo(2);
-    assertThat(err.toString()).contains("name a command: dev, server, worker or webhooks");
+    assertThat(err.toString())
+        .contains("name a command: dev, server, worker, webhooks or schedules");
   }
 
   @Test

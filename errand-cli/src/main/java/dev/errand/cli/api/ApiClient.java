@@ -55,6 +55,10 @@ public final class ApiClient {
     return send("POST", path, body == null ? MAPPER.createObjectNode() : body);
   }
 
+  public JsonNode put(String path, JsonNode body) {
+    return send("PUT", path, body);
+  }
+
   public JsonNode patch(String path, JsonNode body) {
     return send("PATCH", path, body);
   }

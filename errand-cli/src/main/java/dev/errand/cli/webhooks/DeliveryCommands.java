@@ -5,6 +5,7 @@ import static dev.errand.cli.api.ApiClient.segment;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.errand.cli.api.ApiClient;
 import dev.errand.cli.api.ApiCommand;
+import dev.errand.cli.api.Table;
 import java.io.PrintWriter;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;

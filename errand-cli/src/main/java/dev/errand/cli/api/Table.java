@@ -1,27 +1,27 @@
-package dev.errand.cli.webhooks;
+package dev.errand.cli.api;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Rows printed as columns padded to their widest cell. */
-final class Table {
+/** Rows printed as columns padded to their widest cell, for the API commands' lists. */
+public final class Table {
   private final List<String[]> rows = new ArrayList<>();
 
-  Table(String... headings) {
+  public Table(String... headings) {
     rows.add(headings);
   }
 
-  Table row(String... cells) {
+  public Table row(String... cells) {
     rows.add(cells);
     return this;
   }
 
-  boolean isEmpty() {
+  public boolean isEmpty() {
     return rows.size() == 1;
   }
 
-  void print(PrintWriter out) {
+  public void print(PrintWriter out) {
     int columns = rows.getFirst().length;
     int[] widths = new int[columns];
     for (String[] row : rows) {
