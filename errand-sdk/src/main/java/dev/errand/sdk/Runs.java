@@ -47,6 +47,7 @@ public final class Runs {
     add(q, "to", query.to());
     add(q, "limit", query.limit());
     add(q, "cursor", query.cursor());
+    add(q, "scheduleId", query.scheduleId());
     return transport.get("/api/v1/runs" + q, mapper.constructType(RunPage.class));
   }
 
