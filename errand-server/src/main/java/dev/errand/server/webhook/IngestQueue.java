@@ -13,13 +13,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Group commit for webhook deliveries: request threads hand their delivery to one committer thread
- * and wait; the committer stores whatever has queued up, at most {@value #MAX_BATCH}, in one
- * transaction ({@link WebhookStore#ingestAll}). An idle server commits each delivery at once (no
- * timer); a busy one shares each commit among the deliveries that arrived during the previous one.
- * A request is answered only after its delivery's transaction committed. If a batch fails, each of
- * its deliveries is tried again on its own, so one bad delivery cannot fail the others.
- * Thread-safe.
+ * Group commit for webhook deliveries: request threads hand their delivery to a committer thread
+ * ({@value #COMMITTERS} of them, so that one batch commits while the next is written) and wait; a
+ * committer stores whatever has queued up, at most {@value #MAX_BATCH}, in one transaction ({@link
+ * WebhookStore#ingestAll}). An idle server commits each delivery at once (no timer); a busy one
+ * shares each commit among the deliveries that arrived during the previous one. A request is
+ * answered only after its delivery's transaction committed. If a batch fails, each of its
+ * deliveries is tried again on its own, so one bad delivery cannot fail the others. Thread-safe.
  */
 final class IngestQueue implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(IngestQueue.class);
@@ -27,16 +27,22 @@ final class IngestQueue implements AutoCloseable {
   /** Most deliveries one transaction stores: {@value}. */
   static final int MAX_BATCH = 128;
 
+  /** Committer threads: {@value}. */
+  static final int COMMITTERS = 2;
+
   private record Pending(Ingest item, CompletableFuture<Ingested> done) {}
 
   private final WebhookStore store;
   private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
-  private final Thread committer;
+  private final List<Thread> committers = new ArrayList<>();
   private volatile boolean closed;
 
   IngestQueue(WebhookStore store) {
     this.store = store;
-    this.committer = Thread.ofVirtual().name("errand-webhook-committer").start(this::commitLoop);
+    for (int i = 0; i < COMMITTERS; i++) {
+      committers.add(
+          Thread.ofVirtual().name("errand-webhook-committer-" + i).start(this::commitLoop));
+    }
   }
 
   /**
@@ -114,7 +120,9 @@ final class IngestQueue implements AutoCloseable {
   public void close() {
     closed = true;
     try {
-      committer.join(java.time.Duration.ofSeconds(30));
+      for (Thread committer : committers) {
+        committer.join(java.time.Duration.ofSeconds(30));
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -67,6 +67,31 @@ public final class WebhookBodies {
     return isJson(mediaType) || mediaType.equals("application/x-www-form-urlencoded");
   }
 
+  /**
+   * Checks a JSON body as strictly as {@link #parse} reads it (one value, no trailing text, no
+   * duplicate keys) without building its tree; other media types are parsed.
+   *
+   * @throws WebhookException as {@link #parse} does
+   */
+  public static void check(WebhookRequest request) {
+    byte[] body = request.body();
+    if (body.length == 0 || !isJson(request.mediaType())) {
+      parse(request);
+      return;
+    }
+    try (JsonParser parser = READER.createParser(body)) {
+      if (parser.nextToken() == null) {
+        return; // only whitespace: as parse, an empty body
+      }
+      parser.skipChildren();
+      if (parser.nextToken() != null) {
+        throw new WebhookException(400, "malformed_body", "the body is not valid JSON");
+      }
+    } catch (IOException e) {
+      throw new WebhookException(400, "malformed_body", "the body is not valid JSON");
+    }
+  }
+
   /** Whether bodies of this media type (lower case, without parameters) are JSON. */
   public static boolean isJson(String type) {
     return type.equals("application/json") || (type.endsWith("+json") && type.contains("/"));

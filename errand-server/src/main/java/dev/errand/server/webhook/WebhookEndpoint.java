@@ -43,6 +43,16 @@ public record WebhookEndpoint(
     return record.id();
   }
 
+  /**
+   * Whether ingestion must parse a delivery's body into a tree: a JSON pointer reads its delivery
+   * id, a route filters on its fields, or a route passes the body as the run's payload.
+   */
+  public boolean needsParsedBody() {
+    return deliveryIdSource.map(s -> s.jsonPointer() != null).orElse(false)
+        || routes.stream()
+            .anyMatch(r -> !r.filter().body().isEmpty() || r.payload() == Route.Payload.BODY);
+  }
+
   /** The secrets that verify at {@code now}, newest first. */
   public List<String> activeSecrets(Instant now) {
     return record.secrets().stream()

@@ -112,7 +112,14 @@ public final class WebhookIngestion {
     }
     JsonNode body;
     try {
-      body = WebhookBodies.parse(request);
+      if (endpoint.needsParsedBody() || !WebhookBodies.isJson(request.mediaType())) {
+        body = WebhookBodies.parse(request);
+      } else {
+        // nothing reads its fields: check it as strictly as parsing would, without the tree (the
+        // event carries the JSON body as its text)
+        WebhookBodies.check(request);
+        body = null;
+      }
     } catch (WebhookException e) {
       reject(endpoint, request, headers, e.code() + ": " + e.getMessage());
       return Answer.error(e.status(), e.code(), e.getMessage());
@@ -284,7 +291,7 @@ public final class WebhookIngestion {
     event.put("providerDeliveryId", key);
     event.set("headers", readTree(headersJson));
     String text = WebhookBodies.rawBodyText(raw);
-    if (text != null && body != null && !body.isNull() && jsonBody) {
+    if (text != null && jsonBody && !text.isBlank()) {
       // the body as received: it parsed strictly as JSON, so its text is the value, and writing
       // it again from the tree would cost as much as the rest of the event
       event.putRawValue("body", new RawValue(text));

@@ -63,6 +63,38 @@ class WebhookBodiesTest {
             });
   }
 
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "{",
+        "{\"a\":}",
+        "nope",
+        "{\"a\":1} trailing",
+        "{\"a\":1}{\"b\":2}",
+        "{\"a\":1,\"a\":2}",
+        "{\"x\":{\"a\":1,\"a\":2}}",
+        "[1,2"
+      })
+  void checkingWithoutATreeRefusesWhatParsingRefuses(String body) {
+    assertThatThrownBy(
+            () -> WebhookBodies.check(Deliveries.request(body, "Content-Type", "application/json")))
+        .isInstanceOfSatisfying(
+            WebhookException.class,
+            e -> {
+              assertThat(e.status()).isEqualTo(400);
+              assertThat(e.code()).isEqualTo("malformed_body");
+            });
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"{\"a\":[1,{\"b\":null}]}", "[1,2]", "\"text\"", " 42 \n", "", "   "})
+  void checkingWithoutATreeAcceptsWhatParsingAccepts(String body) {
+    WebhookBodies.check(Deliveries.request(body, "Content-Type", "application/json"));
+    assertThatThrownBy(
+            () -> WebhookBodies.check(Deliveries.request("{}", "Content-Type", "text/plain")))
+        .isInstanceOfSatisfying(WebhookException.class, e -> assertThat(e.status()).isEqualTo(415));
+  }
+
   @Test
   void deeplyNestedJsonIsA400NotACrash() {
     String deep = "[".repeat(100_000) + "]".repeat(100_000);
