@@ -11,10 +11,12 @@ import java.util.UUID;
 final class JdbcWebhookStore implements WebhookStore {
   private final WebhookEndpoints endpoints;
   private final WebhookDeliveries deliveries;
+  private final DeliveryIngest ingest;
 
   JdbcWebhookStore(Database database, Dialect dialect, RunInsertion insertion) {
     this.endpoints = new WebhookEndpoints(database, dialect);
-    this.deliveries = new WebhookDeliveries(database, dialect, insertion);
+    this.deliveries = new WebhookDeliveries(database);
+    this.ingest = new DeliveryIngest(database, dialect, insertion);
   }
 
   @Override
@@ -51,7 +53,7 @@ final class JdbcWebhookStore implements WebhookStore {
 
   @Override
   public List<Ingested> ingestAll(List<Ingest> batch) {
-    return deliveries.ingestAll(batch);
+    return ingest.ingestAll(batch);
   }
 
   @Override
