@@ -162,6 +162,30 @@ abstract class ScheduleTest extends ServerTestBase {
   }
 
   @Test
+  void aWindowDelaysEachTickByTheSchedulesOwnOffset() throws Exception {
+    String task = unique("windowed");
+    startWorker(ScheduleTasks.recording(task));
+    at("2027-02-07T10:00:30Z");
+    String id =
+        create("{\"task\": \"" + task + "\", \"cron\": \"0 * * * *\", \"window\": \"30m\"}")
+            .path("id")
+            .asText();
+    Duration offset = dev.errand.server.schedule.DueTicks.windowOffset(id, Duration.ofMinutes(30));
+    Instant tick = Instant.parse("2027-02-07T11:00:00Z");
+    if (offset.compareTo(Duration.ofSeconds(30)) > 0) {
+      clock.set(tick.plus(offset).minusSeconds(20)); // the tick is due, its offset not yet
+      await()
+          .during(Duration.ofMillis(600))
+          .atMost(TIMEOUT)
+          .until(() -> ScheduleTasks.received(task).isEmpty());
+    }
+    clock.set(tick.plus(offset).plusSeconds(20));
+    await().atMost(TIMEOUT).until(() -> ScheduleTasks.received(task).size() == 1);
+    assertThat(ScheduleTasks.received(task).getFirst().timestamp()).isEqualTo(tick); // nominal
+    assertThat(getJson("/api/v1/schedules/" + id).path("window").asText()).isEqualTo("PT30M");
+  }
+
+  @Test
   void aTickWaitsForThePreviousRunWhenOverlapIsSkip() throws Exception {
     String task = unique("overlap");
     startWorker(ScheduleTasks.gated(task));
