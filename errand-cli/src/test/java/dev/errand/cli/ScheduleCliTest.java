@@ -4,27 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.errand.sdk.ErrandClient;
-import dev.errand.sdk.ErrandWorker;
+import dev.errand.cli.CliServer.Result;
 import dev.errand.sdk.ScheduledEvent;
 import dev.errand.sdk.Task;
-import dev.errand.server.ErrandServer;
-import dev.errand.server.auth.SecretKeys;
-import dev.errand.server.store.Stores;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code errand schedules} against a real server on the embedded store, with a real worker that
@@ -38,34 +27,17 @@ class ScheduleCliTest {
       Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2})?Z");
 
   @TempDir static Path dir;
-  private static ErrandServer server;
-  private static ErrandWorker worker;
-  private static String secretKey;
+  private static CliServer api;
 
   @BeforeAll
   static void startServerAndWorker() throws Exception {
-    Path data = Files.createDirectories(dir.resolve("data"));
-    server = ErrandServer.builder().store(Stores.embedded(data)).host("127.0.0.1").port(0).build();
-    server.start();
-    secretKey = SecretKeys.generate("test");
-    server.bootstrap("default", "test", secretKey);
-    worker =
-        ErrandWorker.builder()
-            .client(ErrandClient.builder().apiUrl(server.localUrl()).secretKey(secretKey).build())
-            .register(ignoring(TASK), ignoring(OTHER_TASK))
-            .pollWait(Duration.ofSeconds(5))
-            .shutdownTimeout(Duration.ofSeconds(2))
-            .build();
-    worker.start();
+    api = new CliServer(dir, ignoring(TASK), ignoring(OTHER_TASK));
   }
 
   @AfterAll
   static void stop() {
-    if (worker != null) {
-      worker.close();
-    }
-    if (server != null) {
-      server.close();
+    if (api != null) {
+      api.close();
     }
   }
 
@@ -73,42 +45,8 @@ class ScheduleCliTest {
     return Task.define(id, ScheduledEvent.class, Void.class).run((event, ctx) -> null);
   }
 
-  /** What one CLI invocation printed and returned. */
-  record Result(int exitCode, String out, String err) {
-    String field(String label) {
-      Matcher m = Pattern.compile("(?m)^" + Pattern.quote(label) + ":\\s+(.+)$").matcher(out);
-      assertThat(m.find()).as("'%s' in:%n%s", label, out).isTrue();
-      return m.group(1).strip();
-    }
-
-    JsonNode json() throws Exception {
-      return JSON.readTree(out);
-    }
-  }
-
-  /** {@code errand schedules <args> --api-url <server> --secret-key <key>}. */
   private static Result schedules(String... args) {
-    List<String> all = new ArrayList<>(List.of("schedules"));
-    all.addAll(List.of(args));
-    all.addAll(List.of("--api-url", server.localUrl(), "--secret-key", secretKey));
-    return run(all.toArray(String[]::new));
-  }
-
-  /** {@code errand <args>}, in process. */
-  private static Result run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = ErrandCli.commandLine();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    int code = cli.execute(args);
-    assertThat(err.toString()).doesNotContain("\tat ").doesNotContain("Exception");
-    return new Result(code, out.toString(), err.toString());
-  }
-
-  private static Result ok(Result result) {
-    assertThat(result.exitCode()).as("out: %s%nerr: %s", result.out(), result.err()).isZero();
-    return result;
+    return api.command("schedules", args);
   }
 
   /** The lines of the "Next runs:" block. */
@@ -124,7 +62,7 @@ class ScheduleCliTest {
   @Test
   void aScheduleIsCreatedListedChangedPausedAndDeleted() throws Exception {
     Result created =
-        ok(
+        CliServer.ok(
             schedules(
                 "create",
                 "--task",
@@ -158,7 +96,7 @@ class ScheduleCliTest {
 
     // the same deduplication key updates it
     Result again =
-        ok(
+        CliServer.ok(
             schedules(
                 "create",
                 "--task",
@@ -170,26 +108,26 @@ class ScheduleCliTest {
     assertThat(again.field("ID")).isEqualTo(id);
     assertThat(again.out()).startsWith("Updated schedule " + id);
 
-    ok(schedules("create", "--task", OTHER_TASK, "--cron", "0 * * * *"));
-    Result list = ok(schedules("list", "--task", TASK));
+    CliServer.ok(schedules("create", "--task", OTHER_TASK, "--cron", "0 * * * *"));
+    Result list = CliServer.ok(schedules("list", "--task", TASK));
     assertThat(list.out())
         .contains("ID", "TASK", "CRON", "TIMEZONE", "STATUS", "NEXT RUN")
         .contains(id)
         .contains("0 10 * * 1-5")
         .doesNotContain(OTHER_TASK);
     assertThat(instants(list.out())).isEqualTo(1);
-    assertThat(ok(schedules("list")).out()).contains(TASK).contains(OTHER_TASK);
+    assertThat(CliServer.ok(schedules("list")).out()).contains(TASK).contains(OTHER_TASK);
 
-    Result got = ok(schedules("get", id));
+    Result got = CliServer.ok(schedules("get", id));
     assertThat(got.field("Cron")).isEqualTo("0 10 * * 1-5");
     assertThat(got.field("Timezone")).isEqualTo("UTC");
-    JsonNode json = ok(schedules("get", id, "--json")).json();
+    JsonNode json = CliServer.ok(schedules("get", id, "--json")).json();
     assertThat(json.path("id").asText()).isEqualTo(id);
     assertThat(json.path("nextRuns")).hasSize(5);
 
     // update changes what it is given and keeps the rest
     Result updated =
-        ok(
+        CliServer.ok(
             schedules(
                 "update",
                 id,
@@ -206,17 +144,18 @@ class ScheduleCliTest {
     assertThat(updated.field("Dedup key")).isEqualTo("user-1-nightly");
     assertThat(updated.field("Task")).isEqualTo(TASK);
 
-    assertThat(ok(schedules("deactivate", id)).out()).contains("Deactivated schedule " + id);
-    Result inactive = ok(schedules("get", id));
+    assertThat(CliServer.ok(schedules("deactivate", id)).out())
+        .contains("Deactivated schedule " + id);
+    Result inactive = CliServer.ok(schedules("get", id));
     assertThat(inactive.field("Status")).isEqualTo("inactive");
     assertThat(inactive.field("Next runs")).isEqualTo("none (inactive)");
-    assertThat(ok(schedules("list", "--task", TASK)).out()).contains("inactive");
-    assertThat(ok(schedules("activate", id)).out()).contains("Activated schedule " + id);
-    Result active = ok(schedules("get", id));
+    assertThat(CliServer.ok(schedules("list", "--task", TASK)).out()).contains("inactive");
+    assertThat(CliServer.ok(schedules("activate", id)).out()).contains("Activated schedule " + id);
+    Result active = CliServer.ok(schedules("get", id));
     assertThat(active.field("Status")).isEqualTo("active");
     assertThat(nextRuns(active.out())).hasSize(5);
 
-    assertThat(ok(schedules("delete", id)).out()).contains("Deleted schedule " + id);
+    assertThat(CliServer.ok(schedules("delete", id)).out()).contains("Deleted schedule " + id);
     Result gone = schedules("get", id);
     assertThat(gone.exitCode()).isEqualTo(1);
     assertThat(gone.err()).startsWith("errand: ").contains("schedule_not_found, HTTP 404");
@@ -225,7 +164,8 @@ class ScheduleCliTest {
   @Test
   void anInactiveScheduleFiresNothingUntilActivated() {
     Result created =
-        ok(schedules("create", "--task", OTHER_TASK, "--cron", "*/5 * * * *", "--inactive"));
+        CliServer.ok(
+            schedules("create", "--task", OTHER_TASK, "--cron", "*/5 * * * *", "--inactive"));
     assertThat(created.field("Status")).isEqualTo("inactive");
     assertThat(created.field("Next runs")).isEqualTo("none (inactive)");
   }
@@ -255,13 +195,13 @@ class ScheduleCliTest {
     assertThat(badChoice.err()).contains("--missed-ticks must be one of skip, none, all");
     Result noId = schedules("get");
     assertThat(noId.exitCode()).isEqualTo(2);
-    Result bare = run("schedules");
+    Result bare = CliServer.run("schedules");
     assertThat(bare.exitCode()).isEqualTo(2);
     assertThat(bare.err()).contains("name a command: create, list");
   }
 
   @Test
   void timezonesListsTheZonesTheServerAccepts() {
-    assertThat(ok(schedules("timezones")).out().lines()).contains("Europe/Paris", "UTC");
+    assertThat(CliServer.ok(schedules("timezones")).out().lines()).contains("Europe/Paris", "UTC");
   }
 }

@@ -5,15 +5,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.errand.cli.CliServer.Result;
 import dev.errand.sdk.ErrandClient;
-import dev.errand.sdk.ErrandWorker;
 import dev.errand.sdk.Task;
 import dev.errand.sdk.WebhookEvent;
-import dev.errand.server.ErrandServer;
-import dev.errand.server.auth.SecretKeys;
-import dev.errand.server.store.Stores;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,8 +17,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
@@ -35,7 +28,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code errand webhooks} against a real server on the embedded store and a real worker: endpoints
@@ -48,38 +40,21 @@ class WebhookCliTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir static Path dir;
-  private static ErrandServer server;
-  private static ErrandWorker worker;
-  private static String secretKey;
+  private static CliServer api;
   private static Path secretFile;
   private final HttpClient http = HttpClient.newHttpClient();
 
   @BeforeAll
   static void startServerAndWorker() throws Exception {
-    Path data = Files.createDirectories(dir.resolve("data"));
-    server = ErrandServer.builder().store(Stores.embedded(data)).host("127.0.0.1").port(0).build();
-    server.start();
-    secretKey = SecretKeys.generate("test");
-    server.bootstrap("default", "test", secretKey);
-    worker =
-        ErrandWorker.builder()
-            .client(ErrandClient.builder().apiUrl(server.localUrl()).secretKey(secretKey).build())
-            .register(ignoring(TASK), ignoring(OTHER_TASK))
-            .pollWait(Duration.ofSeconds(5))
-            .shutdownTimeout(Duration.ofSeconds(2))
-            .build();
-    worker.start();
+    api = new CliServer(dir, ignoring(TASK), ignoring(OTHER_TASK));
     secretFile = dir.resolve("github.secret");
     Files.writeString(secretFile, GITHUB_SECRET + "\n");
   }
 
   @AfterAll
   static void stop() {
-    if (worker != null) {
-      worker.close();
-    }
-    if (server != null) {
-      server.close();
+    if (api != null) {
+      api.close();
     }
   }
 
@@ -87,48 +62,14 @@ class WebhookCliTest {
     return Task.define(id, WebhookEvent.class, Void.class).run((event, ctx) -> null);
   }
 
-  /** What one CLI invocation printed and returned. */
-  record Result(int exitCode, String out, String err) {
-    String field(String label) {
-      Matcher m = Pattern.compile("(?m)^" + Pattern.quote(label) + ":\\s+(\\S+)").matcher(out);
-      assertThat(m.find()).as("'%s' in:%n%s", label, out).isTrue();
-      return m.group(1);
-    }
-
-    JsonNode json() throws Exception {
-      return JSON.readTree(out);
-    }
-  }
-
-  private static Result cli(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = ErrandCli.commandLine();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    int code = cli.execute(args);
-    assertThat(err.toString()).doesNotContain("\tat ").doesNotContain("Exception");
-    return new Result(code, out.toString(), err.toString());
-  }
-
-  /** {@code errand webhooks <args> --api-url <server> --secret-key <key>}. */
   private static Result webhooks(String... args) {
-    List<String> all = new ArrayList<>(List.of("webhooks"));
-    all.addAll(List.of(args));
-    all.addAll(List.of("--api-url", server.localUrl(), "--secret-key", secretKey));
-    Result result = cli(all.toArray(String[]::new));
-    return result;
-  }
-
-  private static Result ok(Result result) {
-    assertThat(result.exitCode()).as("out: %s%nerr: %s", result.out(), result.err()).isZero();
-    return result;
+    return api.command("webhooks", args);
   }
 
   /** Creates a GitHub endpoint routing pushes to {@link #TASK}; its id and URL. */
   private static String[] createGithub(String name) {
     Result created =
-        ok(
+        CliServer.ok(
             webhooks(
                 "create",
                 "--name",
@@ -163,7 +104,7 @@ class WebhookCliTest {
   @Test
   void createThenListAndGetShowTheEndpointButNeverTheSecret() throws Exception {
     Result created =
-        ok(
+        CliServer.ok(
             webhooks(
                 "create",
                 "--name",
@@ -178,20 +119,20 @@ class WebhookCliTest {
                 "X-GitHub-Event=push"));
     String id = created.field("ID");
     assertThat(id).startsWith("we_");
-    assertThat(created.field("URL")).isEqualTo(server.localUrl() + "/webhooks/" + id);
+    assertThat(created.field("URL")).isEqualTo(api.url() + "/webhooks/" + id);
     assertThat(created.out()).contains("Give the provider this URL").contains(TASK);
 
-    Result list = ok(webhooks("list"));
+    Result list = CliServer.ok(webhooks("list"));
     assertThat(list.out()).contains("ID", "NAME", "URL").contains(id).contains("github-main");
-    Result get = ok(webhooks("get", id));
+    Result get = CliServer.ok(webhooks("get", id));
     assertThat(get.out())
         .contains(id)
         .contains("github")
         .containsIgnoringCase("X-GitHub-Event=push");
-    JsonNode json = ok(webhooks("get", id, "--json")).json();
+    JsonNode json = CliServer.ok(webhooks("get", id, "--json")).json();
     assertThat(json.path("id").asText()).isEqualTo(id);
     assertThat(json.path("routes").path(0).path("task").asText()).isEqualTo(TASK);
-    JsonNode listed = ok(webhooks("list", "--json")).json();
+    JsonNode listed = CliServer.ok(webhooks("list", "--json")).json();
     assertThat(listed.path("data").findValuesAsText("id")).contains(id);
 
     for (Result r : List.of(created, list, get)) {
@@ -203,28 +144,29 @@ class WebhookCliTest {
   @Test
   void routeAndFilterFlagsBuildTheRoutes() throws Exception {
     JsonNode e =
-        ok(webhooks(
-                "create",
-                "--json",
-                "--name",
-                "routes",
-                "--verifier",
-                "none",
-                "--route",
-                TASK + ":body",
-                "--route",
-                OTHER_TASK,
-                "--filter-header",
-                TASK + ":X-GitHub-Event=push",
-                "--filter-header",
-                TASK + ":X-GitHub-Event=release",
-                "--filter-body",
-                TASK + ":/ref=refs/heads/main",
-                "--delivery-id-pointer",
-                "/id",
-                "--rate-limit",
-                "10/2",
-                "--disabled"))
+        CliServer.ok(
+                webhooks(
+                    "create",
+                    "--json",
+                    "--name",
+                    "routes",
+                    "--verifier",
+                    "none",
+                    "--route",
+                    TASK + ":body",
+                    "--route",
+                    OTHER_TASK,
+                    "--filter-header",
+                    TASK + ":X-GitHub-Event=push",
+                    "--filter-header",
+                    TASK + ":X-GitHub-Event=release",
+                    "--filter-body",
+                    TASK + ":/ref=refs/heads/main",
+                    "--delivery-id-pointer",
+                    "/id",
+                    "--rate-limit",
+                    "10/2",
+                    "--disabled"))
             .json();
     JsonNode first = e.path("routes").path(0);
     assertThat(first.path("task").asText()).isEqualTo(TASK);
@@ -268,7 +210,7 @@ class WebhookCliTest {
          "routes": [{"task": "%s", "filter": {"body": {"/type": ["a", "b"]}}}]}
         """
             .formatted(TASK));
-    JsonNode e = ok(webhooks("create", "--from-file", file.toString(), "--json")).json();
+    JsonNode e = CliServer.ok(webhooks("create", "--from-file", file.toString(), "--json")).json();
     assertThat(e.path("name").asText()).isEqualTo("from-file");
     assertThat(e.path("routes").path(0).path("filter").path("body").path("/type")).hasSize(2);
 
@@ -286,14 +228,16 @@ class WebhookCliTest {
     String deliveryId = JSON.readTree(response.body()).path("deliveryId").asText();
     assertThat(deliveryId).startsWith("dlv_");
 
-    Result listed = ok(webhooks("deliveries", "--endpoint", endpoint[0]));
+    Result listed = CliServer.ok(webhooks("deliveries", "--endpoint", endpoint[0]));
     assertThat(listed.out()).contains(deliveryId).contains("accepted").contains(endpoint[0]);
-    Result accepted = ok(webhooks("deliveries", "--status", "accepted", "--limit", "100"));
+    Result accepted =
+        CliServer.ok(webhooks("deliveries", "--status", "accepted", "--limit", "100"));
     assertThat(accepted.out()).contains(deliveryId);
-    JsonNode page = ok(webhooks("deliveries", "--endpoint", endpoint[0], "--json")).json();
+    JsonNode page =
+        CliServer.ok(webhooks("deliveries", "--endpoint", endpoint[0], "--json")).json();
     assertThat(page.path("data").findValuesAsText("id")).containsExactly(deliveryId);
 
-    Result shown = ok(webhooks("delivery", deliveryId));
+    Result shown = CliServer.ok(webhooks("delivery", deliveryId));
     assertThat(shown.out())
         .contains(deliveryId)
         .contains("Headers:")
@@ -302,14 +246,14 @@ class WebhookCliTest {
         .contains("run_")
         .contains(TASK);
 
-    Result replayed = ok(webhooks("replay", deliveryId));
+    Result replayed = CliServer.ok(webhooks("replay", deliveryId));
     Matcher m =
         Pattern.compile("Replayed " + deliveryId + " as (dlv_\\S+)").matcher(replayed.out());
     assertThat(m.find()).as(replayed.out()).isTrue();
     String replayId = m.group(1);
     assertThat(replayId).isNotEqualTo(deliveryId);
     assertThat(replayed.out()).contains("run_");
-    JsonNode replay = ok(webhooks("delivery", replayId, "--json")).json();
+    JsonNode replay = CliServer.ok(webhooks("delivery", replayId, "--json")).json();
     assertThat(replay.path("replayOf").asText()).isEqualTo(deliveryId);
   }
 
@@ -317,25 +261,27 @@ class WebhookCliTest {
   void disableEnableRotateAndDelete() throws Exception {
     String[] endpoint = createGithub("github-lifecycle");
     String id = endpoint[0];
-    assertThat(ok(webhooks("disable", id)).out()).contains("Disabled webhook endpoint " + id);
+    assertThat(CliServer.ok(webhooks("disable", id)).out())
+        .contains("Disabled webhook endpoint " + id);
     assertThat(postGithub(endpoint[1], "push", "{}", GITHUB_SECRET).statusCode()).isEqualTo(410);
-    assertThat(ok(webhooks("get", id)).field("Enabled")).isEqualTo("no");
+    assertThat(CliServer.ok(webhooks("get", id)).field("Enabled")).isEqualTo("no");
 
-    assertThat(ok(webhooks("enable", id)).out()).contains("Enabled webhook endpoint " + id);
+    assertThat(CliServer.ok(webhooks("enable", id)).out())
+        .contains("Enabled webhook endpoint " + id);
     assertThat(postGithub(endpoint[1], "push", "{}", GITHUB_SECRET).statusCode()).isEqualTo(200);
 
     String newSecret = "gh-cli-rotated-secret";
     Path newFile = dir.resolve("rotated.secret");
     Files.writeString(newFile, newSecret);
     Result rotated =
-        ok(
+        CliServer.ok(
             webhooks(
                 "rotate-secret", id, "--secret-file", newFile.toString(), "--grace-seconds", "60"));
     assertThat(rotated.out()).contains("Rotated the signing secret").contains("accepted until");
     assertThat(rotated.out() + rotated.err()).doesNotContain(newSecret);
     assertThat(postGithub(endpoint[1], "push", "{}", newSecret).statusCode()).isEqualTo(200);
     assertThat(postGithub(endpoint[1], "push", "{}", GITHUB_SECRET).statusCode()).isEqualTo(200);
-    assertThat(ok(webhooks("get", id, "--json")).json().path("secrets")).hasSize(2);
+    assertThat(CliServer.ok(webhooks("get", id, "--json")).json().path("secrets")).hasSize(2);
 
     Result noSecret = webhooks("rotate-secret", id);
     assertThat(noSecret.exitCode()).isEqualTo(2);
@@ -344,9 +290,10 @@ class WebhookCliTest {
     Path patch = dir.resolve("patch.json");
     Files.writeString(patch, "{\"routes\": [], \"dedupWindowSeconds\": 60}");
     Result updated =
-        ok(webhooks("update", id, "--from-file", patch.toString(), "--name", "renamed-hook"));
+        CliServer.ok(
+            webhooks("update", id, "--from-file", patch.toString(), "--name", "renamed-hook"));
     assertThat(updated.out()).contains("Updated webhook endpoint " + id);
-    JsonNode after = ok(webhooks("get", id, "--json")).json();
+    JsonNode after = CliServer.ok(webhooks("get", id, "--json")).json();
     assertThat(after.path("name").asText()).isEqualTo("renamed-hook");
     assertThat(after.path("routes")).isEmpty();
     assertThat(after.path("dedupWindowSeconds").asLong()).isEqualTo(60);
@@ -354,11 +301,12 @@ class WebhookCliTest {
     assertThat(nothing.exitCode()).isEqualTo(2);
     assertThat(nothing.err()).contains("--from-file");
 
-    assertThat(ok(webhooks("delete", id)).out()).contains("Deleted webhook endpoint " + id);
+    assertThat(CliServer.ok(webhooks("delete", id)).out())
+        .contains("Deleted webhook endpoint " + id);
     Result gone = webhooks("get", id);
     assertThat(gone.exitCode()).isEqualTo(1);
     assertThat(gone.err()).startsWith("errand: ").contains("HTTP 404");
-    assertThat(ok(webhooks("list")).out()).doesNotContain(id);
+    assertThat(CliServer.ok(webhooks("list")).out()).doesNotContain(id);
   }
 
   @Test
@@ -398,7 +346,7 @@ class WebhookCliTest {
     assertThat(unknown.exitCode()).isEqualTo(1);
     assertThat(unknown.err()).startsWith("errand: ").contains("HTTP 404");
     Result badKey =
-        cli("webhooks", "list", "--api-url", server.localUrl(), "--secret-key", "sk_test_wrong");
+        CliServer.run("webhooks", "list", "--api-url", api.url(), "--secret-key", "sk_test_wrong");
     assertThat(badKey.exitCode()).isEqualTo(1);
     assertThat(badKey.err()).startsWith("errand: ").contains("HTTP 401");
   }
@@ -406,7 +354,7 @@ class WebhookCliTest {
   @Test
   void aMissingSecretKeyIsAUsageError() {
     assumeTrue(System.getenv(ErrandClient.SECRET_KEY_ENV) == null);
-    Result r = cli("webhooks", "list", "--api-url", server.localUrl());
+    Result r = CliServer.run("webhooks", "list", "--api-url", api.url());
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err()).contains("give --secret-key or set ERRAND_SECRET_KEY");
   }
@@ -418,21 +366,23 @@ class WebhookCliTest {
       port = socket.getLocalPort();
     }
     String url = "http://127.0.0.1:" + port;
-    Result r = cli("webhooks", "list", "--api-url", url, "--secret-key", secretKey);
+    Result r = CliServer.run("webhooks", "list", "--api-url", url, "--secret-key", api.secretKey);
     assertThat(r.exitCode()).isEqualTo(1);
     assertThat(r.err()).startsWith("errand: cannot reach the Errand server at " + url);
   }
 
   @Test
   void helpDocumentsTheRouteSyntax() {
-    Result r = cli("webhooks", "create", "--help");
+    Result r = CliServer.run("webhooks", "create", "--help");
     assertThat(r.exitCode()).isZero();
     assertThat(r.out())
         .contains("--filter-header")
         .contains("[TASK:]Name=Value")
         .contains("--secret-env")
         .contains("shopify, hmac-sha256, none");
-    assertThat(cli("webhooks", "--help").out()).contains("rotate-secret").contains("replay");
-    assertThat(cli("webhooks").exitCode()).isEqualTo(2);
+    assertThat(CliServer.run("webhooks", "--help").out())
+        .contains("rotate-secret")
+        .contains("replay");
+    assertThat(CliServer.run("webhooks").exitCode()).isEqualTo(2);
   }
 }
