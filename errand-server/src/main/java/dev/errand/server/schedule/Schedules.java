@@ -71,9 +71,9 @@ public final class Schedules {
   }
 
   public List<View> list(Environment env, String taskId, UUID beforeId, int limit) {
-    return store.schedules().list(env.id(), taskId, beforeId, limit).stream()
-        .map(this::view)
-        .toList();
+    List<ScheduleRecord> page = store.schedules().list(env.id(), taskId, beforeId, limit);
+    Map<UUID, String> statuses = lastRunStatuses(page);
+    return page.stream().map(s -> view(s, statuses)).toList();
   }
 
   /**
@@ -172,15 +172,25 @@ public final class Schedules {
   }
 
   private View view(ScheduleRecord s) {
+    return view(s, lastRunStatuses(List.of(s)));
+  }
+
+  private View view(ScheduleRecord s, Map<UUID, String> lastRunStatuses) {
     List<Instant> upcoming =
         s.active() && s.nextTickAt() != null
             ? times(s).upcoming(s.nextTickAt().minusNanos(1), UPCOMING)
             : List.of();
-    String lastRunStatus =
-        s.lastRunId() == null
-            ? null
-            : store.schedules().runStatuses(List.of(s.lastRunId())).get(s.lastRunId());
-    return new View(s, upcoming, lastRunStatus);
+    return new View(s, upcoming, s.lastRunId() == null ? null : lastRunStatuses.get(s.lastRunId()));
+  }
+
+  /** The statuses of the schedules' last runs, in one query. */
+  private Map<UUID, String> lastRunStatuses(List<ScheduleRecord> schedules) {
+    List<UUID> runIds =
+        schedules.stream()
+            .map(ScheduleRecord::lastRunId)
+            .filter(java.util.Objects::nonNull)
+            .toList();
+    return runIds.isEmpty() ? Map.of() : store.schedules().runStatuses(runIds);
   }
 
   private ScheduleRecord find(Environment env, UUID id) {
