@@ -4,6 +4,7 @@ import dev.errand.bench.Options.StoreKind;
 import dev.errand.sdk.ErrandClient;
 import dev.errand.server.ErrandServer;
 import dev.errand.server.auth.SecretKeys;
+import dev.errand.server.secret.MasterKey;
 import dev.errand.server.store.Store;
 import dev.errand.server.store.Stores;
 import dev.errand.server.store.jdbc.PostgresUrl;
@@ -94,7 +95,13 @@ final class Deployment implements AutoCloseable {
 
   private static Deployment open(Store store, PostgresUrl database, Runnable cleanup) {
     ErrandServer server =
-        ErrandServer.builder().store(store).host("127.0.0.1").port(0).build().start();
+        ErrandServer.builder()
+            .store(store)
+            .masterKey(MasterKey.generate())
+            .host("127.0.0.1")
+            .port(0)
+            .build()
+            .start();
     String key = SecretKeys.generate("dev");
     server.bootstrap("default", "dev", key);
     ErrandClient client =

@@ -21,7 +21,9 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Runs a server on the embedded store and a worker with the example tasks.",
-      "Uses $ERRAND_SECRET_KEY as the development key when set."
+      "Uses $ERRAND_SECRET_KEY as the development key when set.",
+      "Keeps its master key (secrets are encrypted under it) in the data dir, file master-key,"
+          + " generated on first start."
     })
 final class DevCommand implements Callable<Integer> {
   static final String KEY_FILE = "dev-secret-key";
@@ -57,7 +59,12 @@ final class DevCommand implements Callable<Integer> {
     Files.createDirectories(dataDir);
     String key = secretKey(dataDir);
     ErrandServer server =
-        ErrandServer.builder().store(Stores.embedded(dataDir)).host(host).port(port).build();
+        ErrandServer.builder()
+            .store(Stores.embedded(dataDir))
+            .masterKey(MasterKeys.inDataDir(dataDir))
+            .host(host)
+            .port(port)
+            .build();
     ErrandWorker exampleWorker = null;
     try {
       server.start();

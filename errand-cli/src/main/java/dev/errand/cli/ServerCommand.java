@@ -3,6 +3,7 @@ package dev.errand.cli;
 import dev.errand.sdk.ErrandClient;
 import dev.errand.server.ErrandServer;
 import dev.errand.server.auth.SecretKeys;
+import dev.errand.server.secret.MasterKey;
 import dev.errand.server.store.Store;
 import dev.errand.server.store.Stores;
 import java.nio.file.Path;
@@ -17,8 +18,12 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Runs the Errand server alone.",
-      "On PostgreSQL with --database-url (or $ERRAND_DATABASE_URL), else on the embedded store in --data-dir."
-    })
+      "On PostgreSQL with --database-url (or $ERRAND_DATABASE_URL), else on the embedded store in --data-dir.",
+      "The master key (secrets are encrypted under it) comes from --master-key-file,"
+          + " $ERRAND_MASTER_KEY_FILE or $ERRAND_MASTER_KEY; required on PostgreSQL, generated into"
+          + " the data dir on the embedded store."
+    },
+    subcommands = {MasterKeyCommands.Generate.class, MasterKeyCommands.Rotate.class})
 final class ServerCommand implements Callable<Integer> {
   static final String DATABASE_URL_ENV = "ERRAND_DATABASE_URL";
 
@@ -31,6 +36,12 @@ final class ServerCommand implements Callable<Integer> {
       names = "--data-dir",
       description = "Embedded store directory when no database URL is given.")
   Path dataDir;
+
+  @Option(
+      names = "--master-key-file",
+      paramLabel = "PATH",
+      description = "File holding the master key in base64 (default $ERRAND_MASTER_KEY_FILE).")
+  Path masterKeyFile;
 
   @Option(
       names = "--port",
@@ -58,21 +69,29 @@ final class ServerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    String url = databaseUrl != null ? databaseUrl : System.getenv(DATABASE_URL_ENV);
-    Store store;
-    if (url != null && !url.isBlank()) {
-      store = Stores.postgres(url);
-    } else if (dataDir != null) {
-      store = Stores.embedded(dataDir);
-    } else {
+    MasterKey masterKey = MasterKeys.fromOptionOrEnvironment(masterKeyFile);
+    if (masterKey == null && !usesEmbeddedStore(databaseUrl, dataDir)) {
       throw new CommandLine.ParameterException(
           spec.commandLine(),
-          "give --database-url (or set "
-              + DATABASE_URL_ENV
-              + ") for PostgreSQL, or --data-dir for the embedded store");
+          "no master key: give --master-key-file, or set "
+              + MasterKey.FILE_ENV_VAR
+              + " or "
+              + MasterKey.ENV_VAR
+              + " (create one with `errand server generate-master-key --out FILE`)");
     }
-    ErrandServer server = ErrandServer.builder().store(store).host(host).port(port).build();
-    server.start();
+    Store store = openStore(spec.commandLine(), databaseUrl, dataDir);
+    ErrandServer server;
+    try {
+      if (masterKey == null) {
+        masterKey = MasterKeys.inDataDir(dataDir);
+      }
+      server =
+          ErrandServer.builder().store(store).masterKey(masterKey).host(host).port(port).build();
+      server.start();
+    } catch (Exception e) {
+      store.close();
+      throw e;
+    }
     String key = System.getenv(ErrandClient.SECRET_KEY_ENV);
     boolean generated = key == null || key.isBlank();
     if (generated) {
@@ -95,5 +114,28 @@ final class ServerCommand implements Callable<Integer> {
               + key);
     }
     return UntilStopped.await(server);
+  }
+
+  private static boolean usesEmbeddedStore(String databaseUrl, Path dataDir) {
+    String url = databaseUrl != null ? databaseUrl : System.getenv(DATABASE_URL_ENV);
+    return (url == null || url.isBlank()) && dataDir != null;
+  }
+
+  /**
+   * The PostgreSQL store of {@code databaseUrl} (or {@code $ERRAND_DATABASE_URL}), else the
+   * embedded store in {@code dataDir}; a usage error when neither is given.
+   */
+  static Store openStore(CommandLine commandLine, String databaseUrl, Path dataDir) {
+    String url = databaseUrl != null ? databaseUrl : System.getenv(DATABASE_URL_ENV);
+    if (url != null && !url.isBlank()) {
+      return Stores.postgres(url);
+    } else if (dataDir != null) {
+      return Stores.embedded(dataDir);
+    }
+    throw new CommandLine.ParameterException(
+        commandLine,
+        "give --database-url (or set "
+            + DATABASE_URL_ENV
+            + ") for PostgreSQL, or --data-dir for the embedded store");
   }
 }

@@ -9,6 +9,7 @@ import dev.errand.sdk.ErrandWorker;
 import dev.errand.sdk.Task;
 import dev.errand.server.ErrandServer;
 import dev.errand.server.auth.SecretKeys;
+import dev.errand.server.secret.MasterKey;
 import dev.errand.server.store.Stores;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -34,7 +35,13 @@ final class CliServer implements AutoCloseable {
 
   CliServer(Path dir, Task<?, ?>... tasks) throws Exception {
     Path data = Files.createDirectories(dir.resolve("data"));
-    server = ErrandServer.builder().store(Stores.embedded(data)).host("127.0.0.1").port(0).build();
+    server =
+        ErrandServer.builder()
+            .store(Stores.embedded(data))
+            .masterKey(MasterKey.generate())
+            .host("127.0.0.1")
+            .port(0)
+            .build();
     server.start();
     server.bootstrap("default", "test", secretKey);
     worker =

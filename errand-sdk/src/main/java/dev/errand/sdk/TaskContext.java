@@ -24,9 +24,22 @@ public interface TaskContext {
 
   /**
    * A logger for this run. Its lines carry the run id, task and attempt in the MDC ({@code runId},
-   * {@code taskIdentifier}, {@code attempt}).
+   * {@code taskIdentifier}, {@code attempt}). The environment's secret values are masked as {@code
+   * [redacted]} in its messages and exceptions.
    */
   Logger logger();
+
+  /**
+   * The value of environment variable {@code name} of the run's environment (set with {@code PUT
+   * /api/v1/envvars/{env}/{name}} or {@code errand envvars set}), or null when it has none of that
+   * name, like {@link System#getenv(String)}. The worker fetches the environment's values from the
+   * server when they change and keeps them in memory only: they are never part of a payload or a
+   * run record. Every value is masked as {@code [redacted]} in what the run reports (outputs,
+   * errors, step results) and in what it logs through {@link #logger()}.
+   *
+   * @throws dev.errand.sdk.ErrandException when the values changed and could not be fetched
+   */
+  String env(String name);
 
   /**
    * Whether the run was canceled, its lease lost, or this attempt ran past its maximum duration; a

@@ -5,6 +5,8 @@ import dev.errand.server.auth.SecretKeys;
 import dev.errand.server.engine.Engine;
 import dev.errand.server.engine.EngineConfig;
 import dev.errand.server.schedule.Scheduling;
+import dev.errand.server.secret.MasterKey;
+import dev.errand.server.secret.Secrets;
 import dev.errand.server.store.Store;
 import dev.errand.server.store.Store.Environment;
 import dev.errand.server.webhook.Webhooks;
@@ -19,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * {@link Store}. Several nodes may share a PostgreSQL store.
  *
  * <pre>{@code
- * try (ErrandServer server = ErrandServer.builder().store(Stores.embedded(dir)).port(3030).build()) {
+ * try (ErrandServer server =
+ *     ErrandServer.builder().store(Stores.embedded(dir)).masterKey(key).port(3030).build()) {
  *   server.start();
  *   server.bootstrap("default", "dev", secretKey);
  * }
@@ -40,6 +43,7 @@ public final class ErrandServer implements AutoCloseable {
   private final Engine engine;
   private final Webhooks webhooks;
   private final Scheduling scheduling;
+  private final Secrets secrets;
   private final Javalin http;
   private final boolean closeStore;
 
@@ -47,18 +51,30 @@ public final class ErrandServer implements AutoCloseable {
     this.store = b.store;
     this.closeStore = b.closeStore;
     this.engine = new Engine(store, b.engineConfig);
+    this.secrets = new Secrets(store, b.masterKey);
     this.webhooks =
-        new Webhooks(store, engine.runs(), b.clock == null ? Clock.systemUTC() : b.clock);
+        new Webhooks(
+            store,
+            engine.runs(),
+            b.clock == null ? Clock.systemUTC() : b.clock,
+            secrets.webhookSeal());
     this.scheduling = new Scheduling(store, engine.runs(), b.engineConfig, b.clock);
-    this.http = HttpApi.create(store, engine, webhooks, scheduling, b.host, b.port);
+    this.http = HttpApi.create(store, engine, webhooks, scheduling, secrets, b.host, b.port);
   }
 
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Starts the engine and the HTTP server; returns once it accepts requests. */
+  /**
+   * Checks the master key against the stored data keys (and seals webhook secrets stored in clear
+   * before V20), then starts the engine and the HTTP server; returns once it accepts requests.
+   *
+   * @throws dev.errand.server.secret.MasterKeyMismatchException when the master key is not the one
+   *     that wrapped the stored data keys (nothing is started)
+   */
   public ErrandServer start() {
+    secrets.start();
     engine.start();
     scheduling.start();
     http.start();
@@ -113,8 +129,19 @@ public final class ErrandServer implements AutoCloseable {
     private int port = DEFAULT_PORT;
     private EngineConfig engineConfig = EngineConfig.DEFAULTS;
     private Clock clock;
+    private MasterKey masterKey;
 
     private Builder() {}
+
+    /**
+     * The master key that wraps the environments' data keys (environment variables and webhook
+     * secrets are sealed under those). Required: kept outside the database (a file or an
+     * environment variable), and the same on every node of a store.
+     */
+    public Builder masterKey(MasterKey masterKey) {
+      this.masterKey = Objects.requireNonNull(masterKey, "masterKey");
+      return this;
+    }
 
     /**
      * The clock webhook verification (timestamp tolerances, secret grace periods) and schedules
@@ -163,6 +190,10 @@ public final class ErrandServer implements AutoCloseable {
     public ErrandServer build() {
       if (store == null) {
         throw new IllegalArgumentException("store must be set");
+      }
+      if (masterKey == null) {
+        throw new IllegalArgumentException(
+            "masterKey must be set: secrets are sealed under it (see MasterKey)");
       }
       return new ErrandServer(this);
     }

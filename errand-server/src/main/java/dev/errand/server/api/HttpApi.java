@@ -6,6 +6,9 @@ import dev.errand.server.auth.Authenticator;
 import dev.errand.server.engine.Engine;
 import dev.errand.server.engine.EngineException;
 import dev.errand.server.schedule.Scheduling;
+import dev.errand.server.secret.MasterKeyMismatchException;
+import dev.errand.server.secret.SecretUnreadableException;
+import dev.errand.server.secret.Secrets;
 import dev.errand.server.store.Store;
 import dev.errand.server.store.StoreException;
 import dev.errand.server.webhook.Webhooks;
@@ -18,10 +21,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The ingestion layer: Javalin on Jetty 12 with virtual threads, the public REST API ({@code
- * /api/v1/tasks}, {@code /api/v1/runs}, {@code /api/v1/bulk-actions}, {@code /api/v1/webhooks}),
- * the worker protocol ({@code /api/v1/workers}), webhook ingestion ({@code /webhooks/{endpointId}},
- * authenticated by the endpoint's signature instead of an API key) and {@code /healthz}. Every
- * error is {@code {"error":{"code":"...","message":"..."}}}.
+ * /api/v1/tasks}, {@code /api/v1/runs}, {@code /api/v1/bulk-actions}, {@code /api/v1/webhooks},
+ * {@code /api/v1/envvars}), the worker protocol ({@code /api/v1/workers}), webhook ingestion
+ * ({@code /webhooks/{endpointId}}, authenticated by the endpoint's signature instead of an API key)
+ * and {@code /healthz}. Every error is {@code {"error":{"code":"...","message":"..."}}}.
  */
 public final class HttpApi {
   private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
@@ -38,11 +41,19 @@ public final class HttpApi {
 
   /** Creates (does not start) the HTTP server. */
   public static Javalin create(
-      Store store, Engine engine, Webhooks webhooks, Scheduling scheduling, String host, int port) {
+      Store store,
+      Engine engine,
+      Webhooks webhooks,
+      Scheduling scheduling,
+      Secrets secrets,
+      String host,
+      int port) {
     Authenticator auth = new Authenticator(store);
     RunRoutes runs = new RunRoutes(engine.runs());
     BulkActionRoutes bulkActions = new BulkActionRoutes(engine.bulkActions());
-    WorkerRoutes workers = new WorkerRoutes(engine.dispatcher(), scheduling.schedules());
+    WorkerRoutes workers =
+        new WorkerRoutes(engine.dispatcher(), scheduling.schedules(), secrets.envVars());
+    EnvVarRoutes envVars = new EnvVarRoutes(secrets.envVars());
     ScheduleRoutes schedules = new ScheduleRoutes(scheduling.schedules());
     WaitpointRoutes waitpoints = new WaitpointRoutes(engine.waitpoints());
     QueueRoutes queues = new QueueRoutes(engine.queues());
@@ -67,6 +78,7 @@ public final class HttpApi {
           queues.addTo(config.routes);
           webhookRoutes.addTo(config.routes);
           schedules.addTo(config.routes);
+          envVars.addTo(config.routes);
           config.routes.exception(
               ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));
           config.routes.exception(
@@ -74,6 +86,19 @@ public final class HttpApi {
           config.routes.exception(
               HttpResponseException.class,
               (e, ctx) -> error(ctx, e.getStatus(), codeOf(e.getStatus()), e.getMessage()));
+          config.routes.exception(
+              SecretUnreadableException.class,
+              (e, ctx) -> {
+                log.error(
+                    "secret unreadable on {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+                error(ctx, 500, SecretUnreadableException.CODE, e.getMessage());
+              });
+          config.routes.exception(
+              MasterKeyMismatchException.class,
+              (e, ctx) -> {
+                log.error("{} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+                error(ctx, 500, "master_key_mismatch", e.getMessage());
+              });
           config.routes.exception(
               StoreException.class,
               (e, ctx) -> {

@@ -1,6 +1,7 @@
 package dev.errand.server.api;
 
 import com.fasterxml.jackson.annotation.JsonRawValue;
+import dev.errand.sdk.internal.Redactor;
 import dev.errand.sdk.internal.protocol.WorkerProtocol;
 import dev.errand.sdk.internal.protocol.WorkerProtocol.ClaimRequest;
 import dev.errand.sdk.internal.protocol.WorkerProtocol.CompleteRequest;
@@ -14,6 +15,7 @@ import dev.errand.server.engine.EngineConfig;
 import dev.errand.server.engine.RunIds;
 import dev.errand.server.schedule.ScheduleSpec;
 import dev.errand.server.schedule.Schedules;
+import dev.errand.server.secret.EnvVars;
 import dev.errand.server.store.ClaimedRun;
 import dev.errand.server.store.StepRecord;
 import dev.errand.server.store.Store.LeaseRef;
@@ -27,10 +29,12 @@ import java.util.List;
 final class WorkerRoutes {
   private final Dispatcher dispatcher;
   private final Schedules schedules;
+  private final EnvVars envVars;
 
-  WorkerRoutes(Dispatcher dispatcher, Schedules schedules) {
+  WorkerRoutes(Dispatcher dispatcher, Schedules schedules, EnvVars envVars) {
     this.dispatcher = dispatcher;
     this.schedules = schedules;
+    this.envVars = envVars;
   }
 
   void addTo(JavalinDefaultRoutingApi routes) {
@@ -40,6 +44,14 @@ final class WorkerRoutes {
     routes.post(WorkerProtocol.HEARTBEAT_PATH, this::heartbeat);
     routes.post(WorkerProtocol.STOP_PATH, this::stop);
     routes.post(WorkerProtocol.STEP_PATH, this::step);
+    routes.get(WorkerProtocol.ENV_PATH, this::env);
+  }
+
+  /** The environment's variables, decrypted, for its workers; never stored with a run. */
+  private void env(Context ctx) {
+    EnvVars.Snapshot snapshot = envVars.snapshot(Bodies.environment(ctx));
+    ctx.header("Cache-Control", "no-store");
+    HttpApi.json(ctx, new WorkerProtocol.EnvResponse(snapshot.version(), snapshot.values()));
   }
 
   private void step(Context ctx) {
@@ -47,7 +59,25 @@ final class WorkerRoutes {
     if (report.runId() == null || report.name() == null || report.status() == null) {
       throw ApiException.badRequest("invalid_request", "a step needs runId, name and status");
     }
-    boolean accepted = dispatcher.recordStep(Bodies.environment(ctx), report);
+    var env = Bodies.environment(ctx);
+    Redactor redactor = envVars.redactor(env);
+    if (!redactor.isEmpty()) {
+      report =
+          new WorkerProtocol.StepReport(
+              report.workerId(),
+              report.runId(),
+              report.leaseToken(),
+              report.attempt(),
+              report.position(),
+              report.name(),
+              report.index(),
+              report.status(),
+              redactor.redact(report.output()),
+              redactor.redact(report.error()),
+              report.startedAt(),
+              report.tries());
+    }
+    boolean accepted = dispatcher.recordStep(env, report);
     HttpApi.json(ctx, new WorkerProtocol.StepReportResponse(accepted));
   }
 
@@ -110,7 +140,10 @@ final class WorkerRoutes {
     HttpApi.json(
         ctx,
         new ClaimResponseBody(
-            runs, config.leaseDuration().toMillis(), config.heartbeatInterval().toMillis()));
+            runs,
+            config.leaseDuration().toMillis(),
+            config.heartbeatInterval().toMillis(),
+            envVars.version(Bodies.environment(ctx))));
   }
 
   /**
@@ -156,7 +189,7 @@ final class WorkerRoutes {
 
   /** {@link WorkerProtocol.ClaimResponse} as the server writes it. */
   private record ClaimResponseBody(
-      List<ClaimedRunBody> runs, long leaseMillis, long heartbeatMillis) {}
+      List<ClaimedRunBody> runs, long leaseMillis, long heartbeatMillis, long envVersion) {}
 
   private void complete(Context ctx) {
     CompleteRequest req = Bodies.read(ctx, CompleteRequest.class);
@@ -167,7 +200,8 @@ final class WorkerRoutes {
             "invalid_request", "each result needs runId and taskIdentifier");
       }
     }
-    List<String> rejected = dispatcher.complete(Bodies.environment(ctx), results);
+    var env = Bodies.environment(ctx);
+    List<String> rejected = dispatcher.complete(env, redacted(envVars.redactor(env), results));
     HttpApi.json(ctx, new CompleteResponse(rejected));
   }
 
@@ -190,6 +224,51 @@ final class WorkerRoutes {
     }
     lost.addAll(dispatcher.heartbeat(Bodies.environment(ctx), leases));
     HttpApi.json(ctx, new HeartbeatResponse(lost));
+  }
+
+  /**
+   * The results with every secret value of the environment masked in outputs, errors and the
+   * payloads of child runs, before anything is stored.
+   */
+  private static List<WorkerProtocol.AttemptResult> redacted(
+      Redactor redactor, List<WorkerProtocol.AttemptResult> results) {
+    if (redactor.isEmpty()) {
+      return results;
+    }
+    List<WorkerProtocol.AttemptResult> out = new ArrayList<>(results.size());
+    for (WorkerProtocol.AttemptResult r : results) {
+      WorkerProtocol.Suspension s = r.suspension();
+      if (s != null && s.children() != null) {
+        s =
+            new WorkerProtocol.Suspension(
+                s.position(),
+                s.name(),
+                s.index(),
+                s.kind(),
+                s.resumeAt(),
+                s.delayMillis(),
+                s.tokenId(),
+                s.children().stream()
+                    .map(
+                        c ->
+                            c == null
+                                ? null
+                                : new WorkerProtocol.ChildTrigger(
+                                    c.task(), redactor.redact(c.payload()), c.options()))
+                    .toList());
+      }
+      out.add(
+          new WorkerProtocol.AttemptResult(
+              r.runId(),
+              r.taskIdentifier(),
+              r.leaseToken(),
+              r.attempt(),
+              r.success(),
+              redactor.redact(r.output()),
+              redactor.redact(r.error()),
+              s));
+    }
+    return out;
   }
 
   /** The list, or a 400 when it is missing or holds a null. */

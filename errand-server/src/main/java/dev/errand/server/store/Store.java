@@ -107,6 +107,9 @@ public interface Store extends AutoCloseable {
   /** Schedules and their ticks. */
   ScheduleStore schedules();
 
+  /** Data keys, environment variables and webhook secrets, all sealed. */
+  SecretStore secrets();
+
   /**
    * Gives the store's hot tables their first planner statistics once they hold some rows, before
    * autovacuum would (PostgreSQL; see {@code FirstStatistics}). Returns the tables it analyzed.

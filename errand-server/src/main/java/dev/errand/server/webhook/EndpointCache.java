@@ -1,5 +1,7 @@
 package dev.errand.server.webhook;
 
+import dev.errand.server.secret.WebhookSecretSeal;
+import dev.errand.server.store.WebhookEndpointRecord;
 import dev.errand.server.store.WebhookStore;
 import java.time.Duration;
 import java.util.Map;
@@ -19,23 +21,39 @@ final class EndpointCache {
   private record Entry(Optional<WebhookEndpoint> endpoint, long readAtNanos) {}
 
   private final WebhookStore store;
+  private final WebhookSecretSeal seal;
   private final Map<String, Entry> entries = new ConcurrentHashMap<>();
 
-  EndpointCache(WebhookStore store) {
+  EndpointCache(WebhookStore store, WebhookSecretSeal seal) {
     this.store = store;
+    this.seal = seal;
   }
 
   Optional<WebhookEndpoint> get(String id) {
     long now = System.nanoTime();
     Entry entry = entries.get(id);
     if (entry == null || now - entry.readAtNanos() > TTL.toNanos()) {
-      entry = new Entry(store.findEndpoint(id).map(WebhookEndpoint::of), now);
+      entry = new Entry(store.findEndpoint(id).map(this::opened).map(WebhookEndpoint::of), now);
       if (entries.size() > 10_000) {
         entries.clear(); // unknown ids from the internet must not grow it without bound
       }
       entries.put(id, entry);
     }
     return entry.endpoint();
+  }
+
+  /** The endpoint with its secrets in clear, for verification. */
+  private WebhookEndpointRecord opened(WebhookEndpointRecord r) {
+    return r.withSecrets(
+        r.secrets().stream()
+            .map(
+                s ->
+                    new WebhookEndpointRecord.Secret(
+                        s.version(),
+                        seal.open(r.environmentId(), r.id(), s.value()),
+                        s.createdAt(),
+                        s.expiresAt()))
+            .toList());
   }
 
   void forget(String id) {

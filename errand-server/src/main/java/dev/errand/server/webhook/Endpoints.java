@@ -3,6 +3,7 @@ package dev.errand.server.webhook;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.errand.server.engine.EngineException;
 import dev.errand.server.engine.RunIds;
+import dev.errand.server.secret.WebhookSecretSeal;
 import dev.errand.server.store.Store;
 import dev.errand.server.store.Store.Environment;
 import dev.errand.server.store.WebhookDeliveryRecord;
@@ -34,10 +35,12 @@ public final class Endpoints {
 
   private final Store store;
   private final EndpointCache cache;
+  private final WebhookSecretSeal seal;
 
-  Endpoints(Store store, EndpointCache cache) {
+  Endpoints(Store store, EndpointCache cache, WebhookSecretSeal seal) {
     this.store = store;
     this.cache = cache;
+    this.seal = seal;
   }
 
   /** A new unguessable endpoint id: {@code we_} and 32 base32 characters (160 random bits). */
@@ -54,7 +57,8 @@ public final class Endpoints {
         valid(() -> EndpointSettings.forCreate(env.id(), newId(), body));
     return store
         .webhooks()
-        .createEndpoint(created.record(), created.secret())
+        .createEndpoint(
+            created.record(), seal.seal(env.id(), created.record().id(), created.secret()))
         .map(WebhookEndpoint::of)
         .orElseThrow(
             () ->
@@ -151,7 +155,7 @@ public final class Endpoints {
     cache.forget(id);
     return store
         .webhooks()
-        .rotateSecret(env.id(), id, secret.asText(), graceMillis)
+        .rotateSecret(env.id(), id, seal.seal(env.id(), id, secret.asText()), graceMillis)
         .map(WebhookEndpoint::of)
         .orElseThrow(() -> notFound(env, id));
   }

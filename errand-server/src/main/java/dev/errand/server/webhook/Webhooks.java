@@ -1,6 +1,7 @@
 package dev.errand.server.webhook;
 
 import dev.errand.server.engine.RunEngine;
+import dev.errand.server.secret.WebhookSecretSeal;
 import dev.errand.server.store.Store;
 import java.time.Clock;
 
@@ -15,11 +16,12 @@ public final class Webhooks implements AutoCloseable {
 
   /**
    * @param clock decides timestamp tolerances and secret expiry (tests pin it)
+   * @param seal seals signing secrets before they are stored, and opens them for verification
    */
-  public Webhooks(Store store, RunEngine runs, Clock clock) {
-    EndpointCache cache = new EndpointCache(store.webhooks());
+  public Webhooks(Store store, RunEngine runs, Clock clock, WebhookSecretSeal seal) {
+    EndpointCache cache = new EndpointCache(store.webhooks(), seal);
     this.queue = new IngestQueue(store.webhooks());
-    this.endpoints = new Endpoints(store, cache);
+    this.endpoints = new Endpoints(store, cache, seal);
     this.ingestion = new WebhookIngestion(store, runs, clock, cache, queue);
   }
 

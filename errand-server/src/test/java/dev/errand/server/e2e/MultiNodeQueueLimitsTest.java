@@ -144,6 +144,7 @@ class MultiNodeQueueLimitsTest {
     ErrandServer node =
         ErrandServer.builder()
             .store(Stores.postgres(url))
+            .masterKey(ServerTestBase.MASTER_KEY)
             .host("127.0.0.1")
             .port(0)
             .engineConfig(config)

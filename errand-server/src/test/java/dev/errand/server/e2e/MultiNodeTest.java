@@ -48,6 +48,7 @@ class MultiNodeTest {
     ErrandServer node =
         ErrandServer.builder()
             .store(Stores.postgres(url))
+            .masterKey(ServerTestBase.MASTER_KEY)
             .host("127.0.0.1")
             .port(0)
             .engineConfig(SLOW_POLL)

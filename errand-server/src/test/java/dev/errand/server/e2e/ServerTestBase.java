@@ -10,6 +10,7 @@ import dev.errand.sdk.internal.Json;
 import dev.errand.server.ErrandServer;
 import dev.errand.server.auth.SecretKeys;
 import dev.errand.server.engine.EngineConfig;
+import dev.errand.server.secret.MasterKey;
 import dev.errand.server.store.Store;
 import dev.errand.server.store.Stores;
 import dev.errand.server.store.TestDatabases;
@@ -36,6 +37,9 @@ abstract class ServerTestBase {
       new EngineConfig(
           LEASE, Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofSeconds(25));
   static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+  /** The master key of every test server in this JVM (restarts and second nodes share it). */
+  static final MasterKey MASTER_KEY = MasterKey.generate();
 
   @TempDir Path tempDir;
 
@@ -98,6 +102,7 @@ abstract class ServerTestBase {
     ErrandServer s =
         ErrandServer.builder()
             .store(openStore())
+            .masterKey(MASTER_KEY)
             .host("127.0.0.1")
             .port(port)
             .engineConfig(config)

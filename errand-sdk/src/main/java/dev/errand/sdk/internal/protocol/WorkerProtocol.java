@@ -19,6 +19,9 @@ public final class WorkerProtocol {
   public static final String STOP_PATH = "/api/v1/workers/stop";
   public static final String STEP_PATH = "/api/v1/workers/steps";
 
+  /** {@code GET}: the environment's variables, decrypted ({@link EnvResponse}). */
+  public static final String ENV_PATH = "/api/v1/workers/env";
+
   /** Step kinds: a block's result, a timed wait, a wait on a token, a wait on child runs. */
   public static final String STEP = "STEP";
 
@@ -139,8 +142,23 @@ public final class WorkerProtocol {
    * The runs claimed, and how long each lease lasts without a heartbeat.
    *
    * @param heartbeatMillis how often the worker should heartbeat
+   * @param envVersion the version of the environment's variables now (null from a server without
+   *     them): a worker whose copy is of another version fetches {@link #ENV_PATH} before it runs
+   *     the claimed runs
    */
-  public record ClaimResponse(List<ClaimedRun> runs, long leaseMillis, long heartbeatMillis) {}
+  public record ClaimResponse(
+      List<ClaimedRun> runs, long leaseMillis, long heartbeatMillis, Long envVersion) {}
+
+  /**
+   * The environment's variables at {@code version}. Held in the worker's memory only; never part of
+   * a payload, an output or a log line.
+   */
+  public record EnvResponse(long version, java.util.Map<String, String> values) {
+    @Override
+    public String toString() {
+      return "EnvResponse[version=" + version + ", names=" + values.keySet() + "]";
+    }
+  }
 
   /**
    * The outcome of one attempt: {@code output} when it succeeded, {@code suspension} when it

@@ -41,6 +41,7 @@ final class AttemptExecution implements Runnable {
   private final HttpTransport transport;
   private final String workerId;
   private final ScheduledExecutorService timer;
+  private final WorkerEnv env;
   private final AtomicBoolean reported = new AtomicBoolean();
 
   private static final int RUNNING = 0;
@@ -65,7 +66,8 @@ final class AttemptExecution implements Runnable {
       Semaphore slots,
       HttpTransport transport,
       String workerId,
-      ScheduledExecutorService timer) {
+      ScheduledExecutorService timer,
+      WorkerEnv env) {
     this.task = task;
     this.run = run;
     this.reporter = reporter;
@@ -73,6 +75,7 @@ final class AttemptExecution implements Runnable {
     this.transport = transport;
     this.workerId = workerId;
     this.timer = timer;
+    this.env = env;
   }
 
   @Override
@@ -109,7 +112,7 @@ final class AttemptExecution implements Runnable {
       return;
     }
     if (reported.compareAndSet(false, true)) {
-      reporter.submit(result);
+      reporter.submit(redacted(result));
     }
   }
 
@@ -180,7 +183,7 @@ final class AttemptExecution implements Runnable {
     }
     Object output;
     DurableContext ctx =
-        new DurableContext(run, task, transport, workerId, () -> cancelled || timedOut);
+        new DurableContext(run, task, transport, workerId, () -> cancelled || timedOut, env);
     dev.errand.sdk.internal.CurrentAttempt.enter(run.runId(), run.attempt());
     try {
       output = invoke(task.function(), payload, ctx);
@@ -217,6 +220,23 @@ final class AttemptExecution implements Runnable {
     }
     return new AttemptResult(
         run.runId(), run.taskIdentifier(), run.leaseToken(), run.attempt(), true, json, null, null);
+  }
+
+  /** The result with the environment's secret values masked in its output and error. */
+  private AttemptResult redacted(AttemptResult r) {
+    var redactor = env.redactor();
+    if (redactor.isEmpty()) {
+      return r;
+    }
+    return new AttemptResult(
+        r.runId(),
+        r.taskIdentifier(),
+        r.leaseToken(),
+        r.attempt(),
+        r.success(),
+        redactor.redact(r.output()),
+        redactor.redact(r.error()),
+        r.suspension());
   }
 
   private AttemptResult suspended(Suspension suspension) {

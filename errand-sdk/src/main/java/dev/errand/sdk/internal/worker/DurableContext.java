@@ -65,6 +65,7 @@ final class DurableContext implements TaskContext {
   private final HttpTransport transport;
   private final String workerId;
   private final BooleanSupplier cancelled;
+  private final WorkerEnv env;
   private final Logger logger;
   private final ObjectMapper mapper = Json.mapper();
   private final List<RecordedStep> recorded;
@@ -78,13 +79,16 @@ final class DurableContext implements TaskContext {
       Task<?, ?> task,
       HttpTransport transport,
       String workerId,
-      BooleanSupplier cancelled) {
+      BooleanSupplier cancelled,
+      WorkerEnv env) {
     this.run = run;
     this.task = task;
     this.transport = transport;
     this.workerId = workerId;
     this.cancelled = cancelled;
-    this.logger = LoggerFactory.getLogger("errand.task." + task.id());
+    this.env = env;
+    this.logger =
+        new RedactingLogger(LoggerFactory.getLogger("errand.task." + task.id()), env::redactor);
     this.recorded = run.steps() == null ? List.of() : run.steps();
   }
 
@@ -111,6 +115,11 @@ final class DurableContext implements TaskContext {
   @Override
   public Logger logger() {
     return logger;
+  }
+
+  @Override
+  public String env(String name) {
+    return env.get(name);
   }
 
   @Override
@@ -486,8 +495,8 @@ final class DurableContext implements TaskContext {
             slot.name(),
             slot.index(),
             status,
-            output,
-            error,
+            env.redactor().redact(output),
+            env.redactor().redact(error),
             startedAt,
             tries);
     Duration backoff = FIRST_REPORT_BACKOFF;

@@ -46,6 +46,7 @@ public final class WorkerRuntime {
   private final ActiveAttempts active = new ActiveAttempts();
   private final ResultReporter reporter;
   private final Heartbeater heartbeater;
+  private final WorkerEnv env;
   private final AtomicBoolean running = new AtomicBoolean();
   private final ScheduledExecutorService timer = deadlineTimer();
   private final JavaType claimResponseType = Json.mapper().constructType(ClaimResponse.class);
@@ -67,6 +68,7 @@ public final class WorkerRuntime {
     this.slots = new Semaphore(maxConcurrency);
     this.reporter = new ResultReporter(transport, workerId, active);
     this.heartbeater = new Heartbeater(transport, workerId, active);
+    this.env = new WorkerEnv(transport);
   }
 
   /**
@@ -158,6 +160,9 @@ public final class WorkerRuntime {
                 claimResponseType,
                 pollWait.plus(CLAIM_TIMEOUT_MARGIN));
         heartbeater.setInterval(Duration.ofMillis(response.heartbeatMillis()));
+        if (!response.runs().isEmpty()) {
+          env.expect(response.envVersion());
+        }
         // launched even when closing: these runs are leased to this worker now
         for (ClaimedRun run : response.runs()) {
           permits--;
@@ -209,7 +214,7 @@ public final class WorkerRuntime {
   private void launch(ClaimedRun run) {
     Task<?, ?> task = tasks.get(run.taskIdentifier());
     AttemptExecution execution =
-        new AttemptExecution(task, run, reporter, slots, transport, workerId, timer);
+        new AttemptExecution(task, run, reporter, slots, transport, workerId, timer, env);
     active.add(run, execution);
     Thread.ofVirtual().name("errand-run-" + run.runId()).start(execution);
   }

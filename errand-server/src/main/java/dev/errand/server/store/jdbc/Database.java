@@ -36,7 +36,9 @@ final class Database implements AutoCloseable {
           "webhook_endpoints_name_uidx",
           "schedules_dedup_uidx",
           "schedules_declarative_uidx",
-          "schedule_ticks_pkey");
+          "schedule_ticks_pkey",
+          "secret_data_keys_pkey",
+          "environment_variables_pkey");
 
   private static final int MAX_MESSAGE_LENGTH = 300;
 

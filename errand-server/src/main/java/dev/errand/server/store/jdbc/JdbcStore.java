@@ -9,6 +9,7 @@ import dev.errand.server.store.ClaimedRun;
 import dev.errand.server.store.NewRun;
 import dev.errand.server.store.RunRecord;
 import dev.errand.server.store.ScheduleStore;
+import dev.errand.server.store.SecretStore;
 import dev.errand.server.store.StepRecord;
 import dev.errand.server.store.Store;
 import dev.errand.server.store.StoreException;
@@ -77,6 +78,7 @@ public final class JdbcStore implements Store {
   private final FirstStatistics firstStatistics;
   private final WebhookStore webhooks;
   private final ScheduleStore schedules;
+  private final SecretStore secrets;
 
   /** Tells this store's own due-runs announcements from other nodes'. */
   private final String nodeId = UUID.randomUUID().toString();
@@ -91,6 +93,7 @@ public final class JdbcStore implements Store {
     this.insertion = new RunInsertion(database, dialect, nodeId);
     this.webhooks = new JdbcWebhookStore(database, dialect, insertion);
     this.schedules = new Schedules(database, dialect, insertion);
+    this.secrets = new JdbcSecretStore(database);
     this.queries = new RunQueries(database, dialect);
     this.steps = new Steps(database, insertion, dialect);
     this.tokens = new Tokens(database, dialect);
@@ -485,6 +488,11 @@ public final class JdbcStore implements Store {
   @Override
   public ScheduleStore schedules() {
     return schedules;
+  }
+
+  @Override
+  public SecretStore secrets() {
+    return secrets;
   }
 
   @Override

@@ -1,0 +1,287 @@
+package dev.errand.server.store.jdbc;
+
+import dev.errand.server.store.DataKeyRecord;
+import dev.errand.server.store.EnvVarRecord;
+import dev.errand.server.store.SecretStore;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.UnaryOperator;
+
+/** {@link SecretStore} over JDBC: data keys, environment variables, webhook secrets. */
+final class JdbcSecretStore implements SecretStore {
+  private static final String KEY_COLUMNS =
+      "environment_id, key_id, wrapped_key, master_key_fingerprint, vars_version";
+
+  private static final String INSERT_KEY =
+      "INSERT INTO secret_data_keys (environment_id, key_id, wrapped_key, master_key_fingerprint,"
+          + " vars_version, created_at) VALUES (?, ?, ?, ?, 0, CURRENT_TIMESTAMP)";
+
+  private static final String REWRAP =
+      "UPDATE secret_data_keys SET wrapped_key = ?, master_key_fingerprint = ?,"
+          + " rewrapped_at = CURRENT_TIMESTAMP WHERE environment_id = ? AND key_id = ?";
+
+  private static final String BUMP =
+      "UPDATE secret_data_keys SET vars_version = vars_version + 1 WHERE environment_id = ?";
+
+  private static final String UPDATE_VAR =
+      "UPDATE environment_variables SET value = ?, updated_at = CURRENT_TIMESTAMP"
+          + " WHERE environment_id = ? AND name = ?";
+
+  private static final String INSERT_VAR =
+      "INSERT INTO environment_variables (environment_id, name, value, created_at, updated_at)"
+          + " VALUES (?, ?, ?, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)";
+
+  private final Database database;
+
+  JdbcSecretStore(Database database) {
+    this.database = database;
+  }
+
+  @Override
+  public Optional<DataKeyRecord> findDataKey(UUID environmentId) {
+    return database.read(
+        "find the data key of environment " + environmentId,
+        c -> keys(c, " WHERE environment_id = ?", environmentId).stream().findFirst());
+  }
+
+  @Override
+  public DataKeyRecord ensureDataKey(DataKeyRecord candidate) {
+    return database.transaction(
+        "store the data key of environment " + candidate.environmentId(),
+        c -> {
+          List<DataKeyRecord> existing =
+              keys(c, " WHERE environment_id = ?", candidate.environmentId());
+          if (!existing.isEmpty()) {
+            return existing.getFirst();
+          }
+          try (PreparedStatement ps = c.prepareStatement(INSERT_KEY)) {
+            ps.setObject(1, candidate.environmentId());
+            ps.setObject(2, candidate.keyId());
+            ps.setString(3, candidate.wrappedKey());
+            ps.setString(4, candidate.masterKeyFingerprint());
+            ps.executeUpdate();
+          }
+          return keys(c, " WHERE environment_id = ?", candidate.environmentId()).getFirst();
+        });
+  }
+
+  @Override
+  public List<DataKeyRecord> listDataKeys() {
+    return database.read("list data keys", c -> keys(c, " ORDER BY environment_id"));
+  }
+
+  @Override
+  public int rewrapDataKeys(UnaryOperator<DataKeyRecord> rewrap, String newFingerprint) {
+    return database.transaction(
+        "rewrap the data keys",
+        c -> {
+          List<DataKeyRecord> keys = keys(c, " ORDER BY environment_id FOR UPDATE");
+          for (DataKeyRecord key : keys) {
+            DataKeyRecord next = rewrap.apply(key);
+            if (!next.environmentId().equals(key.environmentId())
+                || !next.keyId().equals(key.keyId())
+                || !newFingerprint.equals(next.masterKeyFingerprint())) {
+              throw new IllegalArgumentException(
+                  "a rewrapped data key must keep its environment and key id and carry fingerprint "
+                      + newFingerprint);
+            }
+            try (PreparedStatement ps = c.prepareStatement(REWRAP)) {
+              ps.setString(1, next.wrappedKey());
+              ps.setString(2, next.masterKeyFingerprint());
+              ps.setObject(3, key.environmentId());
+              ps.setObject(4, key.keyId());
+              ps.executeUpdate();
+            }
+          }
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT COUNT(*) FROM secret_data_keys WHERE master_key_fingerprint <> ?")) {
+            ps.setString(1, newFingerprint);
+            try (ResultSet rs = ps.executeQuery()) {
+              rs.next();
+              long left = rs.getLong(1);
+              if (left > 0) {
+                throw new IllegalStateException(
+                    left
+                        + " data key(s) were added under another master key during the rotation;"
+                        + " nothing was changed: stop the servers and rotate again");
+              }
+            }
+          }
+          return keys.size();
+        });
+  }
+
+  @Override
+  public boolean putEnvVar(UUID environmentId, String name, String sealedValue) {
+    return database.transaction(
+        "set environment variable " + name,
+        c -> {
+          // the version bump first: it locks the data key row, so writers of one environment queue
+          if (update(c, BUMP, environmentId) == 0) {
+            throw new IllegalStateException(
+                "environment " + environmentId + " has no data key: create it first");
+          }
+          try (PreparedStatement ps = c.prepareStatement(UPDATE_VAR)) {
+            ps.setString(1, sealedValue);
+            ps.setObject(2, environmentId);
+            ps.setString(3, name);
+            if (ps.executeUpdate() > 0) {
+              return false;
+            }
+          }
+          try (PreparedStatement ps = c.prepareStatement(INSERT_VAR)) {
+            ps.setObject(1, environmentId);
+            ps.setString(2, name);
+            ps.setString(3, sealedValue);
+            ps.executeUpdate();
+          }
+          return true;
+        });
+  }
+
+  @Override
+  public boolean deleteEnvVar(UUID environmentId, String name) {
+    return database.transaction(
+        "delete environment variable " + name,
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "DELETE FROM environment_variables WHERE environment_id = ? AND name = ?")) {
+            ps.setObject(1, environmentId);
+            ps.setString(2, name);
+            if (ps.executeUpdate() == 0) {
+              return false;
+            }
+          }
+          update(c, BUMP, environmentId);
+          return true;
+        });
+  }
+
+  @Override
+  public List<EnvVarRecord> listEnvVars(UUID environmentId) {
+    return database.read(
+        "list environment variables",
+        c -> {
+          List<EnvVarRecord> vars = new ArrayList<>();
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT environment_id, name, value, created_at, updated_at"
+                      + " FROM environment_variables WHERE environment_id = ? ORDER BY name")) {
+            ps.setObject(1, environmentId);
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                vars.add(
+                    new EnvVarRecord(
+                        RunRows.uuid(rs, "environment_id"),
+                        rs.getString("name"),
+                        rs.getString("value"),
+                        RunRows.instant(rs, "created_at"),
+                        RunRows.instant(rs, "updated_at")));
+              }
+            }
+          }
+          return vars;
+        });
+  }
+
+  @Override
+  public long envVarsVersion(UUID environmentId) {
+    return database.read(
+        "read the variables version",
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT vars_version FROM secret_data_keys WHERE environment_id = ?")) {
+            ps.setObject(1, environmentId);
+            try (ResultSet rs = ps.executeQuery()) {
+              return rs.next() ? rs.getLong(1) : 0L;
+            }
+          }
+        });
+  }
+
+  @Override
+  public List<WebhookSecretRow> listWebhookSecrets() {
+    return database.read(
+        "list webhook secrets",
+        c -> {
+          List<WebhookSecretRow> rows = new ArrayList<>();
+          try (PreparedStatement ps =
+                  c.prepareStatement(
+                      "SELECT e.environment_id, s.endpoint_id, s.version, s.secret"
+                          + " FROM webhook_secrets s JOIN webhook_endpoints e"
+                          + " ON e.id = s.endpoint_id WHERE s.secret IS NOT NULL"
+                          + " ORDER BY s.endpoint_id, s.version");
+              ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              rows.add(
+                  new WebhookSecretRow(
+                      RunRows.uuid(rs, "environment_id"),
+                      rs.getString("endpoint_id"),
+                      rs.getInt("version"),
+                      rs.getString("secret")));
+            }
+          }
+          return rows;
+        });
+  }
+
+  @Override
+  public boolean replaceWebhookSecret(
+      String endpointId, int version, String oldValue, String newValue) {
+    Objects.requireNonNull(newValue, "newValue");
+    return database.statement(
+        "seal webhook secret " + endpointId + " v" + version,
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "UPDATE webhook_secrets SET secret = ?"
+                      + " WHERE endpoint_id = ? AND version = ? AND secret = ?")) {
+            ps.setString(1, newValue);
+            ps.setString(2, endpointId);
+            ps.setInt(3, version);
+            ps.setString(4, oldValue);
+            return ps.executeUpdate() > 0;
+          }
+        });
+  }
+
+  private static int update(Connection c, String sql, UUID environmentId) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setObject(1, environmentId);
+      return ps.executeUpdate();
+    }
+  }
+
+  private static List<DataKeyRecord> keys(Connection c, String where, Object... parameters)
+      throws SQLException {
+    List<DataKeyRecord> keys = new ArrayList<>();
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT " + KEY_COLUMNS + " FROM secret_data_keys" + where)) {
+      for (int i = 0; i < parameters.length; i++) {
+        ps.setObject(i + 1, parameters[i]);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          keys.add(
+              new DataKeyRecord(
+                  RunRows.uuid(rs, "environment_id"),
+                  RunRows.uuid(rs, "key_id"),
+                  rs.getString("wrapped_key"),
+                  rs.getString("master_key_fingerprint"),
+                  rs.getLong("vars_version")));
+        }
+      }
+    }
+    return keys;
+  }
+}
