@@ -13,7 +13,7 @@ CREATE TABLE secret_data_keys (
 CREATE TABLE environment_variables (
     environment_id UUID                     NOT NULL REFERENCES environments (id),
     name           VARCHAR                  NOT NULL,
-    value          CHARACTER LARGE OBJECT   NOT NULL,
+    sealed_value   CHARACTER LARGE OBJECT   NOT NULL,
     created_at     TIMESTAMP WITH TIME ZONE NOT NULL,
     updated_at     TIMESTAMP WITH TIME ZONE NOT NULL,
     CONSTRAINT environment_variables_pkey PRIMARY KEY (environment_id, name)

@@ -16,12 +16,12 @@ CREATE TABLE secret_data_keys (
     CONSTRAINT secret_data_keys_pkey PRIMARY KEY (environment_id)
 );
 
--- value: the sealed text (enc:v1:<base64 of format byte, nonce, ciphertext and tag>), bound to the
+-- sealed_value: the sealed text (enc:v1:<base64 of format byte, nonce, ciphertext and tag>), bound to the
 -- project, environment and name; never a value in clear.
 CREATE TABLE environment_variables (
     environment_id uuid        NOT NULL REFERENCES environments (id),
     name           text        NOT NULL,
-    value          text        NOT NULL,
+    sealed_value   text        NOT NULL,
     created_at     timestamptz NOT NULL,
     updated_at     timestamptz NOT NULL,
     CONSTRAINT environment_variables_pkey PRIMARY KEY (environment_id, name)

@@ -31,11 +31,11 @@ final class JdbcSecretStore implements SecretStore {
       "UPDATE secret_data_keys SET vars_version = vars_version + 1 WHERE environment_id = ?";
 
   private static final String UPDATE_VAR =
-      "UPDATE environment_variables SET value = ?, updated_at = CURRENT_TIMESTAMP"
+      "UPDATE environment_variables SET sealed_value = ?, updated_at = CURRENT_TIMESTAMP"
           + " WHERE environment_id = ? AND name = ?";
 
   private static final String INSERT_VAR =
-      "INSERT INTO environment_variables (environment_id, name, value, created_at, updated_at)"
+      "INSERT INTO environment_variables (environment_id, name, sealed_value, created_at, updated_at)"
           + " VALUES (?, ?, ?, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)";
 
   private final Database database;
@@ -174,7 +174,7 @@ final class JdbcSecretStore implements SecretStore {
           List<EnvVarRecord> vars = new ArrayList<>();
           try (PreparedStatement ps =
               c.prepareStatement(
-                  "SELECT environment_id, name, value, created_at, updated_at"
+                  "SELECT environment_id, name, sealed_value, created_at, updated_at"
                       + " FROM environment_variables WHERE environment_id = ? ORDER BY name")) {
             ps.setObject(1, environmentId);
             try (ResultSet rs = ps.executeQuery()) {
@@ -183,7 +183,7 @@ final class JdbcSecretStore implements SecretStore {
                     new EnvVarRecord(
                         RunRows.uuid(rs, "environment_id"),
                         rs.getString("name"),
-                        rs.getString("value"),
+                        rs.getString("sealed_value"),
                         RunRows.instant(rs, "created_at"),
                         RunRows.instant(rs, "updated_at")));
               }

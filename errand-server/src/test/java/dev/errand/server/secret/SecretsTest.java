@@ -1,0 +1,247 @@
+package dev.errand.server.secret;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.errand.server.store.DataKeyRecord;
+import dev.errand.server.store.EnvVarRecord;
+import dev.errand.server.store.SecretStore;
+import dev.errand.server.store.Store;
+import dev.errand.server.store.Store.Environment;
+import dev.errand.server.store.WebhookEndpointRecord;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Envelope encryption over a real store, run on each store by a subclass: each test gets fresh,
+ * empty storage (a rotation rewraps every data key of a database).
+ */
+abstract class SecretsTest {
+  static final String STRIPE = "sk_live_51HxStripeSecretValue";
+  static final String GITHUB = "ghp_githubTokenValue0123";
+
+  Store store;
+  SecretStore sealed;
+  MasterKey master;
+  Secrets secrets;
+  Environment env;
+
+  /** A store on fresh, empty storage. */
+  abstract Store freshStore();
+
+  @BeforeEach
+  void open() {
+    store = freshStore();
+    sealed = store.secrets();
+    master = MasterKey.generate();
+    secrets = new Secrets(store, master);
+    secrets.start();
+    env = store.ensureEnvironment("acme", "prod");
+  }
+
+  @AfterEach
+  void close() {
+    store.close();
+  }
+
+  /** What a new server node would read (no caches). */
+  Map<String, String> readWith(MasterKey key) {
+    Secrets fresh = new Secrets(store, key);
+    fresh.start();
+    return fresh.envVars().snapshot(env).values();
+  }
+
+  String stored(Environment e, String name) {
+    return sealed.listEnvVars(e.id()).stream()
+        .filter(r -> r.name().equals(name))
+        .map(EnvVarRecord::sealedValue)
+        .findFirst()
+        .orElseThrow();
+  }
+
+  @Test
+  void valuesRoundTripAndAreStoredOnlySealed() {
+    assertThat(secrets.envVars().set(env, "STRIPE_KEY", STRIPE)).isTrue();
+    assertThat(secrets.envVars().set(env, "GITHUB_TOKEN", GITHUB)).isTrue();
+    assertThat(secrets.envVars().set(env, "GITHUB_TOKEN", GITHUB + "2")).isFalse();
+    EnvVars.Snapshot snapshot = secrets.envVars().snapshot(env);
+    assertThat(snapshot.values())
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of("STRIPE_KEY", STRIPE, "GITHUB_TOKEN", GITHUB + "2"));
+    assertThat(snapshot.version()).isEqualTo(3);
+    assertThat(snapshot.toString()).doesNotContain(STRIPE);
+    assertThat(readWith(master)).isEqualTo(snapshot.values());
+
+    assertThat(stored(env, "STRIPE_KEY")).startsWith("enc:v1:").doesNotContain(STRIPE);
+    DataKeyRecord key = sealed.findDataKey(env.id()).orElseThrow();
+    assertThat(key.masterKeyFingerprint()).isEqualTo(master.fingerprint());
+    assertThat(key.wrappedKey()).startsWith("enc:v1:").doesNotContain(master.toBase64());
+
+    assertThat(secrets.envVars().delete(env, "GITHUB_TOKEN")).isTrue();
+    assertThat(secrets.envVars().snapshot(env).values()).containsOnlyKeys("STRIPE_KEY");
+    assertThat(secrets.envVars().redactor(env).redact("key=" + STRIPE)).isEqualTo("key=[redacted]");
+  }
+
+  @Test
+  void aCiphertextMovedToAnotherNameOrEnvironmentFailsToDecrypt() {
+    secrets.envVars().set(env, "STRIPE_KEY", STRIPE);
+    secrets.envVars().set(env, "OTHER", "other-value");
+    sealed.putEnvVar(env.id(), "OTHER", stored(env, "STRIPE_KEY"));
+    assertThatThrownBy(() -> readWith(master))
+        .isInstanceOf(SecretUnreadableException.class)
+        .hasMessageContaining("environment variable OTHER of environment prod failed to decrypt")
+        .hasMessageNotContaining(STRIPE);
+
+    Environment staging = store.ensureEnvironment("acme", "staging");
+    secrets.envVars().set(staging, "STRIPE_KEY", "staging-value");
+    sealed.putEnvVar(staging.id(), "STRIPE_KEY", stored(env, "STRIPE_KEY"));
+    Secrets fresh = new Secrets(store, master);
+    assertThatThrownBy(() -> fresh.envVars().snapshot(staging))
+        .isInstanceOf(SecretUnreadableException.class)
+        .hasMessageContaining("STRIPE_KEY of environment staging");
+  }
+
+  @Test
+  void aSwappedPairFailsToDecrypt() {
+    secrets.envVars().set(env, "A_KEY", "value-of-a");
+    secrets.envVars().set(env, "B_KEY", "value-of-b");
+    String a = stored(env, "A_KEY");
+    String b = stored(env, "B_KEY");
+    sealed.putEnvVar(env.id(), "A_KEY", b);
+    sealed.putEnvVar(env.id(), "B_KEY", a);
+    assertThatThrownBy(() -> readWith(master))
+        .isInstanceOf(SecretUnreadableException.class)
+        .hasMessageContaining("failed to decrypt")
+        .hasMessageNotContaining("value-of");
+  }
+
+  @Test
+  void oneFlippedByteFailsToDecrypt() {
+    secrets.envVars().set(env, "STRIPE_KEY", STRIPE);
+    String text = stored(env, "STRIPE_KEY");
+    byte[] raw = Base64.getDecoder().decode(text.substring("enc:v1:".length()));
+    raw[raw.length / 2] ^= 0x40;
+    sealed.putEnvVar(env.id(), "STRIPE_KEY", "enc:v1:" + Base64.getEncoder().encodeToString(raw));
+    assertThatThrownBy(() -> readWith(master))
+        .isInstanceOf(SecretUnreadableException.class)
+        .hasMessageContaining("environment variable STRIPE_KEY of environment prod");
+  }
+
+  @Test
+  void anAlteredDataKeyOrAnotherMasterKeyIsReportedClearly() {
+    secrets.envVars().set(env, "STRIPE_KEY", STRIPE);
+    MasterKey other = MasterKey.generate();
+    assertThatThrownBy(() -> new Secrets(store, other).start())
+        .isInstanceOf(MasterKeyMismatchException.class)
+        .hasMessageContaining("the master key does not match the one that wrapped the data keys")
+        .hasMessageContaining(other.fingerprint())
+        .hasMessageContaining(master.fingerprint());
+
+    sealed.rewrapDataKeys(
+        k -> {
+          byte[] raw = Base64.getDecoder().decode(k.wrappedKey().substring("enc:v1:".length()));
+          raw[20] ^= 1;
+          return new DataKeyRecord(
+              k.environmentId(),
+              k.keyId(),
+              "enc:v1:" + Base64.getEncoder().encodeToString(raw),
+              k.masterKeyFingerprint(),
+              k.varsVersion());
+        },
+        master.fingerprint());
+    assertThatThrownBy(() -> readWith(master))
+        .isInstanceOf(SecretUnreadableException.class)
+        .hasMessageContaining("the data key of environment " + env.id() + " failed to decrypt");
+  }
+
+  @Test
+  void rotationKeepsEverySecretReadableWithTheNewKeyOnly() {
+    secrets.envVars().set(env, "STRIPE_KEY", STRIPE);
+    Environment staging = store.ensureEnvironment("acme", "staging");
+    secrets.envVars().set(staging, "GITHUB_TOKEN", GITHUB);
+    String endpointId =
+        endpoint(staging, secrets.webhookSeal().seal(staging.id(), "we_x", "whsec"));
+    String before = stored(env, "STRIPE_KEY");
+
+    MasterKey next = MasterKey.generate();
+    assertThatThrownBy(() -> MasterKeyRotation.rotate(store, MasterKey.generate(), next))
+        .isInstanceOf(MasterKeyMismatchException.class);
+    assertThat(sealed.findDataKey(env.id()).orElseThrow().masterKeyFingerprint())
+        .isEqualTo(master.fingerprint());
+
+    assertThat(MasterKeyRotation.rotate(store, master, next)).isEqualTo(2);
+    assertThat(stored(env, "STRIPE_KEY")).as("values are not re-encrypted").isEqualTo(before);
+    assertThat(readWith(next)).containsEntry("STRIPE_KEY", STRIPE);
+    Secrets rotated = new Secrets(store, next);
+    rotated.start();
+    assertThat(rotated.envVars().snapshot(staging).values()).containsEntry("GITHUB_TOKEN", GITHUB);
+    String webhookSecret =
+        store.webhooks().findEndpoint(endpointId).orElseThrow().secrets().getFirst().value();
+    assertThat(rotated.webhookSeal().open(staging.id(), "we_x", webhookSecret)).isEqualTo("whsec");
+    assertThatThrownBy(() -> new Secrets(store, master).start())
+        .isInstanceOf(MasterKeyMismatchException.class);
+    assertThatThrownBy(() -> MasterKeyRotation.rotate(store, next, next))
+        .hasMessageContaining("the new master key is the old one");
+  }
+
+  @Test
+  void webhookSecretsStoredInClearAreSealedAtStartAndReadInBothForms() {
+    String id = endpoint(env, "legacy-secret-in-clear");
+    assertThat(secrets.webhookSeal().open(env.id(), id, "legacy-secret-in-clear"))
+        .isEqualTo("legacy-secret-in-clear");
+    new Secrets(store, master).start();
+    String stored = store.webhooks().findEndpoint(id).orElseThrow().secrets().getFirst().value();
+    assertThat(stored).startsWith("enc:v1:").doesNotContain("legacy-secret-in-clear");
+    assertThat(secrets.webhookSeal().open(env.id(), id, stored))
+        .isEqualTo("legacy-secret-in-clear");
+    assertThatThrownBy(() -> secrets.webhookSeal().open(env.id(), "we_other", stored))
+        .isInstanceOf(SecretUnreadableException.class)
+        .hasMessageContaining("the signing secret of webhook endpoint we_other");
+  }
+
+  @Test
+  void namesAndValuesAreChecked() {
+    EnvVars vars = secrets.envVars();
+    assertThatThrownBy(() -> vars.set(env, "lower", "value"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("[A-Z_][A-Z0-9_]*");
+    assertThatThrownBy(() -> vars.set(env, "9LIVES", "value"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> vars.set(env, "A".repeat(129), "value"))
+        .hasMessageContaining("at most 128 characters");
+    assertThatThrownBy(() -> vars.set(env, "BIG", "x".repeat(EnvVars.MAX_VALUE_BYTES + 1)))
+        .hasMessageContaining("at most 65536 bytes");
+    assertThat(vars.set(env, "EMPTY_OK", "")).isTrue();
+    assertThat(vars.snapshot(env).values()).containsEntry("EMPTY_OK", "");
+  }
+
+  private String endpoint(Environment e, String secret) {
+    String id = "we_" + UUID.randomUUID().toString().replace("-", "");
+    store
+        .webhooks()
+        .createEndpoint(
+            new WebhookEndpointRecord(
+                id,
+                e.id(),
+                "hook-" + id,
+                "{\"type\":\"github\"}",
+                "[{\"task\":\"handle\"}]",
+                null,
+                86_400_000L,
+                1 << 20,
+                null,
+                null,
+                true,
+                null,
+                null,
+                List.of()),
+            secret)
+        .orElseThrow();
+    return id;
+  }
+}
