@@ -71,6 +71,11 @@ abstract class ServerTestBase {
     }
   }
 
+  /** The current embedded store's directory (null on PostgreSQL). */
+  Path embeddedDir() {
+    return embeddedDir;
+  }
+
   /** The current PostgreSQL database's URL (null on the embedded store). */
   String postgresUrl() {
     return postgresUrl;
