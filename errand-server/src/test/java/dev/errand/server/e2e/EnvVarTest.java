@@ -13,6 +13,7 @@ import dev.errand.sdk.Run;
 import dev.errand.sdk.RunStatus;
 import dev.errand.sdk.Task;
 import dev.errand.sdk.internal.Json;
+import dev.errand.sdk.internal.protocol.WorkerProtocol;
 import dev.errand.server.auth.SecretKeys;
 import dev.errand.server.e2e.TestTasks.Key;
 import dev.errand.server.store.jdbc.JdbcStore;
@@ -26,6 +27,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -267,6 +269,97 @@ abstract class EnvVarTest extends ServerTestBase {
         .doesNotContain("api_token_dump_check_9900")
         .doesNotContain("whsec_dump_check_7788")
         .doesNotContain(MASTER_KEY.toBase64());
+  }
+
+  @Test
+  void theServerRedactsWhatAWorkerReportsAndServesTheValuesToWorkersOnly() throws Exception {
+    set("RAW_SECRET", "raw-secret-value-4242");
+    var mapper = Json.mapper();
+    var registration =
+        new WorkerProtocol.TaskRegistration(
+            "raw-task",
+            "raw-queue",
+            dev.errand.sdk.RetryPolicy.none(),
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null);
+    HttpResponse<String> registered =
+        post(
+            WorkerProtocol.REGISTER_PATH,
+            mapper.writeValueAsString(
+                new WorkerProtocol.RegisterRequest("raw-worker", List.of(registration))));
+    assertThat(registered.statusCode()).as(registered.body()).isEqualTo(200);
+    HttpResponse<String> triggered =
+        post("/api/v1/tasks/raw-task/trigger", "{\"payload\": {\"n\": 1}}");
+    assertThat(triggered.statusCode()).as(triggered.body()).isIn(200, 201);
+
+    JsonNode claim =
+        mapper.readTree(
+            post(
+                    WorkerProtocol.CLAIM_PATH,
+                    mapper.writeValueAsString(
+                        new WorkerProtocol.ClaimRequest(
+                            "raw-worker", List.of("raw-task"), 1, 5_000)))
+                .body());
+    JsonNode run = claim.path("runs").get(0);
+    assertThat(run.toString()).doesNotContain("raw-secret-value-4242");
+    JsonNode env = getJson(WorkerProtocol.ENV_PATH);
+    assertThat(env.path("values").path("RAW_SECRET").asText()).isEqualTo("raw-secret-value-4242");
+    assertThat(env.path("version").asLong()).isEqualTo(claim.path("envVersion").asLong());
+
+    String runId = run.path("runId").asText();
+    long lease = run.path("leaseToken").asLong();
+    int attempt = run.path("attempt").asInt();
+    HttpResponse<String> step =
+        post(
+            WorkerProtocol.STEP_PATH,
+            mapper.writeValueAsString(
+                new WorkerProtocol.StepReport(
+                    "raw-worker",
+                    runId,
+                    lease,
+                    attempt,
+                    0,
+                    "fetch",
+                    0,
+                    WorkerProtocol.COMPLETED,
+                    mapper.readTree("{\"token\": \"raw-secret-value-4242\"}"),
+                    null,
+                    java.time.Instant.now(),
+                    1)));
+    assertThat(step.statusCode()).as(step.body()).isEqualTo(200);
+    HttpResponse<String> completed =
+        post(
+            WorkerProtocol.COMPLETE_PATH,
+            mapper.writeValueAsString(
+                new WorkerProtocol.CompleteRequest(
+                    "raw-worker",
+                    List.of(
+                        new WorkerProtocol.AttemptResult(
+                            runId,
+                            "raw-task",
+                            lease,
+                            attempt,
+                            false,
+                            null,
+                            new dev.errand.sdk.RunError(
+                                "java.lang.IllegalStateException",
+                                "bad key raw-secret-value-4242",
+                                "at somewhere(raw-secret-value-4242)",
+                                true),
+                            null)))));
+    assertThat(completed.statusCode()).as(completed.body()).isEqualTo(200);
+
+    JsonNode shown = getJson("/api/v1/runs/" + runId);
+    assertThat(shown.path("status").asText()).isEqualTo("FAILED");
+    assertThat(shown.path("error").path("message").asText()).isEqualTo("bad key [redacted]");
+    assertThat(shown.toString()).doesNotContain("raw-secret-value-4242");
+    assertThat(dump()).doesNotContain("raw-secret-value-4242");
   }
 
   /** Every formatted message and stack trace captured so far. */
