@@ -6,6 +6,7 @@ import dev.errand.server.auth.SecretKeys;
 import dev.errand.server.secret.MasterKey;
 import dev.errand.server.store.Store;
 import dev.errand.server.store.Stores;
+import dev.errand.server.store.jdbc.PostgresUrl;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -69,6 +70,10 @@ final class ServerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    String url = databaseUrl != null ? databaseUrl : System.getenv(DATABASE_URL_ENV);
+    if (url != null && !url.isBlank()) {
+      PostgresUrl.parse(url); // a malformed URL is reported before anything else
+    }
     MasterKey masterKey = MasterKeys.fromOptionOrEnvironment(masterKeyFile);
     if (masterKey == null && !usesEmbeddedStore(databaseUrl, dataDir)) {
       throw new CommandLine.ParameterException(

@@ -102,7 +102,9 @@ final class EnvVarCommands {
             "cannot read the value from "
                 + (source != null && source.file != null ? source.file : "standard input")
                 + ": "
-                + e);
+                + (e instanceof java.nio.file.NoSuchFileException
+                    ? "no such file"
+                    : e.getMessage()));
       }
       return dropTrailingNewline(text);
     }
