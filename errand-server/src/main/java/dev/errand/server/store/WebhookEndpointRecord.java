@@ -58,7 +58,9 @@ public record WebhookEndpointRecord(
   /**
    * One secret of an endpoint.
    *
-   * @param value the secret itself; null for a verifier that takes none
+   * @param value the secret as stored: sealed under the environment's data key ({@code enc:v1:...},
+   *     see {@code secret.WebhookSecretSeal}), or in clear when written before V20; null for a
+   *     verifier that takes none. The store never decrypts it
    * @param expiresAt when it stops verifying, or null for the current secret
    */
   public record Secret(int version, String value, Instant createdAt, Instant expiresAt) {

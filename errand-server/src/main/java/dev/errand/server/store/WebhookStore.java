@@ -8,7 +8,10 @@ import java.util.UUID;
 /** Webhook endpoints and their deliveries (part of a {@link Store}). Thread-safe. */
 public interface WebhookStore {
 
-  /** Stores a new endpoint with its first secret; empty when the name is taken. */
+  /**
+   * Stores a new endpoint with its first secret (sealed by the caller; stored as given); empty when
+   * the name is taken.
+   */
   Optional<WebhookEndpointRecord> createEndpoint(WebhookEndpointRecord endpoint, String secret);
 
   /** An endpoint by its id, in any environment (the ingest URL carries only the id). */
