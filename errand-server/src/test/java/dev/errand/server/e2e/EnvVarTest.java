@@ -64,7 +64,10 @@ abstract class EnvVarTest extends ServerTestBase {
               (key, ctx) -> {
                 String v = ctx.env("LEAKY_SECRET");
                 ctx.logger().info("calling the API with {}", v);
-                ctx.logger().warn("about to fail", new IllegalStateException("inner " + v));
+                ctx.logger()
+                    .warn(
+                        "about to fail",
+                        new IllegalStateException("inner " + v, new RuntimeException("deep " + v)));
                 ctx.step("echo", String.class, () -> "step saw " + v);
                 throw new NonRetryableException(
                     "charge failed with key " + v, new RuntimeException("cause holds " + v));
@@ -232,7 +235,10 @@ abstract class EnvVarTest extends ServerTestBase {
 
     await().atMost(TIMEOUT).until(() -> logText().contains("calling the API with [redacted]"));
     String log = logText();
-    assertThat(log).contains("inner [redacted]").doesNotContain("word-9f8e7d6c");
+    assertThat(log)
+        .contains("inner [redacted]")
+        .contains("deep [redacted]")
+        .doesNotContain("word-9f8e7d6c");
 
     String dump = dump();
     assertThat(dump).as("the dump holds the run's payload").contains(marker);

@@ -106,7 +106,7 @@ final class RedactingLogger extends AbstractLogger {
     private final String text;
 
     private RedactedThrowable(String text) {
-      super(text, null, true, true);
+      super(text);
       this.text = text;
     }
 
