@@ -52,7 +52,16 @@ public final class EnvVars {
 
   private final SecretStore store;
   private final DataKeys dataKeys;
+
+  /**
+   * The most values of one environment redacted at once: {@value}. Redaction covers the values an
+   * environment had since this node started (a run may still use a value that was just replaced),
+   * until there are more than this many; then only the current ones.
+   */
+  static final int MAX_REDACTED_VALUES = 1_000;
+
   private final Map<UUID, Snapshot> snapshots = new ConcurrentHashMap<>();
+  private final Map<UUID, java.util.Set<String>> seen = new ConcurrentHashMap<>();
   private final Map<UUID, Version> versions = new ConcurrentHashMap<>();
 
   EnvVars(SecretStore store, DataKeys dataKeys) {
@@ -131,7 +140,7 @@ public final class EnvVars {
     }
     KnownSecrets.addAll(values.values());
     versions.put(env.id(), new Version(stored, System.nanoTime()));
-    Snapshot snapshot = new Snapshot(stored, Map.copyOf(values), Redactor.of(values.values()));
+    Snapshot snapshot = new Snapshot(stored, Map.copyOf(values), redactor(env.id(), values));
     snapshots.put(env.id(), snapshot);
     return snapshot;
   }
@@ -139,6 +148,21 @@ public final class EnvVars {
   /** A redactor of the environment's current values. */
   public Redactor redactor(Environment env) {
     return snapshot(env).redactor();
+  }
+
+  /** A redactor of the environment's current values and of those it had before on this node. */
+  private Redactor redactor(UUID environmentId, Map<String, String> current) {
+    java.util.Set<String> values =
+        seen.compute(
+            environmentId,
+            (id, before) -> {
+              java.util.Set<String> next = new java.util.LinkedHashSet<>(current.values());
+              if (before != null && before.size() + next.size() <= MAX_REDACTED_VALUES) {
+                next.addAll(before);
+              }
+              return next;
+            });
+    return Redactor.of(values);
   }
 
   private void forget(UUID environmentId) {

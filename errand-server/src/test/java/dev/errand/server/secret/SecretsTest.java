@@ -85,6 +85,10 @@ abstract class SecretsTest {
     assertThat(secrets.envVars().delete(env, "GITHUB_TOKEN")).isTrue();
     assertThat(secrets.envVars().snapshot(env).values()).containsOnlyKeys("STRIPE_KEY");
     assertThat(secrets.envVars().redactor(env).redact("key=" + STRIPE)).isEqualTo("key=[redacted]");
+    // a replaced value stays redacted: a run may still hold it
+    secrets.envVars().set(env, "STRIPE_KEY", "sk_live_rotated_value");
+    assertThat(secrets.envVars().redactor(env).redact(STRIPE + " sk_live_rotated_value"))
+        .isEqualTo("[redacted] [redacted]");
   }
 
   @Test

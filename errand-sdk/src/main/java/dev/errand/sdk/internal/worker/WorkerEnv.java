@@ -31,6 +31,10 @@ final class WorkerEnv {
   private final ReentrantLock lock = new ReentrantLock();
   private volatile Copy copy = NONE;
   private volatile long wanted = 0;
+  private java.util.Set<String> formerValues = java.util.Set.of(); // guarded by lock
+
+  /** The most values redacted at once (current and replaced ones): {@value}. */
+  static final int MAX_REDACTED_VALUES = 1_000;
 
   WorkerEnv(HttpTransport transport) {
     this.transport = transport;
@@ -79,7 +83,13 @@ final class WorkerEnv {
       EnvResponse response = transport.get(WorkerProtocol.ENV_PATH, responseType);
       Map<String, String> values = response.values() == null ? Map.of() : response.values();
       KnownSecrets.addAll(values.values());
-      copy = new Copy(response.version(), Map.copyOf(values), Redactor.of(values.values()));
+      // the values replaced stay redacted: a run may still hold one
+      java.util.Set<String> redacted = new java.util.LinkedHashSet<>(values.values());
+      if (formerValues.size() + redacted.size() <= MAX_REDACTED_VALUES) {
+        redacted.addAll(formerValues);
+      }
+      formerValues = redacted;
+      copy = new Copy(response.version(), Map.copyOf(values), Redactor.of(redacted));
       if (response.version() > wanted) {
         wanted = response.version();
       }
