@@ -165,8 +165,16 @@ final class PostgresClaim implements Claim, QueueTurn.KeyedPick {
           if (capped.max() <= 0) {
             return List.of();
           }
-          lock(connection, "errand-queue/" + request.environmentId() + "/" + queue);
-          return completion.apply(connection, turn.take(connection, capped, queue, limits, this));
+          String lock = "errand-queue/" + request.environmentId() + "/" + queue;
+          if (limits.rateLimit() != null) {
+            // the rate window is read before the key state: the lock comes first
+            lock(connection, lock);
+            return completion.apply(connection, turn.take(connection, capped, queue, limits, this));
+          }
+          // the lock and the key state in one round trip: two statements, so the state's
+          // snapshot is taken after the lock is held
+          return completion.apply(
+              connection, turn.take(connection, capped, queue, limits, new Locking(this, lock)));
         });
   }
 
@@ -179,9 +187,10 @@ final class PostgresClaim implements Claim, QueueTurn.KeyedPick {
     return QueueTurn.environmentFree(connection, request);
   }
 
+  private static final String LOCK = "SELECT pg_advisory_xact_lock(hashtextextended(?, 0))";
+
   private static void lock(Connection connection, String name) throws SQLException {
-    try (PreparedStatement ps =
-        connection.prepareStatement("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))")) {
+    try (PreparedStatement ps = connection.prepareStatement(LOCK)) {
       ps.setString(1, name);
       ps.executeQuery().close();
     }
@@ -254,12 +263,53 @@ final class PostgresClaim implements Claim, QueueTurn.KeyedPick {
     return keyState;
   }
 
+  /** This pick, but taking the queue's lock in the key state's round trip first. */
+  private record Locking(PostgresClaim claim, String lock) implements QueueTurn.KeyedPick {
+    @Override
+    public List<QueueTurn.KeyedRun> claim(
+        Connection connection,
+        Request request,
+        String queue,
+        Map<String, Integer> slots,
+        String cursor)
+        throws SQLException {
+      return claim.claim(connection, request, queue, slots, cursor);
+    }
+
+    @Override
+    public QueueTurn.KeyState keyState(
+        Connection connection, Request request, String queue, QueueLimits limits, int max)
+        throws SQLException {
+      return claim.keyState(connection, request, queue, limits, max, lock);
+    }
+  }
+
   @Override
   public QueueTurn.KeyState keyState(
       Connection connection, Request request, String queue, QueueLimits limits, int max)
       throws SQLException {
-    try (PreparedStatement ps = connection.prepareStatement(keyState)) {
+    return keyState(connection, request, queue, limits, max, null);
+  }
+
+  /**
+   * Reads the key state; with a {@code lock} name, takes that advisory lock first in the same round
+   * trip (pgjdbc sends both statements before one sync, and PostgreSQL gives each its own snapshot,
+   * so the state includes every claim that committed before the lock was granted).
+   */
+  QueueTurn.KeyState keyState(
+      Connection connection,
+      Request request,
+      String queue,
+      QueueLimits limits,
+      int max,
+      String lock)
+      throws SQLException {
+    try (PreparedStatement ps =
+        connection.prepareStatement(lock == null ? keyState : LOCK + ";\n" + keyState)) {
       int i = 0;
+      if (lock != null) {
+        ps.setString(++i, lock);
+      }
       for (int scan = 0; scan < 6; scan++) { // cur, ex, both steps of both scans
         ps.setObject(++i, request.environmentId());
         ps.setString(++i, queue);
@@ -282,7 +332,11 @@ final class PostgresClaim implements Claim, QueueTurn.KeyedPick {
       Map<String, Integer> executing = new java.util.HashMap<>();
       String cursor = null;
       List<String> due = new ArrayList<>();
-      try (ResultSet rs = ps.executeQuery()) {
+      ps.execute();
+      if (lock != null) {
+        ps.getMoreResults(); // past the lock's row
+      }
+      try (ResultSet rs = ps.getResultSet()) {
         while (rs.next()) {
           switch (rs.getInt(1)) {
             case 0 -> executing.put(rs.getString(2), rs.getInt(3));
