@@ -49,7 +49,15 @@ public final class Cidr {
     if (address.contains(":")) {
       try {
         // a string with ':' is parsed as an IPv6 literal, never resolved
-        return InetAddress.getByName(address).getAddress();
+        byte[] b = InetAddress.getByName(address).getAddress();
+        if (b.length == 4) { // the JDK turns ::ffff:a.b.c.d into an IPv4 address: undo it
+          byte[] mapped = new byte[16];
+          mapped[10] = (byte) 0xff;
+          mapped[11] = (byte) 0xff;
+          System.arraycopy(b, 0, mapped, 12, 4);
+          return mapped;
+        }
+        return b;
       } catch (UnknownHostException | IllegalArgumentException e) {
         throw new IllegalArgumentException("'" + address + "' is not an IPv6 address");
       }
@@ -73,7 +81,7 @@ public final class Cidr {
       return false;
     }
     for (int i = 0; i < network.length; i++) {
-      if ((address[i] & mask(prefix, i)) != network[i]) {
+      if ((address[i] & mask(prefix, i)) != (network[i] & 0xff)) {
         return false;
       }
     }
