@@ -19,8 +19,10 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandler;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.net.http.HttpResponse.BodySubscribers;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -66,6 +68,7 @@ public final class OutboundHttp implements AutoCloseable {
   private final SSLContext sslContext;
   private final Routes routes;
   private final ConnectTunnel tunnel;
+  private final String tunnelToken;
   private final ReentrantLock lock = new ReentrantLock();
   private HttpClient client;
   private boolean closed;
@@ -79,7 +82,10 @@ public final class OutboundHttp implements AutoCloseable {
     this.sslContext = b.sslContext;
     ConnectTunnel[] holder = new ConnectTunnel[1];
     this.routes = new Routes(() -> holder[0].address());
-    this.tunnel = new ConnectTunnel(routes, connectTimeout);
+    byte[] random = new byte[24];
+    new SecureRandom().nextBytes(random);
+    this.tunnelToken = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+    this.tunnel = new ConnectTunnel(routes, connectTimeout, tunnelToken);
     holder[0] = tunnel;
   }
 
@@ -194,6 +200,9 @@ public final class OutboundHttp implements AutoCloseable {
         HttpRequest.newBuilder(request, (n, v) -> true).uri(target.wireUri());
     if (request.timeout().isEmpty()) {
       wire.timeout(requestTimeout);
+    }
+    if (target.secure()) {
+      wire.setHeader(ConnectTunnel.TOKEN_HEADER, tunnelToken); // to the tunnel only
     }
     Routes.Pin pin = routes.pin(target.routeKey(), addresses);
     try {

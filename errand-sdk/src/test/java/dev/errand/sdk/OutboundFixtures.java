@@ -93,6 +93,10 @@ final class OutboundFixtures {
     private final HttpServer server;
     private final String address;
     final List<Seen> seen = new CopyOnWriteArrayList<>();
+
+    /** Names of {@code Proxy-*} request headers received: none should reach a server. */
+    final List<String> proxyHeaders = new CopyOnWriteArrayList<>();
+
     private final Map<String, Answer> answers = new ConcurrentHashMap<>();
 
     WebServer(String address) throws IOException {
@@ -138,6 +142,9 @@ final class OutboundFixtures {
           body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         String path = exchange.getRequestURI().getPath();
+        exchange.getRequestHeaders().keySet().stream()
+            .filter(h -> h.toLowerCase(java.util.Locale.ROOT).startsWith("proxy-"))
+            .forEach(proxyHeaders::add);
         seen.add(
             new Seen(
                 exchange.getRequestMethod(),

@@ -375,6 +375,7 @@ class OutboundHttpTest {
     assertThat(r.body()).isEqualTo("hello from 127.0.0.2 /tls");
     assertThat(r.sslSession()).isPresent();
     assertThat(server.seen.getLast().host()).isEqualTo("secure.test:" + server.port());
+    assertThat(server.proxyHeaders).as("the tunnel's token stays with the tunnel").isEmpty();
     rebound.assertNoConnectionAttempted();
     assertThatThrownBy(() -> http.get(URI.create("https://other.test:" + server.port() + "/")))
         .as("the certificate is verified against the name asked for")

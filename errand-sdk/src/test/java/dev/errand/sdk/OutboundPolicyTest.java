@@ -190,4 +190,23 @@ class OutboundPolicyTest {
                 .allowList())
         .containsExactly("10.0.0.1", "api.internal");
   }
+
+  @Test
+  void theWorkerBuilderValidatesItsAllowListAndGivesItToTheTasksClient() {
+    Task<String, String> task = Task.define("t", String.class, String.class).run((in, ctx) -> in);
+    ErrandClient client =
+        ErrandClient.builder().apiUrl("http://127.0.0.1:1").secretKey("sk_test_x").build();
+    assertThatThrownBy(() -> ErrandWorker.builder().outboundAllow("10.0.0.0/33"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'10.0.0.0/33'");
+    try (ErrandWorker worker =
+        ErrandWorker.builder()
+            .client(client)
+            .register(task)
+            .outboundAllow("10.0.0.0/8", "api.internal:8443")
+            .build()) {
+      assertThat(worker.outboundHttp().policy().allowList())
+          .containsSubsequence("10.0.0.0/8", "api.internal:8443");
+    }
+  }
 }

@@ -20,24 +20,31 @@ import org.slf4j.LoggerFactory;
 /**
  * An HTTP {@code CONNECT} proxy on a loopback port of this process, through which the outbound
  * client's https connections go: it connects each tunnel to an address {@link Routes} pinned for
- * the host (checked before the request was sent), and to nothing else. Started on first use.
- * Thread-safe.
+ * the host (checked before the request was sent), and to nothing else. It serves only its own
+ * client: a {@code CONNECT} must carry the client's random token in {@value #TOKEN_HEADER} (the JDK
+ * client sends {@code Proxy-*} headers of a request to the proxy when it opens a tunnel, and never
+ * to the server). Started on first use. Thread-safe.
  */
 public final class ConnectTunnel implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ConnectTunnel.class);
   private static final int MAX_HEAD_BYTES = 8_192;
   private static final int HEAD_READ_TIMEOUT_MILLIS = 10_000;
 
+  /** The header of a {@code CONNECT} that carries the client's token. */
+  public static final String TOKEN_HEADER = "Proxy-Errand-Token";
+
   private final Routes routes;
   private final Duration connectTimeout;
+  private final byte[] token;
   private final ReentrantLock lock = new ReentrantLock();
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
   private ServerSocket server;
   private boolean closed;
 
-  public ConnectTunnel(Routes routes, Duration connectTimeout) {
+  public ConnectTunnel(Routes routes, Duration connectTimeout, String token) {
     this.routes = routes;
     this.connectTimeout = connectTimeout;
+    this.token = token.getBytes(StandardCharsets.US_ASCII);
   }
 
   /** The tunnel's address, starting it when it is not yet listening. */
@@ -79,10 +86,15 @@ public final class ConnectTunnel implements AutoCloseable {
     try {
       client.setSoTimeout(HEAD_READ_TIMEOUT_MILLIS);
       InputStream in = new BufferedInputStream(client.getInputStream());
-      String requestLine = readHead(in);
-      String[] parts = requestLine == null ? new String[0] : requestLine.split(" ");
+      String head = readHead(in);
+      String[] parts =
+          head == null ? new String[0] : head.substring(0, head.indexOf("\r\n")).split(" ");
       if (parts.length != 3 || !parts[0].equals("CONNECT")) {
         answer(client, "405 Method Not Allowed", "errand outbound tunnel: CONNECT only");
+        return;
+      }
+      if (!hasToken(head)) {
+        answer(client, "403 Forbidden", "errand outbound tunnel: not this process's client");
         return;
       }
       int colon = parts[1].lastIndexOf(':');
@@ -137,7 +149,7 @@ public final class ConnectTunnel implements AutoCloseable {
     return null;
   }
 
-  /** The request line, after reading the whole head; null when the head is cut or too long. */
+  /** The request's head, through its empty line; null when the head is cut or too long. */
   private static String readHead(InputStream in) throws IOException {
     ByteArrayOutputStream head = new ByteArrayOutputStream();
     int matched = 0;
@@ -150,8 +162,18 @@ public final class ConnectTunnel implements AutoCloseable {
       head.write(b);
       matched = b == end[matched] ? matched + 1 : (b == '\r' ? 1 : 0);
     }
-    String text = head.toString(StandardCharsets.ISO_8859_1);
-    return text.substring(0, text.indexOf("\r\n"));
+    return head.toString(StandardCharsets.ISO_8859_1);
+  }
+
+  private boolean hasToken(String head) {
+    String prefix = TOKEN_HEADER.toLowerCase(java.util.Locale.ROOT) + ":";
+    for (String line : head.split("\r\n")) {
+      if (line.toLowerCase(java.util.Locale.ROOT).startsWith(prefix)) {
+        byte[] given = line.substring(prefix.length()).strip().getBytes(StandardCharsets.US_ASCII);
+        return java.security.MessageDigest.isEqual(given, token);
+      }
+    }
+    return false;
   }
 
   private static int parsePort(String p) {

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class ConnectTunnelTest {
   private final ConnectTunnel[] holder = new ConnectTunnel[1];
   private final Routes routes = new Routes(() -> holder[0].address());
-  private final ConnectTunnel tunnel = new ConnectTunnel(routes, Duration.ofSeconds(5));
+  private final ConnectTunnel tunnel = new ConnectTunnel(routes, Duration.ofSeconds(5), "t0ken");
 
   {
     holder[0] = tunnel;
@@ -41,9 +41,25 @@ class ConnectTunnelTest {
   }
 
   @Test
-  void refusesHostsThatWereNotCheckedAndAnythingButConnect() throws Exception {
-    assertThat(exchange(tunnel.address(), "CONNECT 127.0.0.1:22 HTTP/1.1\r\nHost: x\r\n\r\n"))
+  void refusesHostsThatWereNotCheckedClientsWithoutTheTokenAndAnythingButConnect()
+      throws Exception {
+    assertThat(
+            exchange(
+                tunnel.address(),
+                "CONNECT 127.0.0.1:22 HTTP/1.1\r\nProxy-Errand-Token: t0ken\r\n\r\n"))
         .isEqualTo("HTTP/1.1 403");
+    Routes.Pin pin =
+        routes.pin(Routes.key("127.0.0.2", 22), List.of(InetAddress.getByName("127.0.0.2")));
+    assertThat(exchange(tunnel.address(), "CONNECT 127.0.0.2:22 HTTP/1.1\r\n\r\n"))
+        .as("no token")
+        .isEqualTo("HTTP/1.1 403");
+    assertThat(
+            exchange(
+                tunnel.address(),
+                "CONNECT 127.0.0.2:22 HTTP/1.1\r\nProxy-Errand-Token: other\r\n\r\n"))
+        .as("a wrong token")
+        .isEqualTo("HTTP/1.1 403");
+    routes.unpin(pin);
     assertThat(exchange(tunnel.address(), "GET http://127.0.0.1:22/ HTTP/1.1\r\nHost: x\r\n\r\n"))
         .isEqualTo("HTTP/1.1 405");
   }
@@ -68,7 +84,9 @@ class ConnectTunnelTest {
       try (Socket s = new Socket(at.getAddress(), at.getPort())) {
         OutputStream out = s.getOutputStream();
         out.write(
-            ("CONNECT echo.test:" + upstream.getLocalPort() + " HTTP/1.1\r\n\r\n")
+            ("CONNECT echo.test:"
+                    + upstream.getLocalPort()
+                    + " HTTP/1.1\r\nproxy-errand-token: t0ken\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII));
         InputStream in = s.getInputStream();
         String established = "HTTP/1.1 200 Connection Established\r\n\r\n";
