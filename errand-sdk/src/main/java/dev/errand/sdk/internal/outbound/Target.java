@@ -102,7 +102,12 @@ public record Target(
     if (uri.getRawQuery() != null) {
       wire.append('?').append(uri.getRawQuery());
     }
-    return new Target(uri, secure, host, port, literals, URI.create(wire.toString()));
+    URI wireUri = URI.create(wire.toString());
+    if (wireUri.getHost() == null) { // such as a name with '_', which java.net.URI refuses
+      throw new IllegalArgumentException(
+          "URI host '" + rawHost + "' cannot be sent by the JDK's HTTP client: " + uri);
+    }
+    return new Target(uri, secure, host, port, literals, wireUri);
   }
 
   private static InetAddress ipv6(String inner, URI uri) {
