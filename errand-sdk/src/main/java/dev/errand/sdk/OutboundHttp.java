@@ -14,6 +14,7 @@ import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandler;
@@ -152,7 +153,7 @@ public final class OutboundHttp implements AutoCloseable {
       Target at = target;
       BodyHandler<T> bodies =
           info ->
-              Redirects.location(info.statusCode(), info.headers(), at).isPresent()
+              follows(info.statusCode(), info.headers(), at).isPresent()
                   ? BodySubscribers.<T>replacing(null)
                   : handler.apply(info);
       HttpResponse<T> response;
@@ -164,7 +165,7 @@ public final class OutboundHttp implements AutoCloseable {
       if (previous != null) {
         response = new RedirectedResponse<>(response, previous);
       }
-      Optional<URI> location = Redirects.location(response.statusCode(), response.headers(), at);
+      Optional<URI> location = follows(response.statusCode(), response.headers(), at);
       if (location.isEmpty()) {
         return response;
       }
@@ -190,6 +191,11 @@ public final class OutboundHttp implements AutoCloseable {
       previous = response;
       target = next;
     }
+  }
+
+  /** Where a response redirects to, when this client follows it (never with maxRedirects 0). */
+  private Optional<URI> follows(int status, HttpHeaders headers, Target from) {
+    return maxRedirects == 0 ? Optional.empty() : Redirects.location(status, headers, from);
   }
 
   /** One request to one target: check, pin the checked addresses, send. */
@@ -302,7 +308,10 @@ public final class OutboundHttp implements AutoCloseable {
       return this;
     }
 
-    /** Redirects followed; 0 follows none. Default {@value #DEFAULT_MAX_REDIRECTS}. */
+    /**
+     * Redirects followed; more fail the request with an {@link IOException}. 0 follows none: a
+     * redirect is returned as the response. Default {@value #DEFAULT_MAX_REDIRECTS}.
+     */
     public Builder maxRedirects(int maxRedirects) {
       if (maxRedirects < 0 || maxRedirects > 20) {
         throw new IllegalArgumentException("maxRedirects must be 0 to 20, was " + maxRedirects);

@@ -283,6 +283,11 @@ class OutboundHttpTest {
         .isInstanceOf(IOException.class)
         .hasMessageContaining("more than 3 redirects");
     assertThat(server.seen).hasSize(4);
+
+    OutboundHttp none = closes(OutboundHttp.builder().allow("127.0.0.2").maxRedirects(0).build());
+    HttpResponse<String> redirect = none.get(server.uri("/loop"));
+    assertThat(redirect.statusCode()).isEqualTo(302);
+    assertThat(redirect.headers().firstValue("Location")).contains("/loop");
   }
 
   @Test
