@@ -391,6 +391,20 @@ class OutboundHttpTest {
   }
 
   @Test
+  void anHttpsAddressThatDoesNotAnswerFailsWithAConnectExceptionNamingIt() throws Exception {
+    int closedPort;
+    try (java.net.ServerSocket s =
+        new java.net.ServerSocket(0, 1, InetAddress.getByName("127.0.0.2"))) {
+      closedPort = s.getLocalPort();
+    }
+    OutboundHttp http = client("127.0.0.2");
+
+    assertThatThrownBy(() -> http.get(URI.create("https://127.0.0.2:" + closedPort + "/")))
+        .isInstanceOf(java.net.ConnectException.class)
+        .hasMessageContaining("could not connect to 127.0.0.2:" + closedPort);
+  }
+
+  @Test
   void postJsonSendsJson() throws Exception {
     WebServer server = closes(new WebServer("127.0.0.2"));
     record Event(String id, int n) {}
