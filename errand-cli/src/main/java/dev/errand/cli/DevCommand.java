@@ -26,6 +26,10 @@ import picocli.CommandLine.Option;
           + " generated on first start."
     })
 final class DevCommand implements Callable<Integer> {
+
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @picocli.CommandLine.Mixin LimitOptions limits = new LimitOptions();
   static final String KEY_FILE = "dev-secret-key";
 
   @Option(
@@ -56,6 +60,8 @@ final class DevCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    var apiLimits = limits.apiLimits(spec.commandLine());
+    var runLimits = limits.runLimits(spec.commandLine());
     Files.createDirectories(dataDir);
     String key = secretKey(dataDir);
     ErrandServer server =
@@ -64,6 +70,8 @@ final class DevCommand implements Callable<Integer> {
             .masterKey(MasterKeys.inDataDir(dataDir))
             .host(host)
             .port(port)
+            .apiLimits(apiLimits)
+            .runLimits(runLimits)
             .build();
     ErrandWorker exampleWorker = null;
     try {

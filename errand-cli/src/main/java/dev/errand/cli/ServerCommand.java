@@ -2,7 +2,9 @@ package dev.errand.cli;
 
 import dev.errand.sdk.ErrandClient;
 import dev.errand.server.ErrandServer;
+import dev.errand.server.api.ApiLimits;
 import dev.errand.server.auth.SecretKeys;
+import dev.errand.server.engine.RunLimits;
 import dev.errand.server.secret.MasterKey;
 import dev.errand.server.store.Store;
 import dev.errand.server.store.Stores;
@@ -29,6 +31,8 @@ final class ServerCommand implements Callable<Integer> {
   static final String DATABASE_URL_ENV = "ERRAND_DATABASE_URL";
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @CommandLine.Mixin LimitOptions limits = new LimitOptions();
 
   @Option(names = "--database-url", description = "postgresql://user:password@host:5432/database")
   String databaseUrl;
@@ -70,6 +74,8 @@ final class ServerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    ApiLimits apiLimits = limits.apiLimits(spec.commandLine());
+    RunLimits runLimits = limits.runLimits(spec.commandLine());
     String url = databaseUrl != null ? databaseUrl : System.getenv(DATABASE_URL_ENV);
     if (url != null && !url.isBlank()) {
       PostgresUrl.parse(url); // a malformed URL is reported before anything else
@@ -91,7 +97,14 @@ final class ServerCommand implements Callable<Integer> {
         masterKey = MasterKeys.inDataDir(dataDir);
       }
       server =
-          ErrandServer.builder().store(store).masterKey(masterKey).host(host).port(port).build();
+          ErrandServer.builder()
+              .store(store)
+              .masterKey(masterKey)
+              .host(host)
+              .port(port)
+              .apiLimits(apiLimits)
+              .runLimits(runLimits)
+              .build();
       server.start();
     } catch (Exception e) {
       store.close();

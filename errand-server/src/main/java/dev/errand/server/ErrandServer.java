@@ -1,9 +1,11 @@
 package dev.errand.server;
 
+import dev.errand.server.api.ApiLimits;
 import dev.errand.server.api.HttpApi;
 import dev.errand.server.auth.SecretKeys;
 import dev.errand.server.engine.Engine;
 import dev.errand.server.engine.EngineConfig;
+import dev.errand.server.engine.RunLimits;
 import dev.errand.server.schedule.Scheduling;
 import dev.errand.server.secret.MasterKey;
 import dev.errand.server.secret.Secrets;
@@ -50,7 +52,7 @@ public final class ErrandServer implements AutoCloseable {
   private ErrandServer(Builder b) {
     this.store = b.store;
     this.closeStore = b.closeStore;
-    this.engine = new Engine(store, b.engineConfig);
+    this.engine = new Engine(store, b.engineConfig, b.runLimits);
     this.secrets = new Secrets(store, b.masterKey);
     this.webhooks =
         new Webhooks(
@@ -59,7 +61,8 @@ public final class ErrandServer implements AutoCloseable {
             b.clock == null ? Clock.systemUTC() : b.clock,
             secrets.webhookSeal());
     this.scheduling = new Scheduling(store, engine.runs(), b.engineConfig, b.clock);
-    this.http = HttpApi.create(store, engine, webhooks, scheduling, secrets, b.host, b.port);
+    this.http =
+        HttpApi.create(store, engine, webhooks, scheduling, secrets, b.apiLimits, b.host, b.port);
   }
 
   public static Builder builder() {
@@ -128,6 +131,8 @@ public final class ErrandServer implements AutoCloseable {
     private String host = DEFAULT_HOST;
     private int port = DEFAULT_PORT;
     private EngineConfig engineConfig = EngineConfig.DEFAULTS;
+    private RunLimits runLimits = RunLimits.DEFAULTS;
+    private ApiLimits apiLimits = ApiLimits.DEFAULTS;
     private Clock clock;
     private MasterKey masterKey;
 
@@ -184,6 +189,18 @@ public final class ErrandServer implements AutoCloseable {
     /** Engine timing. Default {@link EngineConfig#DEFAULTS}. */
     public Builder engineConfig(EngineConfig engineConfig) {
       this.engineConfig = Objects.requireNonNull(engineConfig, "engineConfig");
+      return this;
+    }
+
+    /** Payload and output size limits. Default {@link RunLimits#DEFAULTS}. */
+    public Builder runLimits(RunLimits runLimits) {
+      this.runLimits = Objects.requireNonNull(runLimits, "runLimits");
+      return this;
+    }
+
+    /** API rate and request size limits. Default {@link ApiLimits#DEFAULTS}. */
+    public Builder apiLimits(ApiLimits apiLimits) {
+      this.apiLimits = Objects.requireNonNull(apiLimits, "apiLimits");
       return this;
     }
 

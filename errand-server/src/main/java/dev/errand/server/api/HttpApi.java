@@ -3,6 +3,7 @@ package dev.errand.server.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.errand.sdk.internal.Json;
 import dev.errand.server.auth.Authenticator;
+import dev.errand.server.auth.SecretKeys;
 import dev.errand.server.engine.Engine;
 import dev.errand.server.engine.EngineException;
 import dev.errand.server.schedule.Scheduling;
@@ -29,10 +30,14 @@ import org.slf4j.LoggerFactory;
 public final class HttpApi {
   private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
   static final String ENVIRONMENT = "errand.environment";
-  private static final String ERROR_WRITTEN = "errand.error";
 
-  /** Largest request body: 32 MiB (a batch of 1,000 payloads). */
-  public static final long MAX_REQUEST_BYTES = 32L * 1024 * 1024;
+  /**
+   * The worker protocol's paths: not rate limited per key (a worker's claims, heartbeats and result
+   * batches are paced by the protocol itself).
+   */
+  private static final String WORKER_PROTOCOL = "/api/v1/workers/";
+
+  private static final String ERROR_WRITTEN = "errand.error";
 
   /** Largest request header block: 32 KiB. */
   public static final int MAX_HEADER_BYTES = 32 * 1024;
@@ -46,9 +51,11 @@ public final class HttpApi {
       Webhooks webhooks,
       Scheduling scheduling,
       Secrets secrets,
+      ApiLimits limits,
       String host,
       int port) {
     Authenticator auth = new Authenticator(store);
+    ApiRateLimiter rateLimiter = new ApiRateLimiter(limits);
     RunRoutes runs = new RunRoutes(engine.runs());
     BulkActionRoutes bulkActions = new BulkActionRoutes(engine.bulkActions());
     WorkerRoutes workers =
@@ -62,7 +69,7 @@ public final class HttpApi {
         config -> {
           config.concurrency.useVirtualThreads = true;
           config.startup.showJavalinBanner = false;
-          config.http.maxRequestSize = MAX_REQUEST_BYTES;
+          config.http.maxRequestSize = limits.maxRequestBytes();
           // webhook senders' headers can be long (several signatures during a rotation): let the
           // verifier judge them instead of Jetty refusing them with 431
           config.jetty.modifyHttpConfiguration(http -> http.setRequestHeaderSize(MAX_HEADER_BYTES));
@@ -70,7 +77,7 @@ public final class HttpApi {
           config.jetty.port = port;
           config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
           config.routes.get("/healthz", ctx -> health(ctx, store));
-          config.routes.before("/api/*", ctx -> authenticate(ctx, auth));
+          config.routes.before("/api/*", ctx -> authenticate(ctx, auth, rateLimiter));
           bulkActions.addTo(config.routes); // before runs: /runs/bulk/cancel is no run id
           runs.addTo(config.routes);
           workers.addTo(config.routes);
@@ -141,7 +148,7 @@ public final class HttpApi {
     };
   }
 
-  private static void authenticate(Context ctx, Authenticator auth) {
+  private static void authenticate(Context ctx, Authenticator auth, ApiRateLimiter rateLimiter) {
     if (WaitpointRoutes.CALLBACK_PATH.matcher(ctx.path()).matches()) {
       return; // signed by the HMAC in its path instead
     }
@@ -149,10 +156,14 @@ public final class HttpApi {
     if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
       throw new ApiException(401, "unauthorized", "missing Authorization: Bearer <secret key>");
     }
+    String key = header.substring(7).trim();
     var env =
-        auth.authenticate(header.substring(7).trim())
+        auth.authenticate(key)
             .orElseThrow(
                 () -> new ApiException(401, "unauthorized", "unknown or revoked secret key"));
+    if (!ctx.path().startsWith(WORKER_PROTOCOL)) {
+      rateLimiter.acquire(ctx, SecretKeys.hash(key));
+    }
     ctx.attribute(ENVIRONMENT, env);
   }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import dev.errand.sdk.NonRetryableException;
+import dev.errand.sdk.OutboundHttp;
 import dev.errand.sdk.RunError;
 import dev.errand.sdk.Task;
 import dev.errand.sdk.TaskContext;
@@ -41,6 +42,7 @@ final class AttemptExecution implements Runnable {
   private final HttpTransport transport;
   private final String workerId;
   private final ScheduledExecutorService timer;
+  private final OutboundHttp outbound;
   private final WorkerEnv env;
   private final AtomicBoolean reported = new AtomicBoolean();
 
@@ -67,6 +69,7 @@ final class AttemptExecution implements Runnable {
       HttpTransport transport,
       String workerId,
       ScheduledExecutorService timer,
+      OutboundHttp outbound,
       WorkerEnv env) {
     this.task = task;
     this.run = run;
@@ -75,6 +78,7 @@ final class AttemptExecution implements Runnable {
     this.transport = transport;
     this.workerId = workerId;
     this.timer = timer;
+    this.outbound = outbound;
     this.env = env;
   }
 
@@ -183,7 +187,8 @@ final class AttemptExecution implements Runnable {
     }
     Object output;
     DurableContext ctx =
-        new DurableContext(run, task, transport, workerId, () -> cancelled || timedOut, env);
+        new DurableContext(
+            run, task, transport, workerId, () -> cancelled || timedOut, outbound, env);
     dev.errand.sdk.internal.CurrentAttempt.enter(run.runId(), run.attempt());
     try {
       output = invoke(task.function(), payload, ctx);

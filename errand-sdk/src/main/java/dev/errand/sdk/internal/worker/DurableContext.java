@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.errand.sdk.ErrandException;
 import dev.errand.sdk.NonDeterminismException;
 import dev.errand.sdk.NonRetryableException;
+import dev.errand.sdk.OutboundHttp;
 import dev.errand.sdk.RetryPolicy;
 import dev.errand.sdk.RunError;
 import dev.errand.sdk.RunResult;
@@ -65,6 +66,7 @@ final class DurableContext implements TaskContext {
   private final HttpTransport transport;
   private final String workerId;
   private final BooleanSupplier cancelled;
+  private final OutboundHttp outbound;
   private final WorkerEnv env;
   private final Logger logger;
   private final ObjectMapper mapper = Json.mapper();
@@ -80,12 +82,14 @@ final class DurableContext implements TaskContext {
       HttpTransport transport,
       String workerId,
       BooleanSupplier cancelled,
+      OutboundHttp outbound,
       WorkerEnv env) {
     this.run = run;
     this.task = task;
     this.transport = transport;
     this.workerId = workerId;
     this.cancelled = cancelled;
+    this.outbound = outbound;
     this.env = env;
     this.logger =
         new RedactingLogger(LoggerFactory.getLogger("errand.task." + task.id()), env::redactor);
@@ -125,6 +129,11 @@ final class DurableContext implements TaskContext {
   @Override
   public boolean isCancelled() {
     return cancelled.getAsBoolean();
+  }
+
+  @Override
+  public OutboundHttp http() {
+    return outbound;
   }
 
   // --- steps ---------------------------------------------------------------------------------
