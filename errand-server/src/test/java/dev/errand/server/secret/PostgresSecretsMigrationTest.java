@@ -1,0 +1,74 @@
+package dev.errand.server.secret;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.errand.server.store.SecretStore.WebhookSecretRow;
+import dev.errand.server.store.Store;
+import dev.errand.server.store.Stores;
+import dev.errand.server.store.TestDatabases;
+import dev.errand.server.store.jdbc.PostgresUrl;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.UUID;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.Test;
+
+/** V20 over a database whose webhook secrets were stored in clear (V17). */
+class PostgresSecretsMigrationTest {
+  @Test
+  void webhookSecretsStoredBeforeV20AreSealedAtTheFirstStartAndStillVerify() throws Exception {
+    String url = TestDatabases.freshPostgresUrl();
+    PostgresUrl parsed = PostgresUrl.parse(url);
+    Flyway.configure()
+        .dataSource(parsed.jdbcUrl(), parsed.user(), parsed.password())
+        .locations("classpath:db/migration/postgresql")
+        .target("18")
+        .load()
+        .migrate();
+    UUID project = UUID.randomUUID();
+    UUID env = UUID.randomUUID();
+    try (Connection connection = TestDatabases.connect(parsed);
+        Statement statement = connection.createStatement()) {
+      statement.execute("INSERT INTO projects (id, slug) VALUES ('%s', 'p')".formatted(project));
+      statement.execute(
+          "INSERT INTO environments (id, project_id, slug) VALUES ('%s', '%s', 'dev')"
+              .formatted(env, project));
+      statement.execute(
+          """
+          INSERT INTO webhook_endpoints (id, environment_id, name, verifier, routes,
+              dedup_window_ms, max_body_bytes, created_at, updated_at)
+          VALUES ('we_old', '%s', 'old', '{"type":"github"}', '[]', 1000, 1000, now(), now())
+          """
+              .formatted(env));
+      statement.execute(
+          """
+          INSERT INTO webhook_secrets (endpoint_id, version, secret, created_at, expires_at)
+          VALUES ('we_old', 1, 'whsec_from_before_v20', now(), now() + interval '1 day'),
+                 ('we_old', 2, 'whsec_current_before_v20', now(), NULL)
+          """);
+    }
+
+    MasterKey master = MasterKey.generate();
+    try (Store store = Stores.postgres(url, 2)) {
+      assertThat(store.secrets().listWebhookSecrets())
+          .extracting(WebhookSecretRow::value)
+          .containsExactly("whsec_from_before_v20", "whsec_current_before_v20");
+      Secrets secrets = new Secrets(store, master);
+      secrets.start();
+      assertThat(store.secrets().listWebhookSecrets())
+          .allSatisfy(
+              r ->
+                  assertThat(r.value())
+                      .startsWith("enc:v1:")
+                      .doesNotContain("whsec_from_before_v20")
+                      .doesNotContain("whsec_current_before_v20"));
+      assertThat(
+              store.secrets().listWebhookSecrets().stream()
+                  .map(r -> secrets.webhookSeal().open(env, "we_old", r.value()))
+                  .toList())
+          .containsExactly("whsec_from_before_v20", "whsec_current_before_v20");
+      new Secrets(store, master).start(); // a second start finds nothing left to seal
+      assertThat(store.secrets().findDataKey(env)).isPresent();
+    }
+  }
+}
