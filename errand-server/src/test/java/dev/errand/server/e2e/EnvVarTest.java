@@ -213,6 +213,31 @@ abstract class EnvVarTest extends ServerTestBase {
   }
 
   @Test
+  void aChangeMadeThroughOneNodeReachesWorkersOfAnotherWithinSeconds() throws Exception {
+    set("API_TOKEN", "value-before-change");
+    startWorkerOnOtherNode(0, READS_ENV);
+    var other = otherClient();
+    assertThat(
+            other
+                .runs()
+                .awaitCompletion(other.trigger(READS_ENV, new Key(unique("n"))), TIMEOUT)
+                .output()
+                .sha256())
+        .isEqualTo(sha256("value-before-change"));
+    set("API_TOKEN", "value-after-change"); // through the first node
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () ->
+                other
+                    .runs()
+                    .awaitCompletion(other.trigger(READS_ENV, new Key(unique("n"))), TIMEOUT)
+                    .output()
+                    .sha256()
+                    .equals(sha256("value-after-change")));
+  }
+
+  @Test
   void aTaskThatLogsAndThrowsASecretLeavesNoTraceOfIt() throws Exception {
     set("LEAKY_SECRET", LEAKY);
     startWorker(LEAKS_SECRET, RETURNS_SECRET);
