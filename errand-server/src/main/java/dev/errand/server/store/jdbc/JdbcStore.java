@@ -3,6 +3,7 @@ package dev.errand.server.store.jdbc;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.errand.server.store.AttemptOutcome;
+import dev.errand.server.store.AuditStore;
 import dev.errand.server.store.AttemptRecord;
 import dev.errand.server.store.BulkActionRecord;
 import dev.errand.server.store.ClaimedRun;
@@ -77,6 +78,7 @@ public final class JdbcStore implements Store {
   private final FirstStatistics firstStatistics;
   private final WebhookStore webhooks;
   private final ScheduleStore schedules;
+  private final AuditStore audit;
 
   /** Tells this store's own due-runs announcements from other nodes'. */
   private final String nodeId = UUID.randomUUID().toString();
@@ -103,6 +105,7 @@ public final class JdbcStore implements Store {
     this.manualRetry = new ManualRetry(database);
     this.bulkActions = new BulkActions(database, dialect);
     this.bulkActionBatches = new BulkActionBatches(database, insertion);
+    this.audit = new AuditLog(database, dialect);
   }
 
   /** Opens a store on PostgreSQL with a pool of {@code poolSize} connections, and migrates it. */
@@ -217,6 +220,11 @@ public final class JdbcStore implements Store {
   @Override
   public Optional<Environment> findEnvironment(UUID id) {
     return environments.findById(id);
+  }
+
+  @Override
+  public Optional<ApiKey> findApiKeyByHash(String keyHash) {
+    return environments.findKeyByHash(keyHash);
   }
 
   @Override
@@ -485,6 +493,11 @@ public final class JdbcStore implements Store {
   @Override
   public ScheduleStore schedules() {
     return schedules;
+  }
+
+  @Override
+  public AuditStore audit() {
+    return audit;
   }
 
   @Override
