@@ -2,6 +2,7 @@ package dev.errand.server.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.errand.sdk.internal.Json;
+import dev.errand.server.audit.AuditLog;
 import dev.errand.server.auth.Authenticator;
 import dev.errand.server.engine.Engine;
 import dev.errand.server.engine.EngineException;
@@ -13,12 +14,14 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.io.IOException;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The ingestion layer: Javalin on Jetty 12 with virtual threads, the public REST API ({@code
- * /api/v1/tasks}, {@code /api/v1/runs}, {@code /api/v1/bulk-actions}, {@code /api/v1/webhooks}),
+ * /api/v1/tasks}, {@code /api/v1/runs}, {@code /api/v1/bulk-actions}, {@code /api/v1/webhooks},
+ * {@code /api/v1/audit}),
  * the worker protocol ({@code /api/v1/workers}), webhook ingestion ({@code /webhooks/{endpointId}},
  * authenticated by the endpoint's signature instead of an API key) and {@code /healthz}. Every
  * error is {@code {"error":{"code":"...","message":"..."}}}.
@@ -26,6 +29,8 @@ import org.slf4j.LoggerFactory;
 public final class HttpApi {
   private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
   static final String ENVIRONMENT = "errand.environment";
+  static final String API_KEY = "errand.apiKey";
+  static final String CLIENT_ADDRESS = "errand.clientAddress";
   private static final String ERROR_WRITTEN = "errand.error";
 
   /** Largest request body: 32 MiB (a batch of 1,000 payloads). */
@@ -36,17 +41,30 @@ public final class HttpApi {
 
   private HttpApi() {}
 
-  /** Creates (does not start) the HTTP server. */
+  /**
+   * Creates (does not start) the HTTP server. {@code trustedProxies}: peer addresses whose {@code
+   * X-Forwarded-For} names the client (see {@link ClientAddress}); empty: none.
+   */
   public static Javalin create(
-      Store store, Engine engine, Webhooks webhooks, Scheduling scheduling, String host, int port) {
+      Store store,
+      Engine engine,
+      Webhooks webhooks,
+      Scheduling scheduling,
+      String host,
+      int port,
+      Set<String> trustedProxies) {
     Authenticator auth = new Authenticator(store);
-    RunRoutes runs = new RunRoutes(engine.runs());
-    BulkActionRoutes bulkActions = new BulkActionRoutes(engine.bulkActions());
+    ClientAddress clientAddress = new ClientAddress(trustedProxies);
+    Audit audit = new Audit(new AuditLog(store.audit()));
+    RunRoutes runs = new RunRoutes(engine.runs(), audit);
+    BulkActionRoutes bulkActions = new BulkActionRoutes(engine.bulkActions(), audit);
+    AuditRoutes auditRoutes = new AuditRoutes(store.audit());
     WorkerRoutes workers = new WorkerRoutes(engine.dispatcher(), scheduling.schedules());
-    ScheduleRoutes schedules = new ScheduleRoutes(scheduling.schedules());
-    WaitpointRoutes waitpoints = new WaitpointRoutes(engine.waitpoints());
-    QueueRoutes queues = new QueueRoutes(engine.queues());
-    WebhookRoutes webhookRoutes = new WebhookRoutes(webhooks.endpoints(), webhooks.ingestion());
+    ScheduleRoutes schedules = new ScheduleRoutes(scheduling.schedules(), audit);
+    WaitpointRoutes waitpoints = new WaitpointRoutes(engine.waitpoints(), audit);
+    QueueRoutes queues = new QueueRoutes(engine.queues(), audit);
+    WebhookRoutes webhookRoutes =
+        new WebhookRoutes(webhooks.endpoints(), webhooks.ingestion(), audit);
     return Javalin.create(
         config -> {
           config.concurrency.useVirtualThreads = true;
@@ -59,7 +77,7 @@ public final class HttpApi {
           config.jetty.port = port;
           config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
           config.routes.get("/healthz", ctx -> health(ctx, store));
-          config.routes.before("/api/*", ctx -> authenticate(ctx, auth));
+          config.routes.before("/api/*", ctx -> authenticate(ctx, auth, clientAddress));
           bulkActions.addTo(config.routes); // before runs: /runs/bulk/cancel is no run id
           runs.addTo(config.routes);
           workers.addTo(config.routes);
@@ -67,6 +85,7 @@ public final class HttpApi {
           queues.addTo(config.routes);
           webhookRoutes.addTo(config.routes);
           schedules.addTo(config.routes);
+          auditRoutes.addTo(config.routes);
           config.routes.exception(
               ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));
           config.routes.exception(
@@ -116,7 +135,7 @@ public final class HttpApi {
     };
   }
 
-  private static void authenticate(Context ctx, Authenticator auth) {
+  private static void authenticate(Context ctx, Authenticator auth, ClientAddress clientAddress) {
     if (WaitpointRoutes.CALLBACK_PATH.matcher(ctx.path()).matches()) {
       return; // signed by the HMAC in its path instead
     }
@@ -124,11 +143,13 @@ public final class HttpApi {
     if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
       throw new ApiException(401, "unauthorized", "missing Authorization: Bearer <secret key>");
     }
-    var env =
-        auth.authenticate(header.substring(7).trim())
+    var key =
+        auth.authenticateKey(header.substring(7).trim())
             .orElseThrow(
                 () -> new ApiException(401, "unauthorized", "unknown or revoked secret key"));
-    ctx.attribute(ENVIRONMENT, env);
+    ctx.attribute(ENVIRONMENT, key.environment());
+    ctx.attribute(API_KEY, key);
+    ctx.attribute(CLIENT_ADDRESS, clientAddress.of(ctx.ip(), ctx.header("X-Forwarded-For")));
   }
 
   private static void health(Context ctx, Store store) {

@@ -70,7 +70,6 @@ final class BulkActions {
             ps.executeUpdate();
           }
           int total = snapshot(connection, environmentId, actionId, filter);
-          PendingAudit.write(connection);
           try (PreparedStatement ps = connection.prepareStatement(SET_TOTAL)) {
             ps.setInt(1, total);
             ps.setInt(2, total);

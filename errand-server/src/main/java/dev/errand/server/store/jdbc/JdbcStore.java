@@ -105,7 +105,7 @@ public final class JdbcStore implements Store {
     this.manualRetry = new ManualRetry(database);
     this.bulkActions = new BulkActions(database, dialect);
     this.bulkActionBatches = new BulkActionBatches(database, insertion);
-    this.audit = new AuditLog(database, dialect);
+    this.audit = new JdbcAuditStore(database, dialect);
   }
 
   /** Opens a store on PostgreSQL with a pool of {@code poolSize} connections, and migrates it. */

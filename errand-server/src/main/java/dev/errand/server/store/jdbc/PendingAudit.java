@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * The audit entry of the action running on this thread (see {@link AuditLog#appendWith}), written
+ * The audit entry of the action running on this thread (see {@link JdbcAuditStore#appendWith}), written
  * by the store method that makes the action's write, in that write's transaction: {@link #write}
  * appends it there, {@link Database} tells it whether that transaction committed or rolled back (a
  * transaction that runs again after a lost race writes it again). An entry is written at most once
@@ -17,17 +17,17 @@ final class PendingAudit {
   private static final ThreadLocal<PendingAudit> CURRENT = new ThreadLocal<>();
 
   private final AuditEntry entry;
-  private final AuditLog log;
+  private final JdbcAuditStore log;
   private boolean inTransaction;
   private boolean committed;
 
-  private PendingAudit(AuditEntry entry, AuditLog log) {
+  private PendingAudit(AuditEntry entry, JdbcAuditStore log) {
     this.entry = entry;
     this.log = log;
   }
 
   /** Runs {@code action} with {@code entry} pending; whether a transaction of it wrote it. */
-  static boolean during(AuditEntry entry, AuditLog log, Runnable action) {
+  static boolean during(AuditEntry entry, JdbcAuditStore log, Runnable action) {
     PendingAudit outer = CURRENT.get();
     if (outer != null) {
       throw new IllegalStateException(
@@ -48,17 +48,49 @@ final class PendingAudit {
    * write created added to its details (none: empty).
    */
   static void write(Connection connection, List<UUID> createdRunIds) throws SQLException {
+    write(connection, null, createdRunIds);
+  }
+
+  /**
+   * Appends the pending entry, if any, in the caller's transaction, with {@code targetId} as its
+   * target id when the entry has none (an object created by this write: the caller could not know
+   * its id before).
+   */
+  static void write(Connection connection, String targetId) throws SQLException {
+    write(connection, targetId, List.of());
+  }
+
+  private static void write(Connection connection, String targetId, List<UUID> createdRunIds)
+      throws SQLException {
     PendingAudit pending = CURRENT.get();
     if (pending == null || pending.committed || pending.inTransaction) {
       return;
     }
-    pending.log.insert(connection, withRunIds(pending.entry, createdRunIds));
+    AuditEntry entry = withRunIds(pending.entry, createdRunIds);
+    if (entry.targetId() == null && targetId != null) {
+      entry = withTargetId(entry, targetId);
+    }
+    pending.log.insert(connection, entry);
     pending.inTransaction = true;
+  }
+
+  private static AuditEntry withTargetId(AuditEntry entry, String targetId) {
+    return new AuditEntry(
+        entry.environmentId(),
+        entry.actorType(),
+        entry.actorId(),
+        entry.actorName(),
+        entry.address(),
+        entry.action(),
+        entry.targetType(),
+        targetId,
+        entry.detailsJson(),
+        entry.requestId());
   }
 
   /** Appends the pending entry, if any, in the caller's transaction. */
   static void write(Connection connection) throws SQLException {
-    write(connection, List.of());
+    write(connection, null, List.of());
   }
 
   static void committed() {

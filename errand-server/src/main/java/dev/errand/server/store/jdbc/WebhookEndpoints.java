@@ -74,7 +74,7 @@ final class WebhookEndpoints {
             ps.executeUpdate();
           }
           insertSecret(connection, e.id(), 1, secret);
-          PendingAudit.write(connection);
+          PendingAudit.write(connection, e.id());
           return find(connection, "id = ?", e.id()).stream().findFirst();
         });
   }

@@ -19,7 +19,7 @@ import java.util.function.Supplier;
  * The audit log on JDBC. Append-only by construction: the only statements on {@code audit_log} are
  * one INSERT and one SELECT (on PostgreSQL, triggers also refuse UPDATE, DELETE and TRUNCATE).
  */
-final class AuditLog implements AuditStore {
+final class JdbcAuditStore implements AuditStore {
   private static final String COLUMNS =
       "id, environment_id, occurred_at, actor_type, actor_id, actor_name, address, action,"
           + " target_type, target_id, details, request_id";
@@ -27,7 +27,7 @@ final class AuditLog implements AuditStore {
   private final Database database;
   private final String insert;
 
-  AuditLog(Database database, Dialect dialect) {
+  JdbcAuditStore(Database database, Dialect dialect) {
     this.database = database;
     this.insert =
         "INSERT INTO audit_log (environment_id, occurred_at, actor_type, actor_id, actor_name,"
