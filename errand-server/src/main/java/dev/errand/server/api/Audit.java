@@ -35,8 +35,7 @@ final class Audit {
   }
 
   /** Like {@link #around} for an action without a result. */
-  void run(
-      Context ctx, AuditAction action, AuditTarget target, ObjectNode details, Runnable work) {
+  void run(Context ctx, AuditAction action, AuditTarget target, ObjectNode details, Runnable work) {
     around(
         ctx,
         action,

@@ -100,7 +100,8 @@ final class AuditRoutes {
     }
     if (AuditAction.fromWireName(s).isEmpty()) {
       throw ApiException.badRequest(
-          "invalid_query", "action must be one of " + AuditAction.wireNames() + ", was '" + s + "'");
+          "invalid_query",
+          "action must be one of " + AuditAction.wireNames() + ", was '" + s + "'");
     }
     return s;
   }

@@ -21,10 +21,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The ingestion layer: Javalin on Jetty 12 with virtual threads, the public REST API ({@code
  * /api/v1/tasks}, {@code /api/v1/runs}, {@code /api/v1/bulk-actions}, {@code /api/v1/webhooks},
- * {@code /api/v1/audit}),
- * the worker protocol ({@code /api/v1/workers}), webhook ingestion ({@code /webhooks/{endpointId}},
- * authenticated by the endpoint's signature instead of an API key) and {@code /healthz}. Every
- * error is {@code {"error":{"code":"...","message":"..."}}}.
+ * {@code /api/v1/audit}), the worker protocol ({@code /api/v1/workers}), webhook ingestion ({@code
+ * /webhooks/{endpointId}}, authenticated by the endpoint's signature instead of an API key) and
+ * {@code /healthz}. Every error is {@code {"error":{"code":"...","message":"..."}}}.
  */
 public final class HttpApi {
   private static final Logger log = LoggerFactory.getLogger(HttpApi.class);

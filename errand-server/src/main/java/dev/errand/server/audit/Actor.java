@@ -4,8 +4,8 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * Who did an audited action: its type, its id and the name shown for it (for an API key today:
- * the key's id and its prefix), and the client address it came from (null when not over HTTP).
+ * Who did an audited action: its type, its id and the name shown for it (for an API key today: the
+ * key's id and its prefix), and the client address it came from (null when not over HTTP).
  * Immutable.
  */
 public record Actor(Type type, String id, String name, String address) {

@@ -16,13 +16,13 @@ public interface AuditStore {
 
   /**
    * Runs {@code action} on this thread and appends {@code entry} in the same transaction as the
-   * store write the action makes, so that there is no action without its row and no row without
-   * its action. Store writes that can be audited this way: inserting runs (single, batch, debounce,
+   * store write the action makes, so that there is no action without its row and no row without its
+   * action. Store writes that can be audited this way: inserting runs (single, batch, debounce,
    * replay; the ids of the runs it created are added to the details as {@code runIds}), cancel,
-   * manual retry, schedule update and delete, webhook endpoint create, update, secret rotation
-   * and delete, queue pause and limit override, the environment's concurrency limit and
-   * completing a waitpoint token. When the action makes no such write but returns normally, the
-   * entry is appended on its own right after it; when it throws, nothing is appended.
+   * manual retry, schedule update and delete, webhook endpoint create, update, secret rotation and
+   * delete, queue pause and limit override, the environment's concurrency limit and completing a
+   * waitpoint token. When the action makes no such write but returns normally, the entry is
+   * appended on its own right after it; when it throws, nothing is appended.
    */
   <T> T appendWith(AuditEntry entry, Supplier<T> action);
 

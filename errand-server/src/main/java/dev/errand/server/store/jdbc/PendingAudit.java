@@ -7,11 +7,12 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * The audit entry of the action running on this thread (see {@link JdbcAuditStore#appendWith}), written
- * by the store method that makes the action's write, in that write's transaction: {@link #write}
- * appends it there, {@link Database} tells it whether that transaction committed or rolled back (a
- * transaction that runs again after a lost race writes it again). An entry is written at most once
- * per action. A thread without an action in progress pays one thread-local read per transaction.
+ * The audit entry of the action running on this thread (see {@link JdbcAuditStore#appendWith}),
+ * written by the store method that makes the action's write, in that write's transaction: {@link
+ * #write} appends it there, {@link Database} tells it whether that transaction committed or rolled
+ * back (a transaction that runs again after a lost race writes it again). An entry is written at
+ * most once per action. A thread without an action in progress pays one thread-local read per
+ * transaction.
  */
 final class PendingAudit {
   private static final ThreadLocal<PendingAudit> CURRENT = new ThreadLocal<>();
