@@ -1,5 +1,6 @@
 package dev.errand.cli;
 
+import dev.errand.cli.audit.AuditCommand;
 import dev.errand.cli.schedules.SchedulesCommand;
 import dev.errand.cli.webhooks.WebhooksCommand;
 import picocli.CommandLine;
@@ -16,7 +17,8 @@ import picocli.CommandLine.Command;
       ServerCommand.class,
       WorkerCommand.class,
       WebhooksCommand.class,
-      SchedulesCommand.class
+      SchedulesCommand.class,
+      AuditCommand.class
     })
 public final class ErrandCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -24,7 +26,7 @@ public final class ErrandCli implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "name a command: dev, server, worker, webhooks or schedules");
+        spec.commandLine(), "name a command: dev, server, worker, webhooks, schedules or audit");
   }
 
   public static void main(String[] args) {

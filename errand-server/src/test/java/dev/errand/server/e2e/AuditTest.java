@@ -323,4 +323,43 @@ abstract class AuditTest extends ServerTestBase {
         .isEqualTo(200);
     assertThat(audit("").getFirst().path("actor").path("address").asText()).isEqualTo("127.0.0.1");
   }
+
+  @Test
+  void theClientListsAndFiltersTheLog() throws Exception {
+    ok("POST", "/api/v1/environment/concurrency", "{\"limit\": 2}");
+    ok("POST", "/api/v1/environment/concurrency", "{\"limit\": 3}");
+    ok("POST", "/api/v1/environment/concurrency/reset", null);
+    dev.errand.sdk.AuditPage page =
+        client
+            .audit()
+            .list(dev.errand.sdk.AuditQuery.ALL.withAction("environment.concurrency_set"));
+    assertThat(page.data()).hasSize(2);
+    dev.errand.sdk.AuditEvent newest = page.data().getFirst();
+    assertThat(newest.details().path("limit").asInt()).isEqualTo(3);
+    assertThat(newest.actor().type()).isEqualTo("api_key");
+    assertThat(newest.target())
+        .isEqualTo(new dev.errand.sdk.AuditEvent.Target("environment", "test"));
+    assertThat(newest.occurredAt()).isNotNull();
+    dev.errand.sdk.AuditPage first =
+        client.audit().list(dev.errand.sdk.AuditQuery.ALL.withLimit(2));
+    assertThat(first.nextCursor()).isNotNull();
+    assertThat(
+            client
+                .audit()
+                .list(dev.errand.sdk.AuditQuery.ALL.withLimit(2).withCursor(first.nextCursor()))
+                .data())
+        .hasSize(1);
+    assertThat(
+            client
+                .audit()
+                .list(
+                    dev.errand.sdk.AuditQuery.ALL.withUntil(
+                        java.time.Instant.parse("2001-01-01T00:00:00Z")))
+                .data())
+        .isEmpty();
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> client.audit().list(dev.errand.sdk.AuditQuery.ALL.withAction("nope")))
+        .isInstanceOf(dev.errand.sdk.ErrandApiException.class)
+        .hasMessageContaining("invalid_query");
+  }
 }
