@@ -21,6 +21,7 @@ import picocli.CommandLine.Option;
     })
 final class ServerCommand implements Callable<Integer> {
   static final String DATABASE_URL_ENV = "ERRAND_DATABASE_URL";
+  static final String TRUSTED_PROXIES_ENV = "ERRAND_TRUSTED_PROXIES";
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -56,6 +57,17 @@ final class ServerCommand implements Callable<Integer> {
       description = "Environment of the bootstrap key (default: ${DEFAULT-VALUE}).")
   String environment;
 
+  @Option(
+      names = "--trusted-proxy",
+      paramLabel = "ADDRESS",
+      split = ",",
+      description =
+          "A reverse proxy's address whose X-Forwarded-For names the client in the audit log"
+              + " (repeatable or comma-separated; default $"
+              + TRUSTED_PROXIES_ENV
+              + ", else none: the header is ignored).")
+  java.util.List<String> trustedProxies;
+
   @Override
   public Integer call() throws Exception {
     String url = databaseUrl != null ? databaseUrl : System.getenv(DATABASE_URL_ENV);
@@ -71,7 +83,13 @@ final class ServerCommand implements Callable<Integer> {
               + DATABASE_URL_ENV
               + ") for PostgreSQL, or --data-dir for the embedded store");
     }
-    ErrandServer server = ErrandServer.builder().store(store).host(host).port(port).build();
+    ErrandServer server =
+        ErrandServer.builder()
+            .store(store)
+            .host(host)
+            .port(port)
+            .trustedProxies(trustedProxies())
+            .build();
     server.start();
     String key = System.getenv(ErrandClient.SECRET_KEY_ENV);
     boolean generated = key == null || key.isBlank();
@@ -95,5 +113,19 @@ final class ServerCommand implements Callable<Integer> {
               + key);
     }
     return UntilStopped.await(server);
+  }
+
+  private java.util.List<String> trustedProxies() {
+    if (trustedProxies != null && !trustedProxies.isEmpty()) {
+      return trustedProxies;
+    }
+    String env = System.getenv(TRUSTED_PROXIES_ENV);
+    if (env == null || env.isBlank()) {
+      return java.util.List.of();
+    }
+    return java.util.Arrays.stream(env.split(","))
+        .map(String::strip)
+        .filter(a -> !a.isEmpty())
+        .toList();
   }
 }

@@ -24,7 +24,7 @@ final class ClientAddress {
     if (forwardedFor == null || !trustedProxies.contains(peer)) {
       return peer;
     }
-    List<String> hops = List.of(forwardedFor.split(","));
+    List<String> hops = List.of(forwardedFor.split(",", -1));
     for (int i = hops.size() - 1; i >= 0; i--) {
       String hop = hops.get(i).strip();
       if (hop.isEmpty() || hop.length() > MAX_LENGTH || TextRules.hasControl(hop)) {
