@@ -240,4 +240,114 @@ abstract class AuditStoreContractTest {
               assertThat(r.address()).isEqualTo("192.0.2.7");
             });
   }
+
+  /**
+   * Runs {@code write} in an audited action that throws after it: the row is there only because the
+   * write's own transaction inserted it (the after-success fallback never runs on a throw).
+   */
+  private void rowCommitsWithTheWrite(String action, Runnable write) {
+    assertThatThrownBy(
+            () ->
+                audit.appendWith(
+                    entry(action, "key", "t", action),
+                    () -> {
+                      write.run();
+                      throw new IllegalStateException("after the write");
+                    }))
+        .hasMessage("after the write");
+    assertThat(audit.list(env.id(), filter(action, null, null, null, null), 10))
+        .as(action)
+        .hasSize(1);
+  }
+
+  @Test
+  void eachAuditedStoreWriteInsertsTheRowInItsOwnTransaction() {
+    store.upsertTasks(
+        env.id(), List.of(new TaskRecord("t", "q-audit", 3, "{\"maxAttempts\":3}", null, null)));
+    UUID run = store.insertRuns(List.of(run("t", null))).getFirst().runId();
+    rowCommitsWithTheWrite("run.triggered", () -> store.insertRuns(List.of(run("t", null))));
+    rowCommitsWithTheWrite("debounce", () -> store.debounce(run("t", null), "k", 60_000, null));
+    rowCommitsWithTheWrite("run.canceled", () -> store.cancel(env.id(), run));
+    rowCommitsWithTheWrite("run.retried", () -> store.retry(env.id(), run));
+    rowCommitsWithTheWrite("queue.paused", () -> store.setQueuePaused(env.id(), "q-audit", true));
+    rowCommitsWithTheWrite(
+        "queue.concurrency_overridden", () -> store.setQueueLimitOverride(env.id(), "q-audit", 2));
+    rowCommitsWithTheWrite(
+        "environment.concurrency_set", () -> store.setEnvironmentConcurrencyLimit(env.id(), 4));
+
+    UUID token = TestIds.next();
+    store.createToken(env.id(), token, null, List.of(), null);
+    rowCommitsWithTheWrite(
+        "waitpoint_token.completed", () -> store.completeToken(env.id(), token, "{}", t -> "{}"));
+
+    ScheduleRecord schedule =
+        store
+            .schedules()
+            .upsert(
+                new ScheduleRecord(
+                    UUID.randomUUID(),
+                    env.id(),
+                    "t",
+                    "0 3 * * *",
+                    "UTC",
+                    null,
+                    null,
+                    false,
+                    true,
+                    "skip",
+                    100,
+                    "allow",
+                    0,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null))
+            .schedule();
+    rowCommitsWithTheWrite(
+        "schedule.deactivated",
+        () -> store.schedules().update(schedule.withNext(false, null, null)));
+    rowCommitsWithTheWrite(
+        "schedule.deleted", () -> store.schedules().delete(env.id(), schedule.id()));
+
+    String endpointId = "we_" + UUID.randomUUID().toString().replace("-", "");
+    WebhookEndpointRecord endpoint =
+        new WebhookEndpointRecord(
+            endpointId,
+            env.id(),
+            "audited",
+            "{\"type\":\"github\"}",
+            "[]",
+            null,
+            60_000,
+            1 << 20,
+            null,
+            null,
+            true,
+            null,
+            null,
+            List.of());
+    // a new endpoint's id is filled in by its write
+    assertThatThrownBy(
+            () ->
+                audit.appendWith(
+                    entry("webhook_endpoint.created", "key", "webhook_endpoint", null),
+                    () -> {
+                      store.webhooks().createEndpoint(endpoint, "s3cret");
+                      throw new IllegalStateException("after the write");
+                    }))
+        .hasMessage("after the write");
+    assertThat(audit.list(env.id(), filter("webhook_endpoint.created", null, null, null, null), 10))
+        .extracting(AuditRecord::targetId)
+        .containsExactly(endpointId);
+    rowCommitsWithTheWrite(
+        "webhook_endpoint.updated", () -> store.webhooks().updateEndpoint(endpoint));
+    rowCommitsWithTheWrite(
+        "webhook_endpoint.secret_rotated",
+        () -> store.webhooks().rotateSecret(env.id(), endpointId, "n3w", 0));
+    rowCommitsWithTheWrite(
+        "webhook_endpoint.deleted", () -> store.webhooks().deleteEndpoint(env.id(), endpointId));
+    assertThat(all()).noneMatch(r -> r.detailsJson().contains("s3cret"));
+  }
 }
