@@ -362,4 +362,31 @@ abstract class AuditTest extends ServerTestBase {
         .isInstanceOf(dev.errand.sdk.ErrandApiException.class)
         .hasMessageContaining("invalid_query");
   }
+
+  @Test
+  void behindATrustedProxyTheForwardedClientIsRecorded() throws Exception {
+    server.close();
+    server =
+        dev.errand.server.ErrandServer.builder()
+            .store(openStore())
+            .host("127.0.0.1")
+            .port(0)
+            .engineConfig(FAST)
+            .trustedProxies(List.of("127.0.0.1"))
+            .build();
+    server.start();
+    server.bootstrap("default", "test", secretKey);
+    ok(
+        send(
+            "POST",
+            "/api/v1/environment/concurrency",
+            "{\"limit\": 2}",
+            "X-Forwarded-For",
+            "192.0.2.1, 203.0.113.9"));
+    ok(send("POST", "/api/v1/environment/concurrency/reset", null));
+    List<JsonNode> rows = audit("");
+    // the right-most hop the trusted proxy added, not what the client put first
+    assertThat(rows.get(1).path("actor").path("address").asText()).isEqualTo("203.0.113.9");
+    assertThat(rows.get(0).path("actor").path("address").asText()).isEqualTo("127.0.0.1");
+  }
 }
