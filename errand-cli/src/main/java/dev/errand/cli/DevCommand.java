@@ -24,6 +24,10 @@ import picocli.CommandLine.Option;
       "Uses $ERRAND_SECRET_KEY as the development key when set."
     })
 final class DevCommand implements Callable<Integer> {
+
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @picocli.CommandLine.Mixin LimitOptions limits = new LimitOptions();
   static final String KEY_FILE = "dev-secret-key";
 
   @Option(
@@ -54,10 +58,18 @@ final class DevCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    var apiLimits = limits.apiLimits(spec.commandLine());
+    var runLimits = limits.runLimits(spec.commandLine());
     Files.createDirectories(dataDir);
     String key = secretKey(dataDir);
     ErrandServer server =
-        ErrandServer.builder().store(Stores.embedded(dataDir)).host(host).port(port).build();
+        ErrandServer.builder()
+            .store(Stores.embedded(dataDir))
+            .host(host)
+            .port(port)
+            .apiLimits(apiLimits)
+            .runLimits(runLimits)
+            .build();
     ErrandWorker exampleWorker = null;
     try {
       server.start();

@@ -2,7 +2,9 @@ package dev.errand.cli;
 
 import dev.errand.sdk.ErrandClient;
 import dev.errand.server.ErrandServer;
+import dev.errand.server.api.ApiLimits;
 import dev.errand.server.auth.SecretKeys;
+import dev.errand.server.engine.RunLimits;
 import dev.errand.server.store.Store;
 import dev.errand.server.store.Stores;
 import java.nio.file.Path;
@@ -24,6 +26,8 @@ final class ServerCommand implements Callable<Integer> {
   static final String TRUSTED_PROXIES_ENV = "ERRAND_TRUSTED_PROXIES";
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @CommandLine.Mixin LimitOptions limits = new LimitOptions();
 
   @Option(names = "--database-url", description = "postgresql://user:password@host:5432/database")
   String databaseUrl;
@@ -70,6 +74,8 @@ final class ServerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    ApiLimits apiLimits = limits.apiLimits(spec.commandLine());
+    RunLimits runLimits = limits.runLimits(spec.commandLine());
     String url = databaseUrl != null ? databaseUrl : System.getenv(DATABASE_URL_ENV);
     Store store;
     if (url != null && !url.isBlank()) {
@@ -88,6 +94,8 @@ final class ServerCommand implements Callable<Integer> {
             .store(store)
             .host(host)
             .port(port)
+            .apiLimits(apiLimits)
+            .runLimits(runLimits)
             .trustedProxies(trustedProxies())
             .build();
     server.start();

@@ -1,9 +1,11 @@
 package dev.errand.server;
 
+import dev.errand.server.api.ApiLimits;
 import dev.errand.server.api.HttpApi;
 import dev.errand.server.auth.SecretKeys;
 import dev.errand.server.engine.Engine;
 import dev.errand.server.engine.EngineConfig;
+import dev.errand.server.engine.RunLimits;
 import dev.errand.server.schedule.Scheduling;
 import dev.errand.server.store.Store;
 import dev.errand.server.store.Store.Environment;
@@ -49,12 +51,13 @@ public final class ErrandServer implements AutoCloseable {
   private ErrandServer(Builder b) {
     this.store = b.store;
     this.closeStore = b.closeStore;
-    this.engine = new Engine(store, b.engineConfig);
+    this.engine = new Engine(store, b.engineConfig, b.runLimits);
     this.webhooks =
         new Webhooks(store, engine.runs(), b.clock == null ? Clock.systemUTC() : b.clock);
     this.scheduling = new Scheduling(store, engine.runs(), b.engineConfig, b.clock);
     this.http =
-        HttpApi.create(store, engine, webhooks, scheduling, b.host, b.port, b.trustedProxies);
+        HttpApi.create(
+            store, engine, webhooks, scheduling, b.apiLimits, b.host, b.port, b.trustedProxies);
   }
 
   public static Builder builder() {
@@ -116,6 +119,8 @@ public final class ErrandServer implements AutoCloseable {
     private String host = DEFAULT_HOST;
     private int port = DEFAULT_PORT;
     private EngineConfig engineConfig = EngineConfig.DEFAULTS;
+    private RunLimits runLimits = RunLimits.DEFAULTS;
+    private ApiLimits apiLimits = ApiLimits.DEFAULTS;
     private Clock clock;
     private Set<String> trustedProxies = Set.of();
 
@@ -179,6 +184,18 @@ public final class ErrandServer implements AutoCloseable {
         }
       }
       this.trustedProxies = addresses.stream().map(String::strip).collect(Collectors.toSet());
+      return this;
+    }
+
+    /** Payload and output size limits. Default {@link RunLimits#DEFAULTS}. */
+    public Builder runLimits(RunLimits runLimits) {
+      this.runLimits = Objects.requireNonNull(runLimits, "runLimits");
+      return this;
+    }
+
+    /** API rate and request size limits. Default {@link ApiLimits#DEFAULTS}. */
+    public Builder apiLimits(ApiLimits apiLimits) {
+      this.apiLimits = Objects.requireNonNull(apiLimits, "apiLimits");
       return this;
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.errand.sdk.internal.Json;
 import dev.errand.server.audit.AuditLog;
 import dev.errand.server.auth.Authenticator;
+import dev.errand.server.auth.SecretKeys;
 import dev.errand.server.engine.Engine;
 import dev.errand.server.engine.EngineException;
 import dev.errand.server.schedule.Scheduling;
@@ -30,10 +31,14 @@ public final class HttpApi {
   static final String ENVIRONMENT = "errand.environment";
   static final String API_KEY = "errand.apiKey";
   static final String CLIENT_ADDRESS = "errand.clientAddress";
-  private static final String ERROR_WRITTEN = "errand.error";
 
-  /** Largest request body: 32 MiB (a batch of 1,000 payloads). */
-  public static final long MAX_REQUEST_BYTES = 32L * 1024 * 1024;
+  /**
+   * The worker protocol's paths: not rate limited per key (a worker's claims, heartbeats and result
+   * batches are paced by the protocol itself).
+   */
+  private static final String WORKER_PROTOCOL = "/api/v1/workers/";
+
+  private static final String ERROR_WRITTEN = "errand.error";
 
   /** Largest request header block: 32 KiB. */
   public static final int MAX_HEADER_BYTES = 32 * 1024;
@@ -49,10 +54,12 @@ public final class HttpApi {
       Engine engine,
       Webhooks webhooks,
       Scheduling scheduling,
+      ApiLimits limits,
       String host,
       int port,
       Set<String> trustedProxies) {
     Authenticator auth = new Authenticator(store);
+    ApiRateLimiter rateLimiter = new ApiRateLimiter(limits);
     ClientAddress clientAddress = new ClientAddress(trustedProxies);
     Audit audit = new Audit(new AuditLog(store.audit()));
     RunRoutes runs = new RunRoutes(engine.runs(), audit);
@@ -68,7 +75,7 @@ public final class HttpApi {
         config -> {
           config.concurrency.useVirtualThreads = true;
           config.startup.showJavalinBanner = false;
-          config.http.maxRequestSize = MAX_REQUEST_BYTES;
+          config.http.maxRequestSize = limits.maxRequestBytes();
           // webhook senders' headers can be long (several signatures during a rotation): let the
           // verifier judge them instead of Jetty refusing them with 431
           config.jetty.modifyHttpConfiguration(http -> http.setRequestHeaderSize(MAX_HEADER_BYTES));
@@ -76,7 +83,8 @@ public final class HttpApi {
           config.jetty.port = port;
           config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
           config.routes.get("/healthz", ctx -> health(ctx, store));
-          config.routes.before("/api/*", ctx -> authenticate(ctx, auth, clientAddress));
+          config.routes.before(
+              "/api/*", ctx -> authenticate(ctx, auth, rateLimiter, clientAddress));
           bulkActions.addTo(config.routes); // before runs: /runs/bulk/cancel is no run id
           runs.addTo(config.routes);
           workers.addTo(config.routes);
@@ -134,7 +142,8 @@ public final class HttpApi {
     };
   }
 
-  private static void authenticate(Context ctx, Authenticator auth, ClientAddress clientAddress) {
+  private static void authenticate(
+      Context ctx, Authenticator auth, ApiRateLimiter rateLimiter, ClientAddress clientAddress) {
     if (WaitpointRoutes.CALLBACK_PATH.matcher(ctx.path()).matches()) {
       return; // signed by the HMAC in its path instead
     }
@@ -142,12 +151,16 @@ public final class HttpApi {
     if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
       throw new ApiException(401, "unauthorized", "missing Authorization: Bearer <secret key>");
     }
-    var key =
-        auth.authenticateKey(header.substring(7).trim())
+    String key = header.substring(7).trim();
+    var apiKey =
+        auth.authenticateKey(key)
             .orElseThrow(
                 () -> new ApiException(401, "unauthorized", "unknown or revoked secret key"));
-    ctx.attribute(ENVIRONMENT, key.environment());
-    ctx.attribute(API_KEY, key);
+    if (!ctx.path().startsWith(WORKER_PROTOCOL)) {
+      rateLimiter.acquire(ctx, SecretKeys.hash(key));
+    }
+    ctx.attribute(ENVIRONMENT, apiKey.environment());
+    ctx.attribute(API_KEY, apiKey);
     ctx.attribute(CLIENT_ADDRESS, clientAddress.of(ctx.ip(), ctx.header("X-Forwarded-For")));
   }
 
