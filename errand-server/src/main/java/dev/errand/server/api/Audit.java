@@ -5,6 +5,7 @@ import dev.errand.server.audit.AuditAction;
 import dev.errand.server.audit.AuditLog;
 import dev.errand.server.audit.AuditTarget;
 import io.javalin.http.Context;
+import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
@@ -24,8 +25,19 @@ final class Audit {
    */
   <T> T around(
       Context ctx, AuditAction action, AuditTarget target, ObjectNode details, Supplier<T> work) {
+    return aroundIn(ctx, Bodies.environment(ctx).id(), action, target, details, work);
+  }
+
+  /** Like {@link #around}, in the environment {@code environmentId} rather than the caller's. */
+  <T> T aroundIn(
+      Context ctx,
+      UUID environmentId,
+      AuditAction action,
+      AuditTarget target,
+      ObjectNode details,
+      Supplier<T> work) {
     return log.around(
-        Bodies.environment(ctx).id(),
+        environmentId,
         Actors.from(ctx),
         action,
         target,
@@ -49,8 +61,17 @@ final class Audit {
 
   /** Records an action that has already succeeded, in a transaction of its own. */
   void record(Context ctx, AuditAction action, AuditTarget target, ObjectNode details) {
+    recordIn(ctx, Bodies.environment(ctx).id(), action, target, details);
+  }
+
+  /**
+   * Like {@link #record}, in the environment {@code environmentId} rather than the caller's: for
+   * routes that act on an environment named in the request (an admin API).
+   */
+  void recordIn(
+      Context ctx, UUID environmentId, AuditAction action, AuditTarget target, ObjectNode details) {
     log.record(
-        Bodies.environment(ctx).id(),
+        environmentId,
         Actors.from(ctx),
         action,
         target,
