@@ -1,5 +1,6 @@
 package dev.errand.cli;
 
+import dev.errand.cli.audit.AuditCommand;
 import dev.errand.cli.envvars.EnvVarsCommand;
 import dev.errand.cli.schedules.SchedulesCommand;
 import dev.errand.cli.webhooks.WebhooksCommand;
@@ -18,7 +19,8 @@ import picocli.CommandLine.Command;
       WorkerCommand.class,
       WebhooksCommand.class,
       SchedulesCommand.class,
-      EnvVarsCommand.class
+      EnvVarsCommand.class,
+      AuditCommand.class
     })
 public final class ErrandCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -26,7 +28,8 @@ public final class ErrandCli implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "name a command: dev, server, worker, webhooks, schedules or envvars");
+        spec.commandLine(),
+        "name a command: dev, server, worker, webhooks, schedules, envvars or audit");
   }
 
   public static void main(String[] args) {

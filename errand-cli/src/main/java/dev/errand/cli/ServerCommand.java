@@ -29,6 +29,7 @@ import picocli.CommandLine.Option;
     subcommands = {MasterKeyCommands.Generate.class, MasterKeyCommands.Rotate.class})
 final class ServerCommand implements Callable<Integer> {
   static final String DATABASE_URL_ENV = "ERRAND_DATABASE_URL";
+  static final String TRUSTED_PROXIES_ENV = "ERRAND_TRUSTED_PROXIES";
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -72,6 +73,17 @@ final class ServerCommand implements Callable<Integer> {
       description = "Environment of the bootstrap key (default: ${DEFAULT-VALUE}).")
   String environment;
 
+  @Option(
+      names = "--trusted-proxy",
+      paramLabel = "ADDRESS",
+      split = ",",
+      description =
+          "A reverse proxy's address whose X-Forwarded-For names the client in the audit log"
+              + " (repeatable or comma-separated; default $"
+              + TRUSTED_PROXIES_ENV
+              + ", else none: the header is ignored).")
+  java.util.List<String> trustedProxies;
+
   @Override
   public Integer call() throws Exception {
     ApiLimits apiLimits = limits.apiLimits(spec.commandLine());
@@ -104,6 +116,7 @@ final class ServerCommand implements Callable<Integer> {
               .port(port)
               .apiLimits(apiLimits)
               .runLimits(runLimits)
+              .trustedProxies(trustedProxies())
               .build();
       server.start();
     } catch (Exception e) {
@@ -155,5 +168,19 @@ final class ServerCommand implements Callable<Integer> {
         "give --database-url (or set "
             + DATABASE_URL_ENV
             + ") for PostgreSQL, or --data-dir for the embedded store");
+  }
+
+  private java.util.List<String> trustedProxies() {
+    if (trustedProxies != null && !trustedProxies.isEmpty()) {
+      return trustedProxies;
+    }
+    String env = System.getenv(TRUSTED_PROXIES_ENV);
+    if (env == null || env.isBlank()) {
+      return java.util.List.of();
+    }
+    return java.util.Arrays.stream(env.split(","))
+        .map(String::strip)
+        .filter(a -> !a.isEmpty())
+        .toList();
   }
 }

@@ -25,7 +25,7 @@ class ErrandCliTest {
   void noCommandIsAUsageError() {
     assertThat(run()).isEqualTo(2);
     assertThat(err.toString())
-        .contains("name a command: dev, server, worker, webhooks, schedules or envvars");
+        .contains("name a command: dev, server, worker, webhooks, schedules, envvars or audit");
   }
 
   @Test

@@ -14,7 +14,10 @@ import dev.errand.server.store.Store.Environment;
 import dev.errand.server.webhook.Webhooks;
 import io.javalin.Javalin;
 import java.time.Clock;
+import java.util.Collection;
 import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,7 +65,16 @@ public final class ErrandServer implements AutoCloseable {
             secrets.webhookSeal());
     this.scheduling = new Scheduling(store, engine.runs(), b.engineConfig, b.clock);
     this.http =
-        HttpApi.create(store, engine, webhooks, scheduling, secrets, b.apiLimits, b.host, b.port);
+        HttpApi.create(
+            store,
+            engine,
+            webhooks,
+            scheduling,
+            secrets,
+            b.apiLimits,
+            b.host,
+            b.port,
+            b.trustedProxies);
   }
 
   public static Builder builder() {
@@ -135,6 +147,7 @@ public final class ErrandServer implements AutoCloseable {
     private ApiLimits apiLimits = ApiLimits.DEFAULTS;
     private Clock clock;
     private MasterKey masterKey;
+    private Set<String> trustedProxies = Set.of();
 
     private Builder() {}
 
@@ -189,6 +202,23 @@ public final class ErrandServer implements AutoCloseable {
     /** Engine timing. Default {@link EngineConfig#DEFAULTS}. */
     public Builder engineConfig(EngineConfig engineConfig) {
       this.engineConfig = Objects.requireNonNull(engineConfig, "engineConfig");
+      return this;
+    }
+
+    /**
+     * Addresses of reverse proxies whose {@code X-Forwarded-For} header names the client in the
+     * audit log (exact peer addresses as the server sees them, such as {@code 10.0.0.5}). Default
+     * none: the header is ignored and the connection's peer is recorded.
+     */
+    public Builder trustedProxies(Collection<String> addresses) {
+      Objects.requireNonNull(addresses, "addresses");
+      for (String a : addresses) {
+        if (a == null || a.isBlank() || a.strip().contains(" ")) {
+          throw new IllegalArgumentException(
+              "trustedProxies must be IP addresses without spaces, got '" + a + "'");
+        }
+      }
+      this.trustedProxies = addresses.stream().map(String::strip).collect(Collectors.toSet());
       return this;
     }
 

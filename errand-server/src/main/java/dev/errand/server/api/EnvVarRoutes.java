@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.errand.sdk.internal.Json;
+import dev.errand.server.audit.AuditAction;
+import dev.errand.server.audit.AuditTarget;
 import dev.errand.server.secret.EnvVars;
 import dev.errand.server.store.EnvVarRecord;
 import dev.errand.server.store.Store.Environment;
@@ -19,9 +21,11 @@ final class EnvVarRoutes {
   private static final String VAR = VARS + "/{name}";
 
   private final EnvVars envVars;
+  private final Audit audit;
 
-  EnvVarRoutes(EnvVars envVars) {
+  EnvVarRoutes(EnvVars envVars, Audit audit) {
     this.envVars = envVars;
+    this.audit = audit;
   }
 
   void addTo(JavalinDefaultRoutingApi routes) {
@@ -71,6 +75,12 @@ final class EnvVarRoutes {
     } catch (IllegalArgumentException e) {
       throw ApiException.badRequest("invalid_envvar", e.getMessage());
     }
+    // after success, in its own transaction; the name only, never the value
+    audit.record(
+        ctx,
+        AuditAction.ENVVAR_SET,
+        AuditTarget.envvar(name),
+        Audit.details().put("created", created));
     ctx.status(created ? 201 : 200);
     ObjectNode out = Json.mapper().createObjectNode();
     out.put("environment", env.slug()).put("name", name).put("created", created);
@@ -100,6 +110,7 @@ final class EnvVarRoutes {
           "envvar_not_found",
           "no environment variable " + name + " in environment " + env.slug());
     }
+    audit.record(ctx, AuditAction.ENVVAR_DELETED, AuditTarget.envvar(name), null);
     ctx.status(204);
   }
 

@@ -2,6 +2,7 @@ package dev.errand.server.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.errand.sdk.internal.Json;
+import dev.errand.server.audit.AuditLog;
 import dev.errand.server.auth.Authenticator;
 import dev.errand.server.auth.SecretKeys;
 import dev.errand.server.engine.Engine;
@@ -17,19 +18,23 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.io.IOException;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The ingestion layer: Javalin on Jetty 12 with virtual threads, the public REST API ({@code
  * /api/v1/tasks}, {@code /api/v1/runs}, {@code /api/v1/bulk-actions}, {@code /api/v1/webhooks},
- * {@code /api/v1/envvars}), the worker protocol ({@code /api/v1/workers}), webhook ingestion
- * ({@code /webhooks/{endpointId}}, authenticated by the endpoint's signature instead of an API key)
- * and {@code /healthz}. Every error is {@code {"error":{"code":"...","message":"..."}}}.
+ * {@code /api/v1/envvars}, {@code /api/v1/audit}), the worker protocol ({@code /api/v1/workers}),
+ * webhook ingestion ({@code /webhooks/{endpointId}}, authenticated by the endpoint's signature
+ * instead of an API key) and {@code /healthz}. Every error is {@code
+ * {"error":{"code":"...","message":"..."}}}.
  */
 public final class HttpApi {
   private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
   static final String ENVIRONMENT = "errand.environment";
+  static final String API_KEY = "errand.apiKey";
+  static final String CLIENT_ADDRESS = "errand.clientAddress";
 
   /**
    * The worker protocol's paths: not rate limited per key (a worker's claims, heartbeats and result
@@ -44,7 +49,10 @@ public final class HttpApi {
 
   private HttpApi() {}
 
-  /** Creates (does not start) the HTTP server. */
+  /**
+   * Creates (does not start) the HTTP server. {@code trustedProxies}: peer addresses whose {@code
+   * X-Forwarded-For} names the client (see {@link ClientAddress}); empty: none.
+   */
   public static Javalin create(
       Store store,
       Engine engine,
@@ -53,18 +61,23 @@ public final class HttpApi {
       Secrets secrets,
       ApiLimits limits,
       String host,
-      int port) {
+      int port,
+      Set<String> trustedProxies) {
     Authenticator auth = new Authenticator(store);
     ApiRateLimiter rateLimiter = new ApiRateLimiter(limits);
-    RunRoutes runs = new RunRoutes(engine.runs());
-    BulkActionRoutes bulkActions = new BulkActionRoutes(engine.bulkActions());
+    ClientAddress clientAddress = new ClientAddress(trustedProxies);
+    Audit audit = new Audit(new AuditLog(store.audit()));
+    RunRoutes runs = new RunRoutes(engine.runs(), audit);
+    BulkActionRoutes bulkActions = new BulkActionRoutes(engine.bulkActions(), audit);
+    AuditRoutes auditRoutes = new AuditRoutes(store.audit());
     WorkerRoutes workers =
         new WorkerRoutes(engine.dispatcher(), scheduling.schedules(), secrets.envVars());
-    EnvVarRoutes envVars = new EnvVarRoutes(secrets.envVars());
-    ScheduleRoutes schedules = new ScheduleRoutes(scheduling.schedules());
-    WaitpointRoutes waitpoints = new WaitpointRoutes(engine.waitpoints());
-    QueueRoutes queues = new QueueRoutes(engine.queues());
-    WebhookRoutes webhookRoutes = new WebhookRoutes(webhooks.endpoints(), webhooks.ingestion());
+    EnvVarRoutes envVars = new EnvVarRoutes(secrets.envVars(), audit);
+    ScheduleRoutes schedules = new ScheduleRoutes(scheduling.schedules(), audit);
+    WaitpointRoutes waitpoints = new WaitpointRoutes(engine.waitpoints(), audit);
+    QueueRoutes queues = new QueueRoutes(engine.queues(), audit);
+    WebhookRoutes webhookRoutes =
+        new WebhookRoutes(webhooks.endpoints(), webhooks.ingestion(), audit);
     return Javalin.create(
         config -> {
           config.concurrency.useVirtualThreads = true;
@@ -77,7 +90,8 @@ public final class HttpApi {
           config.jetty.port = port;
           config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
           config.routes.get("/healthz", ctx -> health(ctx, store));
-          config.routes.before("/api/*", ctx -> authenticate(ctx, auth, rateLimiter));
+          config.routes.before(
+              "/api/*", ctx -> authenticate(ctx, auth, rateLimiter, clientAddress));
           bulkActions.addTo(config.routes); // before runs: /runs/bulk/cancel is no run id
           runs.addTo(config.routes);
           workers.addTo(config.routes);
@@ -86,6 +100,7 @@ public final class HttpApi {
           webhookRoutes.addTo(config.routes);
           schedules.addTo(config.routes);
           envVars.addTo(config.routes);
+          auditRoutes.addTo(config.routes);
           config.routes.exception(
               ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));
           config.routes.exception(
@@ -148,7 +163,8 @@ public final class HttpApi {
     };
   }
 
-  private static void authenticate(Context ctx, Authenticator auth, ApiRateLimiter rateLimiter) {
+  private static void authenticate(
+      Context ctx, Authenticator auth, ApiRateLimiter rateLimiter, ClientAddress clientAddress) {
     if (WaitpointRoutes.CALLBACK_PATH.matcher(ctx.path()).matches()) {
       return; // signed by the HMAC in its path instead
     }
@@ -157,14 +173,16 @@ public final class HttpApi {
       throw new ApiException(401, "unauthorized", "missing Authorization: Bearer <secret key>");
     }
     String key = header.substring(7).trim();
-    var env =
-        auth.authenticate(key)
+    var apiKey =
+        auth.authenticateKey(key)
             .orElseThrow(
                 () -> new ApiException(401, "unauthorized", "unknown or revoked secret key"));
     if (!ctx.path().startsWith(WORKER_PROTOCOL)) {
       rateLimiter.acquire(ctx, SecretKeys.hash(key));
     }
-    ctx.attribute(ENVIRONMENT, env);
+    ctx.attribute(ENVIRONMENT, apiKey.environment());
+    ctx.attribute(API_KEY, apiKey);
+    ctx.attribute(CLIENT_ADDRESS, clientAddress.of(ctx.ip(), ctx.header("X-Forwarded-For")));
   }
 
   private static void health(Context ctx, Store store) {

@@ -1,6 +1,7 @@
 package dev.errand.server.auth;
 
 import dev.errand.server.store.Store;
+import dev.errand.server.store.Store.ApiKey;
 import dev.errand.server.store.Store.Environment;
 import java.time.Duration;
 import java.util.Map;
@@ -14,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Authenticator {
   static final Duration CACHE_TTL = Duration.ofSeconds(30);
 
-  private record Cached(Environment environment, long loadedAt) {}
+  private record Cached(ApiKey key, long loadedAt) {}
 
   private final Store store;
   private final Map<String, Cached> cache = new ConcurrentHashMap<>();
@@ -25,17 +26,22 @@ public final class Authenticator {
 
   /** The environment of {@code secretKey}, unless it is unknown or revoked. */
   public Optional<Environment> authenticate(String secretKey) {
+    return authenticateKey(secretKey).map(ApiKey::environment);
+  }
+
+  /** The stored key (id, prefix, environment) of {@code secretKey}, unless unknown or revoked. */
+  public Optional<ApiKey> authenticateKey(String secretKey) {
     if (secretKey == null || secretKey.isBlank() || secretKey.length() > 256) {
       return Optional.empty();
     }
     String hash = SecretKeys.hash(secretKey);
     Cached cached = cache.get(hash);
     if (cached != null && System.nanoTime() - cached.loadedAt() < CACHE_TTL.toNanos()) {
-      return Optional.of(cached.environment());
+      return Optional.of(cached.key());
     }
-    Optional<Environment> env = store.findEnvironmentByKeyHash(hash);
-    env.ifPresentOrElse(
-        e -> cache.put(hash, new Cached(e, System.nanoTime())), () -> cache.remove(hash));
-    return env;
+    Optional<ApiKey> key = store.findApiKeyByHash(hash);
+    key.ifPresentOrElse(
+        k -> cache.put(hash, new Cached(k, System.nanoTime())), () -> cache.remove(hash));
+    return key;
   }
 }

@@ -38,6 +38,12 @@ public interface Store extends AutoCloseable {
   /** The environment a secret key's hash belongs to, unless the key is unknown or revoked. */
   Optional<Environment> findEnvironmentByKeyHash(String keyHash);
 
+  /**
+   * The key a secret key's hash belongs to (its id, its prefix and its environment), unless the key
+   * is unknown or revoked.
+   */
+  Optional<ApiKey> findApiKeyByHash(String keyHash);
+
   /** An environment by its id. */
   Optional<Environment> findEnvironment(UUID id);
 
@@ -109,6 +115,9 @@ public interface Store extends AutoCloseable {
 
   /** Data keys, environment variables and webhook secrets, all sealed. */
   SecretStore secrets();
+
+  /** The audit log. */
+  AuditStore audit();
 
   /**
    * Gives the store's hot tables their first planner statistics once they hold some rows, before
@@ -311,6 +320,9 @@ public interface Store extends AutoCloseable {
 
   /** A project's environment; the unit every stored object belongs to. */
   record Environment(UUID id, UUID projectId, String projectSlug, String slug) {}
+
+  /** A stored API key: its id, the prefix shown for it, and its environment. */
+  record ApiKey(UUID id, String prefix, Environment environment) {}
 
   /** A lease a worker holds on an executing run. */
   record LeaseRef(UUID runId, long leaseToken) {}

@@ -144,6 +144,15 @@ abstract class EnvVarTest extends ServerTestBase {
         "envvar_not_found");
     assertThat(getJson("/api/v1/envvars/test").path("data").findValuesAsText("name"))
         .containsExactly("A_FIRST");
+
+    String audit = getJson("/api/v1/audit?limit=100").toString();
+    assertThat(audit)
+        .contains("envvar.set")
+        .contains("envvar.deleted")
+        .contains("STRIPE_KEY")
+        .doesNotContain("sk_test_value_1234")
+        .doesNotContain("sk_2_abcd")
+        .doesNotContain("another-value");
   }
 
   @Test

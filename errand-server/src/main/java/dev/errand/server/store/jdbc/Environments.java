@@ -1,5 +1,6 @@
 package dev.errand.server.store.jdbc;
 
+import dev.errand.server.store.Store.ApiKey;
 import dev.errand.server.store.Store.Environment;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -30,6 +31,15 @@ final class Environments {
   private static final String FIND_BY_KEY =
       """
       SELECT e.id, e.project_id, p.slug AS project_slug, e.slug
+      FROM api_keys k
+      JOIN environments e ON e.id = k.environment_id
+      JOIN projects p ON p.id = e.project_id
+      WHERE k.key_hash = ? AND k.revoked_at IS NULL
+      """;
+
+  private static final String FIND_KEY_BY_HASH =
+      """
+      SELECT k.id AS key_id, k.key_prefix, e.id, e.project_id, p.slug AS project_slug, e.slug
       FROM api_keys k
       JOIN environments e ON e.id = k.environment_id
       JOIN projects p ON p.id = e.project_id
@@ -118,6 +128,31 @@ final class Environments {
     return find("find environment by API key", FIND_BY_KEY, keyHash);
   }
 
+  Optional<ApiKey> findKeyByHash(String keyHash) {
+    return database.read(
+        "find API key",
+        connection -> {
+          try (PreparedStatement ps = connection.prepareStatement(FIND_KEY_BY_HASH)) {
+            ps.setString(1, keyHash);
+            try (ResultSet rs = ps.executeQuery()) {
+              if (!rs.next()) {
+                return Optional.empty();
+              }
+              return Optional.of(
+                  new ApiKey(RunRows.uuid(rs, "key_id"), rs.getString("key_prefix"), of(rs)));
+            }
+          }
+        });
+  }
+
+  private static Environment of(ResultSet rs) throws SQLException {
+    return new Environment(
+        RunRows.uuid(rs, "id"),
+        RunRows.uuid(rs, "project_id"),
+        rs.getString("project_slug"),
+        rs.getString("slug"));
+  }
+
   Optional<Environment> findById(UUID id) {
     return find("find environment", FIND_BY_ID, id);
   }
@@ -171,7 +206,9 @@ final class Environments {
                   "UPDATE environments SET concurrency_limit = ? WHERE id = ?")) {
             ps.setObject(1, limit, java.sql.Types.INTEGER);
             ps.setObject(2, environmentId);
-            ps.executeUpdate();
+            if (ps.executeUpdate() > 0) {
+              PendingAudit.write(connection);
+            }
           }
           return null;
         });
