@@ -8,12 +8,12 @@ import java.util.zip.CRC32;
 /**
  * The format of Errand API keys, checked offline: {@code ek_<environment>_<body>_<checksum>}, where
  * the body is 32 random base62 characters (190 bits) and the checksum is the CRC32 of everything
- * before its underscore, in 6 base62 characters. A CRC32 catches every change of one character, so a
- * key mistyped or cut short is refused before any request is made.
+ * before its underscore, in 6 base62 characters. A CRC32 catches every change of one character, so
+ * a key mistyped or cut short is refused before any request is made.
  *
  * <p>Keys of the older format ({@code sk_<environment>_...}, and any key an operator chose, such as
- * {@code $ERRAND_SECRET_KEY} of an existing install) carry no checksum: they are not checked here and
- * the server alone judges them.
+ * {@code $ERRAND_SECRET_KEY} of an existing install) carry no checksum: they are not checked here
+ * and the server alone judges them.
  *
  * <p>Stateless and thread-safe.
  */

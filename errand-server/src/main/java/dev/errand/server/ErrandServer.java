@@ -1,6 +1,9 @@
 package dev.errand.server;
 
 import dev.errand.server.api.HttpApi;
+import dev.errand.server.auth.AdminToken;
+import dev.errand.server.auth.Administration;
+import dev.errand.server.auth.Authenticator;
 import dev.errand.server.auth.SecretKeys;
 import dev.errand.server.engine.Engine;
 import dev.errand.server.engine.EngineConfig;
@@ -50,7 +53,12 @@ public final class ErrandServer implements AutoCloseable {
     this.webhooks =
         new Webhooks(store, engine.runs(), b.clock == null ? Clock.systemUTC() : b.clock);
     this.scheduling = new Scheduling(store, engine.runs(), b.engineConfig, b.clock);
-    this.http = HttpApi.create(store, engine, webhooks, scheduling, b.host, b.port);
+    Clock clock = b.clock == null ? Clock.systemUTC() : b.clock;
+    Authenticator authenticator = new Authenticator(store, clock);
+    HttpApi.Access access =
+        new HttpApi.Access(
+            authenticator, b.adminToken, new Administration(store.access(), authenticator, clock));
+    this.http = HttpApi.create(store, engine, webhooks, scheduling, access, b.host, b.port);
   }
 
   public static Builder builder() {
@@ -82,11 +90,16 @@ public final class ErrandServer implements AutoCloseable {
 
   /**
    * Makes sure project {@code projectSlug} and its environment exist and that {@code secretKey}
-   * authenticates as that environment. Idempotent.
+   * authenticates as an {@code admin} key of that environment (named {@code bootstrap-} and 8
+   * characters of its hash). Idempotent.
    */
   public Environment bootstrap(String projectSlug, String environmentSlug, String secretKey) {
     Environment env = store.ensureEnvironment(projectSlug, environmentSlug);
-    store.ensureApiKey(env.id(), SecretKeys.hash(secretKey), SecretKeys.prefix(secretKey));
+    store.ensureApiKey(
+        env.id(),
+        SecretKeys.hash(secretKey),
+        SecretKeys.prefix(secretKey),
+        SecretKeys.lastFour(secretKey));
     return env;
   }
 
@@ -113,8 +126,19 @@ public final class ErrandServer implements AutoCloseable {
     private int port = DEFAULT_PORT;
     private EngineConfig engineConfig = EngineConfig.DEFAULTS;
     private Clock clock;
+    private AdminToken adminToken;
 
     private Builder() {}
+
+    /**
+     * The admin token, which alone may call the admin API ({@code /api/v1/admin/...}: projects,
+     * environments, API keys); at least {@value AdminToken#MIN_LENGTH} characters. Default: none,
+     * and the admin API answers 403 {@code admin_api_disabled}.
+     */
+    public Builder adminToken(String adminToken) {
+      this.adminToken = adminToken == null ? null : AdminToken.of(adminToken);
+      return this;
+    }
 
     /**
      * The clock webhook verification (timestamp tolerances, secret grace periods) and schedules

@@ -2,7 +2,11 @@ package dev.errand.server.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.errand.sdk.internal.Json;
+import dev.errand.server.auth.AccessException;
+import dev.errand.server.auth.AdminToken;
+import dev.errand.server.auth.Administration;
 import dev.errand.server.auth.Authenticator;
+import dev.errand.server.auth.Principal;
 import dev.errand.server.engine.Engine;
 import dev.errand.server.engine.EngineException;
 import dev.errand.server.schedule.Scheduling;
@@ -19,13 +23,15 @@ import org.slf4j.LoggerFactory;
 /**
  * The ingestion layer: Javalin on Jetty 12 with virtual threads, the public REST API ({@code
  * /api/v1/tasks}, {@code /api/v1/runs}, {@code /api/v1/bulk-actions}, {@code /api/v1/webhooks}),
- * the worker protocol ({@code /api/v1/workers}), webhook ingestion ({@code /webhooks/{endpointId}},
- * authenticated by the endpoint's signature instead of an API key) and {@code /healthz}. Every
- * error is {@code {"error":{"code":"...","message":"..."}}}.
+ * the worker protocol ({@code /api/v1/workers}), the admin API ({@code /api/v1/admin}, with the
+ * admin token), webhook ingestion ({@code /webhooks/{endpointId}}, authenticated by the endpoint's
+ * signature instead of an API key) and {@code /healthz}. Every error is {@code
+ * {"error":{"code":"...","message":"..."}}}.
  */
 public final class HttpApi {
   private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
   static final String ENVIRONMENT = "errand.environment";
+  static final String PRINCIPAL = "errand.principal";
   private static final String ERROR_WRITTEN = "errand.error";
 
   /** Largest request body: 32 MiB (a batch of 1,000 payloads). */
@@ -38,8 +44,15 @@ public final class HttpApi {
 
   /** Creates (does not start) the HTTP server. */
   public static Javalin create(
-      Store store, Engine engine, Webhooks webhooks, Scheduling scheduling, String host, int port) {
-    Authenticator auth = new Authenticator(store);
+      Store store,
+      Engine engine,
+      Webhooks webhooks,
+      Scheduling scheduling,
+      Access access,
+      String host,
+      int port) {
+    AccessCheck accessCheck = new AccessCheck(access.authenticator(), access.adminToken());
+    AdminRoutes admin = new AdminRoutes(access.administration());
     RunRoutes runs = new RunRoutes(engine.runs());
     BulkActionRoutes bulkActions = new BulkActionRoutes(engine.bulkActions());
     WorkerRoutes workers = new WorkerRoutes(engine.dispatcher(), scheduling.schedules());
@@ -59,7 +72,8 @@ public final class HttpApi {
           config.jetty.port = port;
           config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
           config.routes.get("/healthz", ctx -> health(ctx, store));
-          config.routes.before("/api/*", ctx -> authenticate(ctx, auth));
+          config.routes.before("/api/*", accessCheck::handle);
+          admin.addTo(config.routes);
           bulkActions.addTo(config.routes); // before runs: /runs/bulk/cancel is no run id
           runs.addTo(config.routes);
           workers.addTo(config.routes);
@@ -69,6 +83,8 @@ public final class HttpApi {
           schedules.addTo(config.routes);
           config.routes.exception(
               ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));
+          config.routes.exception(
+              AccessException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));
           config.routes.exception(
               EngineException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));
           config.routes.exception(
@@ -116,20 +132,21 @@ public final class HttpApi {
     };
   }
 
-  private static void authenticate(Context ctx, Authenticator auth) {
-    if (WaitpointRoutes.CALLBACK_PATH.matcher(ctx.path()).matches()) {
-      return; // signed by the HMAC in its path instead
-    }
-    String header = ctx.header("Authorization");
-    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      throw new ApiException(401, "unauthorized", "missing Authorization: Bearer <secret key>");
-    }
-    var env =
-        auth.authenticate(header.substring(7).trim())
-            .orElseThrow(
-                () -> new ApiException(401, "unauthorized", "unknown or revoked secret key"));
-    ctx.attribute(ENVIRONMENT, env);
+  /**
+   * Who makes the request: the API key (id, name, type, environment) or the admin token, and the
+   * client's address. Set on every {@code /api} request but the signed waitpoint callbacks (null
+   * there).
+   */
+  public static Principal principal(Context ctx) {
+    return ctx.attribute(PRINCIPAL);
   }
+
+  /**
+   * What the API needs to authenticate and authorize: the key cache, the admin token (null: the
+   * admin API is off) and the administration of projects and keys.
+   */
+  public record Access(
+      Authenticator authenticator, AdminToken adminToken, Administration administration) {}
 
   private static void health(Context ctx, Store store) {
     boolean up = store.isReachable();

@@ -32,8 +32,11 @@ public interface Store extends AutoCloseable {
   /** Finds or creates project {@code projectSlug} and its environment {@code environmentSlug}. */
   Environment ensureEnvironment(String projectSlug, String environmentSlug);
 
-  /** Stores a secret key's hash for an environment; a hash already stored is left as it is. */
-  void ensureApiKey(UUID environmentId, String keyHash, String keyPrefix);
+  /**
+   * Stores a secret key's hash for an environment as an {@code admin} key named {@code bootstrap-}
+   * and the hash's first 8 characters; a hash already stored is left as it is.
+   */
+  void ensureApiKey(UUID environmentId, String keyHash, String keyPrefix, String lastFour);
 
   /** The environment a secret key's hash belongs to, unless the key is unknown or revoked. */
   Optional<Environment> findEnvironmentByKeyHash(String keyHash);
@@ -106,6 +109,9 @@ public interface Store extends AutoCloseable {
 
   /** Schedules and their ticks. */
   ScheduleStore schedules();
+
+  /** Projects, environments and API keys. */
+  AccessStore access();
 
   /**
    * Gives the store's hot tables their first planner statistics once they hold some rows, before

@@ -25,8 +25,9 @@ final class Environments {
           + " VALUES (?, ?, ?, CURRENT_TIMESTAMP)";
   private static final String FIND_KEY = "SELECT 1 FROM api_keys WHERE key_hash = ?";
   private static final String INSERT_KEY =
-      "INSERT INTO api_keys (id, environment_id, key_hash, key_prefix, created_at)"
-          + " VALUES (?, ?, ?, ?, CURRENT_TIMESTAMP)";
+      "INSERT INTO api_keys (id, environment_id, key_hash, key_prefix, created_at, name, key_type,"
+          + " last_four, created_by) VALUES (?, ?, ?, ?, CURRENT_TIMESTAMP, ?, 'admin', ?,"
+          + " 'server start')";
   private static final String FIND_BY_KEY =
       """
       SELECT e.id, e.project_id, p.slug AS project_slug, e.slug
@@ -42,6 +43,14 @@ final class Environments {
       FROM environments e
       JOIN projects p ON p.id = e.project_id
       WHERE e.id = ?
+      """;
+
+  private static final String FIND_BY_SLUGS =
+      """
+      SELECT e.id, e.project_id, p.slug AS project_slug, e.slug
+      FROM environments e
+      JOIN projects p ON p.id = e.project_id
+      WHERE p.slug = ? AND e.slug = ?
       """;
 
   private final Database database;
@@ -91,7 +100,7 @@ final class Environments {
     return id;
   }
 
-  void ensureApiKey(UUID environmentId, String keyHash, String keyPrefix) {
+  void ensureApiKey(UUID environmentId, String keyHash, String keyPrefix, String lastFour) {
     database.transaction(
         "ensure API key " + keyPrefix,
         connection -> {
@@ -108,6 +117,8 @@ final class Environments {
             insert.setObject(2, environmentId);
             insert.setString(3, keyHash);
             insert.setString(4, keyPrefix);
+            insert.setString(5, "bootstrap-" + keyHash.substring(0, Math.min(8, keyHash.length())));
+            insert.setString(6, lastFour);
             insert.executeUpdate();
           }
           return null;
@@ -116,6 +127,28 @@ final class Environments {
 
   Optional<Environment> findByKeyHash(String keyHash) {
     return find("find environment by API key", FIND_BY_KEY, keyHash);
+  }
+
+  Optional<Environment> find(String projectSlug, String environmentSlug) {
+    return database.read(
+        "find environment " + projectSlug + "/" + environmentSlug,
+        connection -> {
+          try (PreparedStatement ps = connection.prepareStatement(FIND_BY_SLUGS)) {
+            ps.setString(1, projectSlug);
+            ps.setString(2, environmentSlug);
+            try (ResultSet rs = ps.executeQuery()) {
+              return rs.next() ? Optional.of(environment(rs)) : Optional.<Environment>empty();
+            }
+          }
+        });
+  }
+
+  static Environment environment(ResultSet rs) throws SQLException {
+    return new Environment(
+        RunRows.uuid(rs, "id"),
+        RunRows.uuid(rs, "project_id"),
+        rs.getString("project_slug"),
+        rs.getString("slug"));
   }
 
   Optional<Environment> findById(UUID id) {
@@ -132,12 +165,7 @@ final class Environments {
               if (!rs.next()) {
                 return Optional.empty();
               }
-              return Optional.of(
-                  new Environment(
-                      RunRows.uuid(rs, "id"),
-                      RunRows.uuid(rs, "project_id"),
-                      rs.getString("project_slug"),
-                      rs.getString("slug")));
+              return Optional.of(environment(rs));
             }
           }
         });

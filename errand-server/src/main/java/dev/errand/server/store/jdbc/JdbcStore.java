@@ -2,6 +2,7 @@ package dev.errand.server.store.jdbc;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.errand.server.store.AccessStore;
 import dev.errand.server.store.AttemptOutcome;
 import dev.errand.server.store.AttemptRecord;
 import dev.errand.server.store.BulkActionRecord;
@@ -77,6 +78,7 @@ public final class JdbcStore implements Store {
   private final FirstStatistics firstStatistics;
   private final WebhookStore webhooks;
   private final ScheduleStore schedules;
+  private final AccessStore access;
 
   /** Tells this store's own due-runs announcements from other nodes'. */
   private final String nodeId = UUID.randomUUID().toString();
@@ -91,6 +93,7 @@ public final class JdbcStore implements Store {
     this.insertion = new RunInsertion(database, dialect, nodeId);
     this.webhooks = new JdbcWebhookStore(database, dialect, insertion);
     this.schedules = new Schedules(database, dialect, insertion);
+    this.access = new JdbcAccessStore(database, environments);
     this.queries = new RunQueries(database, dialect);
     this.steps = new Steps(database, insertion, dialect);
     this.tokens = new Tokens(database, dialect);
@@ -210,8 +213,8 @@ public final class JdbcStore implements Store {
   }
 
   @Override
-  public void ensureApiKey(UUID environmentId, String keyHash, String keyPrefix) {
-    environments.ensureApiKey(environmentId, keyHash, keyPrefix);
+  public void ensureApiKey(UUID environmentId, String keyHash, String keyPrefix, String lastFour) {
+    environments.ensureApiKey(environmentId, keyHash, keyPrefix, lastFour);
   }
 
   @Override
@@ -485,6 +488,11 @@ public final class JdbcStore implements Store {
   @Override
   public ScheduleStore schedules() {
     return schedules;
+  }
+
+  @Override
+  public AccessStore access() {
+    return access;
   }
 
   @Override

@@ -1,0 +1,92 @@
+package dev.errand.server.api;
+
+import dev.errand.server.auth.AccessException;
+import dev.errand.server.auth.AdminToken;
+import dev.errand.server.auth.Authenticator;
+import dev.errand.server.auth.KeyType;
+import dev.errand.server.auth.Permission;
+import dev.errand.server.auth.Permissions;
+import dev.errand.server.auth.Principal;
+import dev.errand.server.store.AccessStore.KeyMatch;
+import io.javalin.http.Context;
+import java.util.stream.Collectors;
+
+/**
+ * The before-handler of {@code /api/*}: authenticates the bearer token (an API key; under {@code
+ * /api/v1/admin} the admin token), then checks the key's type against {@link Permissions}. Puts the
+ * {@link Principal} and the environment on the request. 401 for a missing, unknown, revoked or
+ * expired key; 403 {@code permission_denied} for a key whose type does not allow the route.
+ */
+final class AccessCheck {
+  static final String ADMIN_PREFIX = "/api/v1/admin";
+
+  private final Authenticator authenticator;
+  private final AdminToken adminToken;
+
+  AccessCheck(Authenticator authenticator, AdminToken adminToken) {
+    this.authenticator = authenticator;
+    this.adminToken = adminToken;
+  }
+
+  void handle(Context ctx) {
+    String path = ctx.path();
+    if (WaitpointRoutes.CALLBACK_PATH.matcher(path).matches()) {
+      return; // signed by the HMAC in its path instead
+    }
+    if (path.equals(ADMIN_PREFIX) || path.startsWith(ADMIN_PREFIX + "/")) {
+      admin(ctx);
+      return;
+    }
+    KeyMatch match = authenticator.authenticate(bearer(ctx, "API key"));
+    KeyType type = KeyType.of(match.key().type()).orElse(KeyType.READ_ONLY);
+    Principal principal =
+        new Principal(match.key().id(), match.key().name(), type, match.environment(), ctx.ip());
+    ctx.attribute(HttpApi.PRINCIPAL, principal);
+    ctx.attribute(HttpApi.ENVIRONMENT, match.environment());
+    Permission needed = Permissions.required(ctx.method().name(), path);
+    if (!type.allows(needed)) {
+      throw new AccessException(
+          403,
+          "permission_denied",
+          "the "
+              + type.slug()
+              + " key '"
+              + principal.keyName()
+              + "' may not "
+              + ctx.method().name()
+              + " "
+              + path
+              + ": that needs a key that may "
+              + needed.description()
+              + " ("
+              + KeyType.granting(needed).stream()
+                  .map(KeyType::slug)
+                  .collect(Collectors.joining(", "))
+              + ")");
+    }
+  }
+
+  private void admin(Context ctx) {
+    if (adminToken == null) {
+      throw new AccessException(
+          403,
+          "admin_api_disabled",
+          "the admin API is off on this server: start it with ERRAND_ADMIN_TOKEN set (or errand"
+              + " server --admin-token-file)");
+    }
+    if (!adminToken.matches(bearer(ctx, "admin token"))) {
+      throw new AccessException(
+          401, "unauthorized", "the admin API takes the server's admin token, and this is not it");
+    }
+    ctx.attribute(HttpApi.PRINCIPAL, Principal.adminToken(ctx.ip()));
+  }
+
+  private static String bearer(Context ctx, String what) {
+    String header = ctx.header("Authorization");
+    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      throw new AccessException(
+          401, "unauthorized", "missing Authorization: Bearer <" + what + ">");
+    }
+    return header.substring(7).trim();
+  }
+}
