@@ -1,5 +1,7 @@
 package dev.errand.cli;
 
+import dev.errand.cli.keys.KeysCommand;
+import dev.errand.cli.projects.ProjectsCommand;
 import dev.errand.cli.schedules.SchedulesCommand;
 import dev.errand.cli.webhooks.WebhooksCommand;
 import picocli.CommandLine;
@@ -16,7 +18,9 @@ import picocli.CommandLine.Command;
       ServerCommand.class,
       WorkerCommand.class,
       WebhooksCommand.class,
-      SchedulesCommand.class
+      SchedulesCommand.class,
+      KeysCommand.class,
+      ProjectsCommand.class
     })
 public final class ErrandCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -24,7 +28,8 @@ public final class ErrandCli implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "name a command: dev, server, worker, webhooks or schedules");
+        spec.commandLine(),
+        "name a command: dev, server, worker, webhooks, schedules, keys or projects");
   }
 
   public static void main(String[] args) {

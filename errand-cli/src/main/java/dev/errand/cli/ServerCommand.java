@@ -56,6 +56,16 @@ final class ServerCommand implements Callable<Integer> {
       description = "Environment of the bootstrap key (default: ${DEFAULT-VALUE}).")
   String environment;
 
+  @Option(
+      names = "--admin-token-file",
+      paramLabel = "FILE",
+      description =
+          "File holding the admin token, which alone may call the admin API (projects, keys);"
+              + " default: $"
+              + AdminTokens.ENV
+              + ". Without either the admin API is off.")
+  Path adminTokenFile;
+
   @Override
   public Integer call() throws Exception {
     String url = databaseUrl != null ? databaseUrl : System.getenv(DATABASE_URL_ENV);
@@ -71,7 +81,9 @@ final class ServerCommand implements Callable<Integer> {
               + DATABASE_URL_ENV
               + ") for PostgreSQL, or --data-dir for the embedded store");
     }
-    ErrandServer server = ErrandServer.builder().store(store).host(host).port(port).build();
+    String adminToken = AdminTokens.fromFileOrEnvironment(adminTokenFile, spec.commandLine());
+    ErrandServer server =
+        ErrandServer.builder().store(store).host(host).port(port).adminToken(adminToken).build();
     server.start();
     String key = System.getenv(ErrandClient.SECRET_KEY_ENV);
     boolean generated = key == null || key.isBlank();
@@ -87,6 +99,14 @@ final class ServerCommand implements Callable<Integer> {
             + ", environment "
             + environment
             + ")");
+    System.out.println(
+        adminToken == null
+            ? "Admin API off (set "
+                + AdminTokens.ENV
+                + " or give --admin-token-file to manage keys)"
+            : "Admin API on (errand keys, errand projects: --admin-token or $"
+                + AdminTokens.ENV
+                + ")");
     if (generated) {
       System.out.println(
           "New secret key (shown once; set "
