@@ -9,6 +9,7 @@ import dev.errand.server.store.AccessStore.ProjectRecord;
 import dev.errand.server.store.Store.Environment;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -100,7 +101,8 @@ public final class Administration {
    * Creates a key of an environment.
    *
    * @param type {@code admin}, {@code worker}, {@code trigger-only} or {@code read-only}
-   * @param expiresAt when it stops working (null: never); must be in the future
+   * @param expiresAt when it stops working (null: never; kept to the millisecond); must be in the
+   *     future
    * @param createdBy who made it, as recorded
    */
   public CreatedKey createKey(
@@ -128,6 +130,9 @@ public final class Administration {
     if (expiresAt != null && !expiresAt.isAfter(clock.instant())) {
       throw AccessException.badRequest(
           "expiresAt must be in the future, was " + expiresAt + " (now " + clock.instant() + ")");
+    }
+    if (expiresAt != null) {
+      expiresAt = expiresAt.truncatedTo(ChronoUnit.MILLIS);
     }
     Environment env = environment(projectSlug, environmentSlug);
     String secret = SecretKeys.generate(env.slug());

@@ -35,7 +35,13 @@ final class JdbcAccessStore implements AccessStore {
       FROM projects p
       LEFT JOIN environments e ON e.project_id = p.id
       """;
-  private static final String ORDER = " ORDER BY p.slug, e.created_at, e.slug";
+
+  /** Environments made together (a new project's) in the usual order: dev, staging, prod. */
+  private static final String ENVIRONMENT_ORDER =
+      "e.created_at, CASE e.slug WHEN 'dev' THEN 0 WHEN 'staging' THEN 1 WHEN 'prod' THEN 2"
+          + " ELSE 3 END, e.slug";
+
+  private static final String ORDER = " ORDER BY p.slug, " + ENVIRONMENT_ORDER;
 
   private final Database database;
   private final Environments environments;
@@ -169,7 +175,8 @@ final class JdbcAccessStore implements AccessStore {
               connection.prepareStatement(
                   "SELECT e.id, p.slug AS project_slug, e.slug, e.created_at FROM environments e"
                       + " JOIN projects p ON p.id = e.project_id WHERE e.project_id = ?"
-                      + " ORDER BY e.created_at, e.slug")) {
+                      + " ORDER BY "
+                      + ENVIRONMENT_ORDER)) {
             ps.setObject(1, projectId);
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
