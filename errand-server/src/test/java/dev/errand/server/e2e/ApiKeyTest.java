@@ -93,6 +93,15 @@ abstract class ApiKeyTest extends ServerTestBase {
         access.expect(
             200, "GET", Access.keysPath("acme", "prod") + "/ci-deploy", null, ADMIN_TOKEN);
     assertThat(used.path("lastUsedAt").asText()).isNotBlank();
+    // used again at once: no second write (at most one a minute per key and node)
+    access.expect(404, "GET", "/api/v1/runs/" + UUID.randomUUID(), null, key);
+    assertThat(
+            access
+                .expect(
+                    200, "GET", Access.keysPath("acme", "prod") + "/ci-deploy", null, ADMIN_TOKEN)
+                .path("lastUsedAt")
+                .asText())
+        .isEqualTo(used.path("lastUsedAt").asText());
 
     // the name is taken while the key lives
     expectError(
