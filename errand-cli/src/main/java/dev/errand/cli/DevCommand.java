@@ -25,6 +25,10 @@ import picocli.CommandLine.Option;
       "Uses $ERRAND_ADMIN_TOKEN as the admin token when set, else one kept in the data dir."
     })
 final class DevCommand implements Callable<Integer> {
+
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @picocli.CommandLine.Mixin LimitOptions limits = new LimitOptions();
   static final String KEY_FILE = "dev-secret-key";
 
   @Option(
@@ -55,6 +59,8 @@ final class DevCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    var apiLimits = limits.apiLimits(spec.commandLine());
+    var runLimits = limits.runLimits(spec.commandLine());
     Files.createDirectories(dataDir);
     String key = secretKey(dataDir);
     String adminToken = AdminTokens.forDev(dataDir);
@@ -64,6 +70,8 @@ final class DevCommand implements Callable<Integer> {
             .host(host)
             .port(port)
             .adminToken(adminToken)
+            .apiLimits(apiLimits)
+            .runLimits(runLimits)
             .build();
     ErrandWorker exampleWorker = null;
     try {

@@ -2,7 +2,9 @@ package dev.errand.cli;
 
 import dev.errand.sdk.ErrandClient;
 import dev.errand.server.ErrandServer;
+import dev.errand.server.api.ApiLimits;
 import dev.errand.server.auth.SecretKeys;
+import dev.errand.server.engine.RunLimits;
 import dev.errand.server.store.Store;
 import dev.errand.server.store.Stores;
 import java.nio.file.Path;
@@ -23,6 +25,8 @@ final class ServerCommand implements Callable<Integer> {
   static final String DATABASE_URL_ENV = "ERRAND_DATABASE_URL";
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @CommandLine.Mixin LimitOptions limits = new LimitOptions();
 
   @Option(names = "--database-url", description = "postgresql://user:password@host:5432/database")
   String databaseUrl;
@@ -68,6 +72,8 @@ final class ServerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    ApiLimits apiLimits = limits.apiLimits(spec.commandLine());
+    RunLimits runLimits = limits.runLimits(spec.commandLine());
     String url = databaseUrl != null ? databaseUrl : System.getenv(DATABASE_URL_ENV);
     Store store;
     if (url != null && !url.isBlank()) {
@@ -83,7 +89,14 @@ final class ServerCommand implements Callable<Integer> {
     }
     String adminToken = AdminTokens.fromFileOrEnvironment(adminTokenFile, spec.commandLine());
     ErrandServer server =
-        ErrandServer.builder().store(store).host(host).port(port).adminToken(adminToken).build();
+        ErrandServer.builder()
+            .store(store)
+            .host(host)
+            .port(port)
+            .apiLimits(apiLimits)
+            .runLimits(runLimits)
+            .adminToken(adminToken)
+            .build();
     server.start();
     String key = System.getenv(ErrandClient.SECRET_KEY_ENV);
     boolean generated = key == null || key.isBlank();

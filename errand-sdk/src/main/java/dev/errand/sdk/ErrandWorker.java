@@ -3,6 +3,7 @@ package dev.errand.sdk;
 import dev.errand.sdk.internal.worker.WorkerRuntime;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,8 +40,10 @@ public final class ErrandWorker implements AutoCloseable {
   public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
 
   private final WorkerRuntime runtime;
+  private final OutboundHttp outbound;
 
-  private ErrandWorker(Builder b) {
+  private ErrandWorker(Builder b, OutboundHttp outbound) {
+    this.outbound = outbound;
     this.runtime =
         new WorkerRuntime(
             b.client.transport(),
@@ -48,7 +51,8 @@ public final class ErrandWorker implements AutoCloseable {
             List.copyOf(b.tasks.values()),
             b.maxConcurrency,
             b.pollWait,
-            b.shutdownTimeout);
+            b.shutdownTimeout,
+            outbound);
   }
 
   public static Builder builder() {
@@ -74,9 +78,18 @@ public final class ErrandWorker implements AutoCloseable {
     return runtime.activeRuns();
   }
 
+  /** The HTTP client tasks get from {@link TaskContext#http()}. */
+  public OutboundHttp outboundHttp() {
+    return outbound;
+  }
+
   @Override
   public void close() {
-    runtime.close();
+    try {
+      runtime.close();
+    } finally {
+      outbound.close();
+    }
   }
 
   /** Builds an {@link ErrandWorker}. Not thread-safe. */
@@ -87,6 +100,7 @@ public final class ErrandWorker implements AutoCloseable {
     private Duration pollWait = DEFAULT_POLL_WAIT;
     private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
     private String workerId = defaultWorkerId();
+    private final List<String> outboundAllow = new ArrayList<>();
 
     private Builder() {}
 
@@ -138,6 +152,26 @@ public final class ErrandWorker implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Adds entries to the allow-list of the HTTP client tasks get from {@link TaskContext#http()}:
+     * addresses, CIDR ranges, host names or {@code *.domain}, each optionally with {@code :port}
+     * (see {@link OutboundPolicy}). The entries of {@value OutboundPolicy#ALLOW_ENV}
+     * (comma-separated) are added to these when the worker is built.
+     *
+     * @throws IllegalArgumentException naming an entry that does not parse
+     */
+    public Builder outboundAllow(String... entries) {
+      OutboundPolicy.allowing(List.of(entries));
+      outboundAllow.addAll(List.of(entries));
+      return this;
+    }
+
+    /**
+     * Builds the worker.
+     *
+     * @throws IllegalArgumentException when no client or task is set, or an outbound allow-list
+     *     entry (also from {@value OutboundPolicy#ALLOW_ENV}) does not parse
+     */
     public ErrandWorker build() {
       if (client == null) {
         throw new IllegalArgumentException("client must be set");
@@ -145,7 +179,18 @@ public final class ErrandWorker implements AutoCloseable {
       if (tasks.isEmpty()) {
         throw new IllegalArgumentException("register at least one task");
       }
-      return new ErrandWorker(this);
+      List<String> fromEnvironment = OutboundPolicy.allowListFromEnvironment();
+      try {
+        OutboundPolicy.allowing(fromEnvironment);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(OutboundPolicy.ALLOW_ENV + ": " + e.getMessage(), e);
+      }
+      OutboundHttp outbound =
+          OutboundHttp.builder()
+              .allow(fromEnvironment.toArray(String[]::new))
+              .allow(outboundAllow.toArray(String[]::new))
+              .build();
+      return new ErrandWorker(this, outbound);
     }
 
     private static String defaultWorkerId() {

@@ -34,6 +34,16 @@ public interface TaskContext {
    */
   boolean isCancelled();
 
+  /**
+   * The worker's HTTP client for calls out of the task. It refuses loopback, private, link-local,
+   * CGNAT and cloud-metadata addresses (after DNS resolution, on every redirect) unless the
+   * worker's outbound allow-list ({@code ERRAND_OUTBOUND_ALLOW}, {@link
+   * ErrandWorker.Builder#outboundAllow}) lets them through; a refused request throws {@link
+   * OutboundRefusedException}, which fails the run without retries. Shared by the worker's
+   * attempts; do not close it. Wrap calls with side effects in a {@link #step}.
+   */
+  OutboundHttp http();
+
   // --- durable execution ------------------------------------------------------------------
 
   /**

@@ -1,5 +1,6 @@
 package dev.errand.server;
 
+import dev.errand.server.api.ApiLimits;
 import dev.errand.server.api.HttpApi;
 import dev.errand.server.auth.AdminToken;
 import dev.errand.server.auth.Administration;
@@ -7,6 +8,7 @@ import dev.errand.server.auth.Authenticator;
 import dev.errand.server.auth.SecretKeys;
 import dev.errand.server.engine.Engine;
 import dev.errand.server.engine.EngineConfig;
+import dev.errand.server.engine.RunLimits;
 import dev.errand.server.schedule.Scheduling;
 import dev.errand.server.store.Store;
 import dev.errand.server.store.Store.Environment;
@@ -49,7 +51,7 @@ public final class ErrandServer implements AutoCloseable {
   private ErrandServer(Builder b) {
     this.store = b.store;
     this.closeStore = b.closeStore;
-    this.engine = new Engine(store, b.engineConfig);
+    this.engine = new Engine(store, b.engineConfig, b.runLimits);
     this.webhooks =
         new Webhooks(store, engine.runs(), b.clock == null ? Clock.systemUTC() : b.clock);
     this.scheduling = new Scheduling(store, engine.runs(), b.engineConfig, b.clock);
@@ -58,7 +60,8 @@ public final class ErrandServer implements AutoCloseable {
     HttpApi.Access access =
         new HttpApi.Access(
             authenticator, b.adminToken, new Administration(store.access(), authenticator, clock));
-    this.http = HttpApi.create(store, engine, webhooks, scheduling, access, b.host, b.port);
+    this.http =
+        HttpApi.create(store, engine, webhooks, scheduling, access, b.apiLimits, b.host, b.port);
   }
 
   public static Builder builder() {
@@ -125,6 +128,8 @@ public final class ErrandServer implements AutoCloseable {
     private String host = DEFAULT_HOST;
     private int port = DEFAULT_PORT;
     private EngineConfig engineConfig = EngineConfig.DEFAULTS;
+    private RunLimits runLimits = RunLimits.DEFAULTS;
+    private ApiLimits apiLimits = ApiLimits.DEFAULTS;
     private Clock clock;
     private AdminToken adminToken;
 
@@ -181,6 +186,18 @@ public final class ErrandServer implements AutoCloseable {
     /** Engine timing. Default {@link EngineConfig#DEFAULTS}. */
     public Builder engineConfig(EngineConfig engineConfig) {
       this.engineConfig = Objects.requireNonNull(engineConfig, "engineConfig");
+      return this;
+    }
+
+    /** Payload and output size limits. Default {@link RunLimits#DEFAULTS}. */
+    public Builder runLimits(RunLimits runLimits) {
+      this.runLimits = Objects.requireNonNull(runLimits, "runLimits");
+      return this;
+    }
+
+    /** API rate and request size limits. Default {@link ApiLimits#DEFAULTS}. */
+    public Builder apiLimits(ApiLimits apiLimits) {
+      this.apiLimits = Objects.requireNonNull(apiLimits, "apiLimits");
       return this;
     }
 

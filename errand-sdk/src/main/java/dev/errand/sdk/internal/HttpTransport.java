@@ -21,6 +21,12 @@ public final class HttpTransport {
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
+  /** Most times one request is sent again after a 429 with a short {@code Retry-After}. */
+  private static final int MAX_RATE_LIMITED_RETRIES = 3;
+
+  /** Longest {@code Retry-After} the client waits out by itself: 10 seconds. */
+  private static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(10);
+
   private final URI baseUri;
   private final String authorization;
   private final HttpClient http;
@@ -88,8 +94,15 @@ public final class HttpTransport {
   /** The answer read as {@code responseType}; null when that is null (no body expected). */
   private <T> T send(HttpRequest request, JavaType responseType) {
     HttpResponse<byte[]> response;
+    int rateLimited = 0;
     try {
       response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+      // 429: the server refused before doing anything, so the same request may go again
+      long wait;
+      while ((wait = retryAfterMillis(response)) >= 0 && rateLimited++ < MAX_RATE_LIMITED_RETRIES) {
+        Thread.sleep(wait);
+        response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ErrandException("interrupted during " + describe(request), e);
@@ -107,6 +120,22 @@ public final class HttpTransport {
       return mapper.readValue(response.body(), responseType);
     } catch (IOException e) {
       throw new ErrandException("unreadable response to " + describe(request), e);
+    }
+  }
+
+  /**
+   * How long to wait before sending a rate-limited (429) request again: its {@code Retry-After}
+   * seconds, when they are at most {@link #MAX_RETRY_AFTER}; -1 for any other answer.
+   */
+  static long retryAfterMillis(HttpResponse<?> response) {
+    if (response.statusCode() != 429) {
+      return -1;
+    }
+    try {
+      long seconds = Long.parseLong(response.headers().firstValue("Retry-After").orElse("-1"));
+      return seconds >= 0 && seconds <= MAX_RETRY_AFTER.toSeconds() ? seconds * 1_000 : -1;
+    } catch (NumberFormatException e) {
+      return -1; // an HTTP date or garbage: leave the 429 to the caller
     }
   }
 

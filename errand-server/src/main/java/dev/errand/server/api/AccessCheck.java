@@ -13,19 +13,29 @@ import java.util.stream.Collectors;
 
 /**
  * The before-handler of {@code /api/*}: authenticates the bearer token (an API key; under {@code
- * /api/v1/admin} the admin token), then checks the key's type against {@link Permissions}. Puts the
- * {@link Principal} and the environment on the request. 401 for a missing, unknown, revoked or
- * expired key; 403 {@code permission_denied} for a key whose type does not allow the route.
+ * /api/v1/admin} the admin token), takes one request of the key's rate limit ({@link
+ * ApiRateLimiter}; not for the worker protocol), then checks the key's type against {@link
+ * Permissions}. Puts the {@link Principal} and the environment on the request. 401 for a missing,
+ * unknown, revoked or expired key; 429 over the rate limit; 403 {@code permission_denied} for a key
+ * whose type does not allow the route.
  */
 final class AccessCheck {
   static final String ADMIN_PREFIX = "/api/v1/admin";
 
+  /**
+   * The worker protocol's paths: not rate limited per key (a worker's claims, heartbeats and result
+   * batches are paced by the protocol itself).
+   */
+  private static final String WORKER_PROTOCOL = "/api/v1/workers/";
+
   private final Authenticator authenticator;
   private final AdminToken adminToken;
+  private final ApiRateLimiter rateLimiter;
 
-  AccessCheck(Authenticator authenticator, AdminToken adminToken) {
+  AccessCheck(Authenticator authenticator, AdminToken adminToken, ApiRateLimiter rateLimiter) {
     this.authenticator = authenticator;
     this.adminToken = adminToken;
+    this.rateLimiter = rateLimiter;
   }
 
   void handle(Context ctx) {
@@ -43,6 +53,9 @@ final class AccessCheck {
         new Principal(match.key().id(), match.key().name(), type, match.environment(), ctx.ip());
     ctx.attribute(HttpApi.PRINCIPAL, principal);
     ctx.attribute(HttpApi.ENVIRONMENT, match.environment());
+    if (!path.startsWith(WORKER_PROTOCOL)) {
+      rateLimiter.acquire(ctx, match.key().id().toString());
+    }
     Permission needed = Permissions.required(ctx.method().name(), path);
     if (!type.allows(needed)) {
       throw new AccessException(

@@ -32,10 +32,8 @@ public final class HttpApi {
   private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
   static final String ENVIRONMENT = "errand.environment";
   static final String PRINCIPAL = "errand.principal";
-  private static final String ERROR_WRITTEN = "errand.error";
 
-  /** Largest request body: 32 MiB (a batch of 1,000 payloads). */
-  public static final long MAX_REQUEST_BYTES = 32L * 1024 * 1024;
+  private static final String ERROR_WRITTEN = "errand.error";
 
   /** Largest request header block: 32 KiB. */
   public static final int MAX_HEADER_BYTES = 32 * 1024;
@@ -49,9 +47,11 @@ public final class HttpApi {
       Webhooks webhooks,
       Scheduling scheduling,
       Access access,
+      ApiLimits limits,
       String host,
       int port) {
-    AccessCheck accessCheck = new AccessCheck(access.authenticator(), access.adminToken());
+    AccessCheck accessCheck =
+        new AccessCheck(access.authenticator(), access.adminToken(), new ApiRateLimiter(limits));
     AdminRoutes admin = new AdminRoutes(access.administration());
     RunRoutes runs = new RunRoutes(engine.runs());
     BulkActionRoutes bulkActions = new BulkActionRoutes(engine.bulkActions());
@@ -64,7 +64,7 @@ public final class HttpApi {
         config -> {
           config.concurrency.useVirtualThreads = true;
           config.startup.showJavalinBanner = false;
-          config.http.maxRequestSize = MAX_REQUEST_BYTES;
+          config.http.maxRequestSize = limits.maxRequestBytes();
           // webhook senders' headers can be long (several signatures during a rotation): let the
           // verifier judge them instead of Jetty refusing them with 431
           config.jetty.modifyHttpConfiguration(http -> http.setRequestHeaderSize(MAX_HEADER_BYTES));

@@ -44,6 +44,9 @@ public final class Dispatcher {
   /** Longest wait: 366 days. */
   public static final Duration MAX_WAIT = Duration.ofDays(366);
 
+  /** The error type of an attempt whose output is over the output limit (never retried). */
+  public static final String OUTPUT_TOO_LARGE = "dev.errand.OutputTooLarge";
+
   /** The error type of an attempt that ran past its maximum duration. */
   public static final String MAX_DURATION_EXCEEDED = "dev.errand.MaxDurationExceeded";
 
@@ -51,6 +54,7 @@ public final class Dispatcher {
   private final TaskCatalog catalog;
   private final Wakeups wakeups;
   private final EngineConfig config;
+  private final RunLimits limits;
   private final ObjectMapper mapper = Json.mapper();
   private final StoppedWorkers stopped = new StoppedWorkers();
   private volatile boolean closing;
@@ -67,10 +71,12 @@ public final class Dispatcher {
       TaskCatalog catalog,
       Wakeups wakeups,
       EngineConfig config,
+      RunLimits limits,
       RunEngine runs,
       Waitpoints waitpoints,
       EnvironmentLimits environmentLimits) {
     this.store = store;
+    this.limits = limits;
     this.environmentLimits = environmentLimits;
     this.runs = runs;
     this.waitpoints = waitpoints;
@@ -417,9 +423,7 @@ public final class Dispatcher {
             report.index(),
             StepRecord.Kind.STEP,
             status,
-            status == StepRecord.Status.COMPLETED
-                ? toJson(report.output() == null ? mapper.nullNode() : report.output())
-                : null,
+            status == StepRecord.Status.COMPLETED ? stepOutput(report) : null,
             report.error() == null ? null : toJson(report.error()),
             report.attempt(),
             Math.max(1, report.tries()),
@@ -615,22 +619,40 @@ public final class Dispatcher {
 
   private AttemptOutcome toOutcome(Environment env, AttemptResult r) {
     UUID runId = parseRunId(r.runId());
+    String output = null;
+    long outputBytes = 0;
     if (r.success()) {
-      return new AttemptOutcome(
-          runId,
-          r.leaseToken(),
-          r.attempt(),
-          AttemptOutcome.Kind.SUCCEEDED,
-          toJson(r.output() == null ? mapper.nullNode() : r.output()),
-          null,
-          false,
-          0,
-          null);
+      output = toJson(r.output() == null ? mapper.nullNode() : r.output());
+      outputBytes = outputBytes(output);
+      if (outputBytes <= limits.maxOutputBytes()) {
+        return new AttemptOutcome(
+            runId,
+            r.leaseToken(),
+            r.attempt(),
+            AttemptOutcome.Kind.SUCCEEDED,
+            output,
+            null,
+            false,
+            0,
+            null);
+      }
     }
     RunError error =
-        r.error() != null
-            ? r.error()
-            : new RunError("dev.errand.UnknownError", "the worker reported no error", "", false);
+        output != null
+            ? new RunError(
+                OUTPUT_TOO_LARGE,
+                "the output is "
+                    + outputBytes
+                    + " bytes of JSON, more than this server's limit of "
+                    + limits.maxOutputBytes()
+                    + " bytes; return a reference to large data (an object store key or URL)"
+                    + " instead",
+                "",
+                true)
+            : r.error() != null
+                ? r.error()
+                : new RunError(
+                    "dev.errand.UnknownError", "the worker reported no error", "", false);
     long delay =
         catalog
             .find(env.id(), r.taskIdentifier())
@@ -671,6 +693,31 @@ public final class Dispatcher {
   public List<String> heartbeat(Environment env, List<LeaseRef> leases) {
     Set<UUID> lost = store.heartbeat(env.id(), leases, config.leaseDuration());
     return lost.stream().map(RunIds::format).toList();
+  }
+
+  /** A step's output as stored, refused with 413 when it is over the output limit. */
+  private String stepOutput(StepReport report) {
+    String output = toJson(report.output() == null ? mapper.nullNode() : report.output());
+    long bytes = outputBytes(output);
+    if (bytes > limits.maxOutputBytes()) {
+      throw new EngineException(
+          413,
+          "output_too_large",
+          "step '"
+              + report.name()
+              + "' returned "
+              + bytes
+              + " bytes of JSON, more than this server's limit of "
+              + limits.maxOutputBytes()
+              + " bytes; return a reference to large data instead");
+    }
+    return output;
+  }
+
+  private long outputBytes(String json) {
+    return json.length() <= limits.maxOutputBytes() / 3
+        ? json.length()
+        : RunLimits.utf8Length(json);
   }
 
   private String toJson(Object value) {

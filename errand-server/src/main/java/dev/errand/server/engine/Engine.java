@@ -22,9 +22,13 @@ public final class Engine implements AutoCloseable {
   private AutoCloseable dueListener;
 
   public Engine(Store store, EngineConfig config) {
+    this(store, config, RunLimits.DEFAULTS);
+  }
+
+  public Engine(Store store, EngineConfig config, RunLimits limits) {
     this.store = store;
     TaskCatalog catalog = new TaskCatalog(store);
-    this.runs = new RunEngine(store, catalog, wakeups);
+    this.runs = new RunEngine(store, catalog, wakeups, limits);
     this.waitpoints = new Waitpoints(store, wakeups);
     EnvironmentLimits environmentLimits = new EnvironmentLimits(store);
     this.queues = new Queues(store, wakeups, environmentLimits);
@@ -32,7 +36,8 @@ public final class Engine implements AutoCloseable {
         new SupervisedLoop(
             "run-expirer", config.reaperInterval(), new RunExpirer(store, waitpoints));
     this.dispatcher =
-        new Dispatcher(store, catalog, wakeups, config, runs, waitpoints, environmentLimits);
+        new Dispatcher(
+            store, catalog, wakeups, config, limits, runs, waitpoints, environmentLimits);
     this.reaper =
         new SupervisedLoop(
             "lease-reaper", config.reaperInterval(), new LeaseReaper(store, wakeups));

@@ -35,8 +35,11 @@ public final class RunEngine {
   private final Wakeups wakeups;
   private final ObjectMapper mapper = Json.mapper();
 
-  RunEngine(Store store, TaskCatalog catalog, Wakeups wakeups) {
+  private final RunLimits limits;
+
+  RunEngine(Store store, TaskCatalog catalog, Wakeups wakeups, RunLimits limits) {
     this.store = store;
+    this.limits = limits;
     this.catalog = catalog;
     this.wakeups = wakeups;
   }
@@ -192,7 +195,7 @@ public final class RunEngine {
               env.id(),
               taskId,
               task.record().queue(),
-              toJson(item.payload()),
+              payloadJson(item.payload(), at),
               maxAttempts,
               item.tags() == null ? List.of() : item.tags(),
               key,
@@ -384,7 +387,7 @@ public final class RunEngine {
     NewRun copy = replayOf(original, null);
     if (payload != null) {
       validatePayload(task, payload, "");
-      copy = copy.withPayload(toJson(payload));
+      copy = copy.withPayload(payloadJson(payload, ""));
     }
     UUID id = store.insertRuns(List.of(copy)).getFirst().runId();
     wakeups.signal(env.id(), original.taskId());
@@ -455,6 +458,25 @@ public final class RunEngine {
 
   private static EngineException runNotFound(UUID runId) {
     return EngineException.notFound("run_not_found", "no run " + RunIds.format(runId));
+  }
+
+  /** The payload as stored, refused with 413 when it is over the payload limit. */
+  private String payloadJson(JsonNode payload, String at) {
+    String json = toJson(payload);
+    long bytes =
+        json.length() <= limits.maxPayloadBytes() / 3 ? json.length() : RunLimits.utf8Length(json);
+    if (bytes > limits.maxPayloadBytes()) {
+      throw new EngineException(
+          413,
+          "payload_too_large",
+          at
+              + "payload is "
+              + bytes
+              + " bytes of JSON, more than this server's limit of "
+              + limits.maxPayloadBytes()
+              + " bytes; pass large data by reference (an object store key or URL) instead");
+    }
+    return json;
   }
 
   private String toJson(JsonNode node) {

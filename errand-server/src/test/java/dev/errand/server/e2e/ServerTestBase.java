@@ -107,10 +107,22 @@ abstract class ServerTestBase {
             .engineConfig(config)
             .clock(serverClock())
             .adminToken(ADMIN_TOKEN)
+            .apiLimits(apiLimits())
+            .runLimits(runLimits())
             .build();
     s.start();
     s.bootstrap("default", "test", secretKey);
     return s;
+  }
+
+  /** The API limits servers get; tests of the limits override it. */
+  dev.errand.server.api.ApiLimits apiLimits() {
+    return dev.errand.server.api.ApiLimits.DEFAULTS;
+  }
+
+  /** The run size limits servers get; tests of the limits override it. */
+  dev.errand.server.engine.RunLimits runLimits() {
+    return dev.errand.server.engine.RunLimits.DEFAULTS;
   }
 
   /** The clock servers get for webhook verification; tests that pin time override it. */

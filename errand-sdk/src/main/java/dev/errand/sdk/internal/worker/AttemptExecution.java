@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import dev.errand.sdk.NonRetryableException;
+import dev.errand.sdk.OutboundHttp;
 import dev.errand.sdk.RunError;
 import dev.errand.sdk.Task;
 import dev.errand.sdk.TaskContext;
@@ -41,6 +42,7 @@ final class AttemptExecution implements Runnable {
   private final HttpTransport transport;
   private final String workerId;
   private final ScheduledExecutorService timer;
+  private final OutboundHttp outbound;
   private final AtomicBoolean reported = new AtomicBoolean();
 
   private static final int RUNNING = 0;
@@ -65,7 +67,8 @@ final class AttemptExecution implements Runnable {
       Semaphore slots,
       HttpTransport transport,
       String workerId,
-      ScheduledExecutorService timer) {
+      ScheduledExecutorService timer,
+      OutboundHttp outbound) {
     this.task = task;
     this.run = run;
     this.reporter = reporter;
@@ -73,6 +76,7 @@ final class AttemptExecution implements Runnable {
     this.transport = transport;
     this.workerId = workerId;
     this.timer = timer;
+    this.outbound = outbound;
   }
 
   @Override
@@ -180,7 +184,7 @@ final class AttemptExecution implements Runnable {
     }
     Object output;
     DurableContext ctx =
-        new DurableContext(run, task, transport, workerId, () -> cancelled || timedOut);
+        new DurableContext(run, task, transport, workerId, () -> cancelled || timedOut, outbound);
     dev.errand.sdk.internal.CurrentAttempt.enter(run.runId(), run.attempt());
     try {
       output = invoke(task.function(), payload, ctx);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.errand.sdk.ErrandException;
 import dev.errand.sdk.NonDeterminismException;
 import dev.errand.sdk.NonRetryableException;
+import dev.errand.sdk.OutboundHttp;
 import dev.errand.sdk.RetryPolicy;
 import dev.errand.sdk.RunError;
 import dev.errand.sdk.RunResult;
@@ -65,6 +66,7 @@ final class DurableContext implements TaskContext {
   private final HttpTransport transport;
   private final String workerId;
   private final BooleanSupplier cancelled;
+  private final OutboundHttp outbound;
   private final Logger logger;
   private final ObjectMapper mapper = Json.mapper();
   private final List<RecordedStep> recorded;
@@ -78,12 +80,14 @@ final class DurableContext implements TaskContext {
       Task<?, ?> task,
       HttpTransport transport,
       String workerId,
-      BooleanSupplier cancelled) {
+      BooleanSupplier cancelled,
+      OutboundHttp outbound) {
     this.run = run;
     this.task = task;
     this.transport = transport;
     this.workerId = workerId;
     this.cancelled = cancelled;
+    this.outbound = outbound;
     this.logger = LoggerFactory.getLogger("errand.task." + task.id());
     this.recorded = run.steps() == null ? List.of() : run.steps();
   }
@@ -116,6 +120,11 @@ final class DurableContext implements TaskContext {
   @Override
   public boolean isCancelled() {
     return cancelled.getAsBoolean();
+  }
+
+  @Override
+  public OutboundHttp http() {
+    return outbound;
   }
 
   // --- steps ---------------------------------------------------------------------------------

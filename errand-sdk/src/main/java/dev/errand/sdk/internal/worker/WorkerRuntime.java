@@ -2,6 +2,7 @@ package dev.errand.sdk.internal.worker;
 
 import com.fasterxml.jackson.databind.JavaType;
 import dev.errand.sdk.ErrandException;
+import dev.errand.sdk.OutboundHttp;
 import dev.errand.sdk.Task;
 import dev.errand.sdk.internal.HttpTransport;
 import dev.errand.sdk.internal.Json;
@@ -42,6 +43,7 @@ public final class WorkerRuntime {
   private final int maxConcurrency;
   private final Duration pollWait;
   private final Duration shutdownTimeout;
+  private final OutboundHttp outbound;
   private final Semaphore slots;
   private final ActiveAttempts active = new ActiveAttempts();
   private final ResultReporter reporter;
@@ -57,8 +59,10 @@ public final class WorkerRuntime {
       List<Task<?, ?>> taskList,
       int maxConcurrency,
       Duration pollWait,
-      Duration shutdownTimeout) {
+      Duration shutdownTimeout,
+      OutboundHttp outbound) {
     this.transport = transport;
+    this.outbound = outbound;
     this.workerId = workerId;
     taskList.forEach(t -> tasks.put(t.id(), t));
     this.maxConcurrency = maxConcurrency;
@@ -209,7 +213,7 @@ public final class WorkerRuntime {
   private void launch(ClaimedRun run) {
     Task<?, ?> task = tasks.get(run.taskIdentifier());
     AttemptExecution execution =
-        new AttemptExecution(task, run, reporter, slots, transport, workerId, timer);
+        new AttemptExecution(task, run, reporter, slots, transport, workerId, timer, outbound);
     active.add(run, execution);
     Thread.ofVirtual().name("errand-run-" + run.runId()).start(execution);
   }

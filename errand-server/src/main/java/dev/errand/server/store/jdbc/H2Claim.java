@@ -131,7 +131,17 @@ final class H2Claim implements Claim, QueueTurn.KeyedPick {
   }
 
   @Override
-  public List<String> dueKeys(
+  public QueueTurn.KeyState keyState(
+      Connection connection,
+      Request request,
+      String queue,
+      dev.errand.server.store.Store.QueueLimits limits,
+      int max)
+      throws SQLException {
+    return QueueTurn.keyStateByStatements(connection, request, queue, limits, max, this::dueKeys);
+  }
+
+  private List<String> dueKeys(
       Connection connection, Request request, String queue, String after, int limit)
       throws SQLException {
     try (PreparedStatement ps = connection.prepareStatement(dueKeys)) {
@@ -148,8 +158,15 @@ final class H2Claim implements Claim, QueueTurn.KeyedPick {
   /** The first n due runs of each key (a window over the key's due runs), then one update. */
   @Override
   public List<QueueTurn.KeyedRun> claim(
-      Connection connection, Request request, String queue, Map<String, Integer> slots)
+      Connection connection,
+      Request request,
+      String queue,
+      Map<String, Integer> slots,
+      String cursor)
       throws SQLException {
+    if (cursor != null) {
+      QueueTurn.setCursor(connection, request, queue, cursor);
+    }
     int most = slots.values().stream().mapToInt(Integer::intValue).max().orElse(0);
     List<UUID> due = new ArrayList<>();
     Map<String, Integer> taken = new HashMap<>();

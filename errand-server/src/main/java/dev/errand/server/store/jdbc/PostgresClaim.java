@@ -31,8 +31,7 @@ final class PostgresClaim implements Claim, QueueTurn.KeyedPick {
 
   private final String byTask;
   private final String byKey;
-  private final String dueKeysAfter;
-  private final String dueKeysFromStart;
+  private final String keyState;
   private final QueueTurn turn;
 
   PostgresClaim(Dialect dialect) {
@@ -68,40 +67,26 @@ final class PostgresClaim implements Claim, QueueTurn.KeyedPick {
               FOR UPDATE SKIP LOCKED
             ) p
             LIMIT ?"""
-                .formatted(claimable, DUE));
-    // A loose index scan from a key on, in key order: one probe per distinct key with claimable
-    // runs, then whether the key has a run due now for these tasks; it stops once it has found
-    // enough keys (the recursive CTE is evaluated only as far as the outer LIMIT reads). Never
-    // reads a key's backlog.
-    this.dueKeysAfter = dueKeys(claimable, ">");
-    this.dueKeysFromStart = dueKeys(claimable, ">=");
+                .formatted(claimable, DUE),
+            """
+            , cursor AS (
+              UPDATE queues SET key_cursor = CAST(? AS text)
+              WHERE environment_id = ? AND name = ? AND CAST(? AS text) IS NOT NULL
+            )""");
+    this.keyState = keyState(claimable);
     this.turn = new QueueTurn(dialect);
-  }
-
-  private static String dueKeys(String claimable, String bound) {
-    return """
-        WITH RECURSIVE k(key) AS (
-          (SELECT concurrency_key FROM runs
-           WHERE environment_id = ? AND queue = ? AND %1$s AND concurrency_key %3$s ?
-           ORDER BY concurrency_key LIMIT 1)
-          UNION ALL
-          SELECT (SELECT r.concurrency_key FROM runs r
-                  WHERE r.environment_id = ? AND r.queue = ? AND r.%1$s AND r.concurrency_key > k.key
-                  ORDER BY r.concurrency_key LIMIT 1)
-          FROM k WHERE k.key IS NOT NULL
-        )
-        SELECT k.key FROM k
-        WHERE k.key IS NOT NULL AND EXISTS (
-          SELECT 1 FROM runs
-          WHERE environment_id = ? AND queue = ? AND concurrency_key = k.key AND %1$s
-            AND task_id = ANY(CAST(? AS text[])) AND %2$s)
-        LIMIT ?
-        """
-        .formatted(claimable, DUE, bound);
   }
 
   /** The claim statement around a {@code picked} CTE (ids and available_at of the runs to take). */
   static String sql(Dialect dialect, String picked) {
+    return sql(dialect, picked, "");
+  }
+
+  /**
+   * The claim statement around a {@code picked} CTE, with {@code more} CTEs (each starting with a
+   * comma) after the claim's own, their parameters after the claim's.
+   */
+  static String sql(Dialect dialect, String picked, String more) {
     String claimable = StatusSql.mayMoveTo(RunStatus.EXECUTING);
     return """
     WITH picked AS (
@@ -129,7 +114,7 @@ final class PostgresClaim implements Claim, QueueTurn.KeyedPick {
       SELECT id, attempt_count, %2$s, lease_worker_id, CURRENT_TIMESTAMP FROM claimed
       ON CONFLICT (run_id, number) DO UPDATE SET
         status = EXCLUDED.status, worker_id = EXCLUDED.worker_id, finished_at = NULL, error = NULL
-    )
+    )%7$s
     SELECT %5$s, concurrency_key
     FROM claimed
     ORDER BY available_at, id
@@ -140,17 +125,13 @@ final class PostgresClaim implements Claim, QueueTurn.KeyedPick {
             dialect.plusMillis("CURRENT_TIMESTAMP"),
             Steps.deadline(dialect, "r."),
             RunRows.CLAIMED_COLUMNS,
-            picked);
+            picked,
+            more);
   }
 
   /** The plain claim's statement (for plan tests). */
   String byTaskSql() {
     return byTask;
-  }
-
-  /** The statement that finds a queue's keys with due runs (for plan tests). */
-  String dueKeysSql() {
-    return dueKeysFromStart;
   }
 
   @Override
@@ -184,8 +165,16 @@ final class PostgresClaim implements Claim, QueueTurn.KeyedPick {
           if (capped.max() <= 0) {
             return List.of();
           }
-          lock(connection, "errand-queue/" + request.environmentId() + "/" + queue);
-          return completion.apply(connection, turn.take(connection, capped, queue, limits, this));
+          String lock = "errand-queue/" + request.environmentId() + "/" + queue;
+          if (limits.rateLimit() != null) {
+            // the rate window is read before the key state: the lock comes first
+            lock(connection, lock);
+            return completion.apply(connection, turn.take(connection, capped, queue, limits, this));
+          }
+          // the lock and the key state in one round trip: two statements, so the state's
+          // snapshot is taken after the lock is held
+          return completion.apply(
+              connection, turn.take(connection, capped, queue, limits, new Locking(this, lock)));
         });
   }
 
@@ -198,36 +187,175 @@ final class PostgresClaim implements Claim, QueueTurn.KeyedPick {
     return QueueTurn.environmentFree(connection, request);
   }
 
+  private static final String LOCK = "SELECT pg_advisory_xact_lock(hashtextextended(?, 0))";
+
   private static void lock(Connection connection, String name) throws SQLException {
-    try (PreparedStatement ps =
-        connection.prepareStatement("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))")) {
+    try (PreparedStatement ps = connection.prepareStatement(LOCK)) {
       ps.setString(1, name);
       ps.executeQuery().close();
     }
   }
 
+  /**
+   * {@link QueueTurn.KeyedPick#keyState} in one round trip: the executing runs per key (kind 0),
+   * the cursor (kind 1), and the due keys (kind 2) from two loose index scans in key order, the
+   * keys after the cursor and then, wrapping around, the keys up to it (all keys when there is no
+   * cursor yet). The scans are evaluated only as far as the limit reads them: free slots (the
+   * request, less what the total limit leaves) plus the keys that are full.
+   */
+  private static String keyState(String claimable) {
+    String next =
+        """
+        (SELECT r.concurrency_key FROM runs r
+         WHERE r.environment_id = ? AND r.queue = ? AND r.%1$s AND r.concurrency_key > %%s
+         ORDER BY r.concurrency_key LIMIT 1)"""
+            .formatted(claimable);
+    return """
+        WITH RECURSIVE cur AS (
+          SELECT key_cursor AS c FROM queues WHERE environment_id = ? AND name = ?
+        ), ex AS (
+          SELECT concurrency_key AS key, CAST(COUNT(*) AS int) AS n FROM runs
+          WHERE environment_id = ? AND queue = ? AND status = 'EXECUTING'
+          GROUP BY concurrency_key
+        ), after_cursor(key) AS (
+          SELECT %3$s
+          UNION ALL
+          SELECT %4$s FROM after_cursor a WHERE a.key IS NOT NULL
+        ), from_start(key) AS (
+          SELECT (SELECT r.concurrency_key FROM runs r
+                  WHERE r.environment_id = ? AND r.queue = ? AND r.%1$s AND r.concurrency_key >= ''
+                  ORDER BY r.concurrency_key LIMIT 1)
+          UNION ALL
+          SELECT %5$s FROM from_start s
+          WHERE s.key IS NOT NULL
+            AND ((SELECT c FROM cur) IS NULL OR s.key < (SELECT c FROM cur))
+        )
+        SELECT 0 AS kind, key, n FROM ex
+        UNION ALL
+        SELECT 1, c, NULL FROM cur
+        UNION ALL
+        (SELECT 2, d.key, NULL FROM (
+           SELECT key FROM after_cursor WHERE key IS NOT NULL
+           UNION ALL
+           SELECT key FROM from_start
+           WHERE key IS NOT NULL AND ((SELECT c FROM cur) IS NULL OR key <= (SELECT c FROM cur))
+         ) d
+         WHERE EXISTS (
+           SELECT 1 FROM runs
+           WHERE environment_id = ? AND queue = ? AND concurrency_key = d.key AND %1$s
+             AND task_id = ANY(CAST(? AS text[])) AND %2$s)
+         LIMIT (SELECT LEAST(%6$d, GREATEST(0, LEAST(CAST(? AS bigint),
+                  COALESCE(CAST(? AS bigint) - (SELECT COALESCE(SUM(n), 0) FROM ex),
+                           CAST(? AS bigint))))
+                + (SELECT COUNT(*) FROM ex WHERE n >= CAST(? AS int)))))
+        """
+        .formatted(
+            claimable,
+            DUE,
+            next.formatted("(SELECT c FROM cur)"),
+            next.formatted("a.key"),
+            next.formatted("s.key"),
+            QueueTurn.MAX_KEYS_PER_CLAIM);
+  }
+
+  /** The statement that reads a limited claim's key state (for plan tests). */
+  String keyStateSql() {
+    return keyState;
+  }
+
+  /** This pick, but taking the queue's lock in the key state's round trip first. */
+  private record Locking(PostgresClaim claim, String lock) implements QueueTurn.KeyedPick {
+    @Override
+    public List<QueueTurn.KeyedRun> claim(
+        Connection connection,
+        Request request,
+        String queue,
+        Map<String, Integer> slots,
+        String cursor)
+        throws SQLException {
+      return claim.claim(connection, request, queue, slots, cursor);
+    }
+
+    @Override
+    public QueueTurn.KeyState keyState(
+        Connection connection, Request request, String queue, QueueLimits limits, int max)
+        throws SQLException {
+      return claim.keyState(connection, request, queue, limits, max, lock);
+    }
+  }
+
   @Override
-  public List<String> dueKeys(
-      Connection connection, Request request, String queue, String after, int limit)
+  public QueueTurn.KeyState keyState(
+      Connection connection, Request request, String queue, QueueLimits limits, int max)
+      throws SQLException {
+    return keyState(connection, request, queue, limits, max, null);
+  }
+
+  /**
+   * Reads the key state; with a {@code lock} name, takes that advisory lock first in the same round
+   * trip (pgjdbc sends both statements before one sync, and PostgreSQL gives each its own snapshot,
+   * so the state includes every claim that committed before the lock was granted).
+   */
+  QueueTurn.KeyState keyState(
+      Connection connection,
+      Request request,
+      String queue,
+      QueueLimits limits,
+      int max,
+      String lock)
       throws SQLException {
     try (PreparedStatement ps =
-        connection.prepareStatement(after == null ? dueKeysFromStart : dueKeysAfter)) {
-      ps.setObject(1, request.environmentId());
-      ps.setString(2, queue);
-      ps.setString(3, after == null ? "" : after);
-      ps.setObject(4, request.environmentId());
-      ps.setString(5, queue);
-      ps.setObject(6, request.environmentId());
-      ps.setString(7, queue);
-      ps.setArray(8, RunRows.textArray(connection, request.taskIds()));
-      ps.setInt(9, limit);
-      return QueueTurn.firstColumn(ps);
+        connection.prepareStatement(lock == null ? keyState : LOCK + ";\n" + keyState)) {
+      int i = 0;
+      if (lock != null) {
+        ps.setString(++i, lock);
+      }
+      for (int scan = 0; scan < 6; scan++) { // cur, ex, both steps of both scans
+        ps.setObject(++i, request.environmentId());
+        ps.setString(++i, queue);
+      }
+      ps.setObject(++i, request.environmentId());
+      ps.setString(++i, queue);
+      ps.setArray(++i, RunRows.textArray(connection, request.taskIds()));
+      ps.setLong(++i, max);
+      if (limits.totalConcurrency() == null) {
+        ps.setNull(++i, java.sql.Types.BIGINT);
+      } else {
+        ps.setLong(++i, limits.totalConcurrency());
+      }
+      ps.setLong(++i, max);
+      if (limits.keyConcurrency() == null) {
+        ps.setNull(++i, java.sql.Types.INTEGER);
+      } else {
+        ps.setInt(++i, limits.keyConcurrency());
+      }
+      Map<String, Integer> executing = new java.util.HashMap<>();
+      String cursor = null;
+      List<String> due = new ArrayList<>();
+      ps.execute();
+      if (lock != null) {
+        ps.getMoreResults(); // past the lock's row
+      }
+      try (ResultSet rs = ps.getResultSet()) {
+        while (rs.next()) {
+          switch (rs.getInt(1)) {
+            case 0 -> executing.put(rs.getString(2), rs.getInt(3));
+            case 1 -> cursor = rs.getString(2);
+            default -> due.add(rs.getString(2));
+          }
+        }
+      }
+      return new QueueTurn.KeyState(executing, cursor, due);
     }
   }
 
   @Override
   public List<QueueTurn.KeyedRun> claim(
-      Connection connection, Request request, String queue, Map<String, Integer> slots)
+      Connection connection,
+      Request request,
+      String queue,
+      Map<String, Integer> slots,
+      String cursor)
       throws SQLException {
     try (PreparedStatement ps = connection.prepareStatement(byKey)) {
       ps.setArray(1, RunRows.textArray(connection, slots.keySet()));
@@ -239,6 +367,10 @@ final class PostgresClaim implements Claim, QueueTurn.KeyedPick {
       // runs by scanning the whole table
       ps.setInt(6, slots.values().stream().mapToInt(Integer::intValue).sum());
       bindLease(ps, 7, request);
+      ps.setString(10, cursor);
+      ps.setObject(11, request.environmentId());
+      ps.setString(12, queue);
+      ps.setString(13, cursor);
       List<QueueTurn.KeyedRun> claimed = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {

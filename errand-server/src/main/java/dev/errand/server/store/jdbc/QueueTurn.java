@@ -21,24 +21,56 @@ import java.util.Map;
  */
 final class QueueTurn {
 
-  /** The dialect's part: which keys have due runs, and claiming up to n due runs of each. */
+  /** The dialect's part: the queue's state under its lock, and claiming due runs per key. */
   interface KeyedPick {
-    /** Up to {@code limit} keys with due runs, in key order, after {@code after} (null: all). */
-    List<String> dueKeys(
-        Connection connection, Claim.Request request, String queue, String after, int limit)
+    /**
+     * Claims up to {@code slots.get(key)} due runs of each key, oldest first within a key, and,
+     * when {@code cursor} is not null, stores it as the queue's key cursor in the same transaction.
+     */
+    List<KeyedRun> claim(
+        Connection connection,
+        Claim.Request request,
+        String queue,
+        Map<String, Integer> slots,
+        String cursor)
         throws SQLException;
 
-    /** Claims up to {@code slots.get(key)} due runs of each key, oldest first within a key. */
-    List<KeyedRun> claim(
-        Connection connection, Claim.Request request, String queue, Map<String, Integer> slots)
+    /**
+     * The queue's executing runs per key, its key cursor, and the keys with due runs in cyclic
+     * order from the cursor: as many as {@code max} free slots need (less what the total limit
+     * leaves), plus one for each key that is full (at the key limit), so the round robin's next
+     * keys are all there.
+     *
+     * @param max the most slots the claim can fill (the request and the rate limit allow)
+     */
+    KeyState keyState(
+        Connection connection, Claim.Request request, String queue, QueueLimits limits, int max)
         throws SQLException;
   }
+
+  /** A dialect's scan for keys with due runs, for {@link #keyStateByStatements}. */
+  @FunctionalInterface
+  interface DueKeys {
+    /** Up to {@code limit} keys with due runs, in key order, after {@code after} (null: all). */
+    List<String> find(
+        Connection connection, Claim.Request request, String queue, String after, int limit)
+        throws SQLException;
+  }
+
+  /**
+   * What a limited claim reads under the queue's lock.
+   *
+   * @param executing the queue's executing runs per key (keys without any are absent)
+   * @param cursor the key the queue served last, or null
+   * @param dueKeys keys with due runs, in cyclic key order after the cursor
+   */
+  record KeyState(Map<String, Integer> executing, String cursor, List<String> dueKeys) {}
 
   /** A claimed run and its concurrency key. */
   record KeyedRun(String key, ClaimedRun run) {}
 
   /** Most keys one claim looks at: {@value}. */
-  private static final int MAX_KEYS_PER_CLAIM = 1_000;
+  static final int MAX_KEYS_PER_CLAIM = 1_000;
 
   /** Rounds of sharing: a key that had fewer due runs than slots gives the rest to the others. */
   private static final int MAX_ROUNDS = 3;
@@ -115,12 +147,7 @@ final class QueueTurn {
       QueueLimits limits,
       KeyedPick pick)
       throws SQLException {
-    Map<String, Integer> executing = countByKey(connection, EXECUTING_BY_KEY, request, queue, null);
     long free = request.max();
-    if (limits.totalConcurrency() != null) {
-      long running = executing.values().stream().mapToLong(Integer::longValue).sum();
-      free = Math.min(free, limits.totalConcurrency() - running);
-    }
     Map<String, Integer> startsByKey = Map.of();
     if (limits.rateLimit() != null) {
       prune(connection, request, queue, limits);
@@ -135,24 +162,14 @@ final class QueueTurn {
     if (free <= 0) {
       return List.of();
     }
-    // Keys in cyclic key order from the queue's cursor (the key served last), enough of them for
-    // the free slots plus the keys that are full and get none: the round robin's next keys.
-    String cursor = cursor(connection, request, queue);
-    int full = 0;
-    if (limits.keyConcurrency() != null) {
-      for (int n : executing.values()) {
-        full += n >= limits.keyConcurrency() ? 1 : 0;
-      }
+    KeyState state = pick.keyState(connection, request, queue, limits, (int) free);
+    Map<String, Integer> executing = state.executing();
+    free = Math.min(free, totalFree(limits, executing));
+    if (free <= 0) {
+      return List.of();
     }
-    int looked = (int) Math.min(free + full, MAX_KEYS_PER_CLAIM);
-    List<String> keys = new ArrayList<>(pick.dueKeys(connection, request, queue, cursor, looked));
-    if (keys.size() < looked && cursor != null) {
-      for (String key : pick.dueKeys(connection, request, queue, null, looked - keys.size())) {
-        if (key.compareTo(cursor) <= 0 && !keys.contains(key)) {
-          keys.add(key); // wrapped around: keys up to the cursor come after the ones past it
-        }
-      }
-    }
+    String cursor = state.cursor();
+    List<String> keys = state.dueKeys();
     if (keys.isEmpty()) {
       return List.of();
     }
@@ -167,6 +184,7 @@ final class QueueTurn {
           key, new KeyRoundRobin.Candidate(key, i, executing.getOrDefault(key, 0), startsLeft));
     }
     long turn = keys.size();
+    String stored = cursor;
     String lastServed = null;
     long lastServedTurn = Long.MIN_VALUE;
     List<KeyedRun> claimed = new ArrayList<>();
@@ -183,7 +201,14 @@ final class QueueTurn {
       turn = slots.getLast().turn();
       Map<String, Integer> wanted = KeyRoundRobin.countByKey(slots);
       Map<String, List<Long>> turns = turnsByKey(slots);
-      List<KeyedRun> got = pick.claim(connection, request, queue, wanted);
+      // the key of the round's last slot is the cursor after it unless a key runs short: the
+      // claim stores it in the same round trip, and the rare shortfall is corrected below
+      String expected = slots.getLast().key();
+      String storing = expected.equals(stored) ? null : expected;
+      List<KeyedRun> got = pick.claim(connection, request, queue, wanted, storing);
+      if (storing != null) {
+        stored = storing;
+      }
       claimed.addAll(got);
       Map<String, Integer> gotByKey = new HashMap<>();
       got.forEach(run -> gotByKey.merge(run.key(), 1, Integer::sum));
@@ -207,13 +232,57 @@ final class QueueTurn {
         break;
       }
     }
-    if (lastServed != null && !lastServed.equals(cursor)) {
+    if (lastServed != null && !lastServed.equals(stored)) {
       setCursor(connection, request, queue, lastServed);
     }
     if (limits.rateLimit() != null) {
       recordStarts(connection, request, queue, claimed);
     }
     return claimed.stream().map(KeyedRun::run).toList();
+  }
+
+  /** What the total limit leaves free, or {@link Long#MAX_VALUE} without one. */
+  private static long totalFree(QueueLimits limits, Map<String, Integer> executing) {
+    if (limits.totalConcurrency() == null) {
+      return Long.MAX_VALUE;
+    }
+    long running = executing.values().stream().mapToLong(Integer::longValue).sum();
+    return limits.totalConcurrency() - running;
+  }
+
+  /** {@link KeyedPick#keyState} with one statement for each part. */
+  static KeyState keyStateByStatements(
+      Connection connection,
+      Claim.Request request,
+      String queue,
+      QueueLimits limits,
+      int max,
+      DueKeys dueKeys)
+      throws SQLException {
+    Map<String, Integer> executing = countByKey(connection, EXECUTING_BY_KEY, request, queue, null);
+    String cursor = cursor(connection, request, queue);
+    long free = Math.min(max, totalFree(limits, executing));
+    if (free <= 0) {
+      return new KeyState(executing, cursor, List.of());
+    }
+    // Keys in cyclic key order from the queue's cursor (the key served last), enough of them for
+    // the free slots plus the keys that are full and get none: the round robin's next keys.
+    int full = 0;
+    if (limits.keyConcurrency() != null) {
+      for (int n : executing.values()) {
+        full += n >= limits.keyConcurrency() ? 1 : 0;
+      }
+    }
+    int looked = (int) Math.min(free + full, MAX_KEYS_PER_CLAIM);
+    List<String> keys = new ArrayList<>(dueKeys.find(connection, request, queue, cursor, looked));
+    if (keys.size() < looked && cursor != null) {
+      for (String key : dueKeys.find(connection, request, queue, null, looked - keys.size())) {
+        if (key.compareTo(cursor) <= 0 && !keys.contains(key)) {
+          keys.add(key); // wrapped around: keys up to the cursor come after the ones past it
+        }
+      }
+    }
+    return new KeyState(executing, cursor, keys);
   }
 
   private static KeyRoundRobin.Candidate afterStarts(
@@ -288,8 +357,8 @@ final class QueueTurn {
     }
   }
 
-  private static void setCursor(
-      Connection connection, Claim.Request request, String queue, String key) throws SQLException {
+  static void setCursor(Connection connection, Claim.Request request, String queue, String key)
+      throws SQLException {
     try (PreparedStatement ps = connection.prepareStatement(SET_QUEUE_CURSOR)) {
       ps.setString(1, key);
       ps.setObject(2, request.environmentId());

@@ -128,25 +128,29 @@ class PostgresStoreClaimPlanTest {
           .contains("runs_queue_key_claimable_idx")
           .doesNotContain("Seq Scan on runs")
           // 1,000 keys found, each probed once: 1,000 rows out of 30,000 queued
-          .containsPattern("CTE Scan on k[^\\n]*rows=1000(\\.00)? loops=1");
+          .containsPattern("CTE Scan on from_start[^\\n]*rows=1000(\\.00)? loops=1");
     }
   }
 
-  /** The executed plan of the due-keys scan of queue "tenants" for task "sync", from the start. */
+  /**
+   * The executed plan of a limited claim's key state read (executing runs per key, cursor, due
+   * keys) for queue "tenants" and task "sync", looking for up to 1,000 keys.
+   */
   static String explainDueKeys(Connection connection, UUID environment) throws SQLException {
     try (PreparedStatement ps =
         connection.prepareStatement(
             "EXPLAIN (ANALYZE, FORMAT TEXT) "
-                + new PostgresClaim(new PostgresDialect()).dueKeysSql())) {
-      ps.setObject(1, environment);
-      ps.setString(2, "tenants");
-      ps.setString(3, "");
-      ps.setObject(4, environment);
-      ps.setString(5, "tenants");
-      ps.setObject(6, environment);
-      ps.setString(7, "tenants");
-      ps.setArray(8, connection.createArrayOf("text", new String[] {"sync"}));
-      ps.setInt(9, 1_000);
+                + new PostgresClaim(new PostgresDialect()).keyStateSql())) {
+      int i = 0;
+      for (int pair = 0; pair < 7; pair++) {
+        ps.setObject(++i, environment);
+        ps.setString(++i, "tenants");
+      }
+      ps.setArray(++i, connection.createArrayOf("text", new String[] {"sync"}));
+      ps.setLong(++i, 1_000); // free slots
+      ps.setNull(++i, java.sql.Types.BIGINT); // no total limit
+      ps.setLong(++i, 1_000);
+      ps.setNull(++i, java.sql.Types.INTEGER); // no key limit
       List<String> lines = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
