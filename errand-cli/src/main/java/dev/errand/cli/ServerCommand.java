@@ -1,5 +1,6 @@
 package dev.errand.cli;
 
+import dev.errand.sdk.ApiKeys;
 import dev.errand.sdk.ErrandClient;
 import dev.errand.server.ErrandServer;
 import dev.errand.server.api.ApiLimits;
@@ -74,6 +75,7 @@ final class ServerCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     ApiLimits apiLimits = limits.apiLimits(spec.commandLine());
     RunLimits runLimits = limits.runLimits(spec.commandLine());
+    checkBootstrapKey(System.getenv(ErrandClient.SECRET_KEY_ENV));
     String url = databaseUrl != null ? databaseUrl : System.getenv(DATABASE_URL_ENV);
     Store store;
     if (url != null && !url.isBlank()) {
@@ -128,5 +130,18 @@ final class ServerCommand implements Callable<Integer> {
               + key);
     }
     return UntilStopped.await(server);
+  }
+
+  /** A typo in an {@code ek_} bootstrap key is a usage error, before anything starts. */
+  private void checkBootstrapKey(String key) {
+    if (key == null || key.isBlank()) {
+      return;
+    }
+    try {
+      ApiKeys.check(key.trim());
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), ErrandClient.SECRET_KEY_ENV + ": " + e.getMessage());
+    }
   }
 }
