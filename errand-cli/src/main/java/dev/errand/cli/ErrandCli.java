@@ -1,5 +1,6 @@
 package dev.errand.cli;
 
+import dev.errand.cli.audit.AuditCommand;
 import dev.errand.cli.keys.KeysCommand;
 import dev.errand.cli.projects.ProjectsCommand;
 import dev.errand.cli.schedules.SchedulesCommand;
@@ -19,6 +20,7 @@ import picocli.CommandLine.Command;
       WorkerCommand.class,
       WebhooksCommand.class,
       SchedulesCommand.class,
+      AuditCommand.class,
       KeysCommand.class,
       ProjectsCommand.class
     })
@@ -29,7 +31,7 @@ public final class ErrandCli implements Runnable {
   public void run() {
     throw new CommandLine.ParameterException(
         spec.commandLine(),
-        "name a command: dev, server, worker, webhooks, schedules, keys or projects");
+        "name a command: dev, server, worker, webhooks, schedules, audit, keys or projects");
   }
 
   public static void main(String[] args) {

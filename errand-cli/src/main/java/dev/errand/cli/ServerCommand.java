@@ -24,6 +24,7 @@ import picocli.CommandLine.Option;
     })
 final class ServerCommand implements Callable<Integer> {
   static final String DATABASE_URL_ENV = "ERRAND_DATABASE_URL";
+  static final String TRUSTED_PROXIES_ENV = "ERRAND_TRUSTED_PROXIES";
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -62,6 +63,17 @@ final class ServerCommand implements Callable<Integer> {
   String environment;
 
   @Option(
+      names = "--trusted-proxy",
+      paramLabel = "ADDRESS",
+      split = ",",
+      description =
+          "A reverse proxy's address whose X-Forwarded-For names the client in the audit log"
+              + " (repeatable or comma-separated; default $"
+              + TRUSTED_PROXIES_ENV
+              + ", else none: the header is ignored).")
+  java.util.List<String> trustedProxies;
+
+  @Option(
       names = "--admin-token-file",
       paramLabel = "FILE",
       description =
@@ -97,6 +109,7 @@ final class ServerCommand implements Callable<Integer> {
             .port(port)
             .apiLimits(apiLimits)
             .runLimits(runLimits)
+            .trustedProxies(trustedProxies())
             .adminToken(adminToken)
             .build();
     server.start();
@@ -143,5 +156,19 @@ final class ServerCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           spec.commandLine(), ErrandClient.SECRET_KEY_ENV + ": " + e.getMessage());
     }
+  }
+
+  private java.util.List<String> trustedProxies() {
+    if (trustedProxies != null && !trustedProxies.isEmpty()) {
+      return trustedProxies;
+    }
+    String env = System.getenv(TRUSTED_PROXIES_ENV);
+    if (env == null || env.isBlank()) {
+      return java.util.List.of();
+    }
+    return java.util.Arrays.stream(env.split(","))
+        .map(String::strip)
+        .filter(a -> !a.isEmpty())
+        .toList();
   }
 }

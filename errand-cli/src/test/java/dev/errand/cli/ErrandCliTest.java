@@ -25,7 +25,8 @@ class ErrandCliTest {
   void noCommandIsAUsageError() {
     assertThat(run()).isEqualTo(2);
     assertThat(err.toString())
-        .contains("name a command: dev, server, worker, webhooks, schedules, keys or projects");
+        .contains(
+            "name a command: dev, server, worker, webhooks, schedules, audit, keys or projects");
   }
 
   @Test

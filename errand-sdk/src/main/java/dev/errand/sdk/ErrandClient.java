@@ -39,6 +39,7 @@ public final class ErrandClient {
   private final Waitpoints waitpoints;
   private final Queues queues;
   private final Schedules schedules;
+  private final AuditLog audit;
   private final ObjectMapper mapper = Json.mapper();
 
   private ErrandClient(URI apiUrl, String secretKey) {
@@ -47,6 +48,7 @@ public final class ErrandClient {
     this.waitpoints = new Waitpoints(transport);
     this.queues = new Queues(transport);
     this.schedules = new Schedules(transport);
+    this.audit = new AuditLog(transport);
   }
 
   /**
@@ -134,6 +136,11 @@ public final class ErrandClient {
   /** Making, listing, changing, activating and deleting schedules at run time. */
   public Schedules schedules() {
     return schedules;
+  }
+
+  /** Reading the environment's audit log. */
+  public AuditLog audit() {
+    return audit;
   }
 
   /** Creating, completing and listing waitpoint tokens. */

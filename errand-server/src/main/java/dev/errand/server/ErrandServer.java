@@ -15,7 +15,10 @@ import dev.errand.server.store.Store.Environment;
 import dev.errand.server.webhook.Webhooks;
 import io.javalin.Javalin;
 import java.time.Clock;
+import java.util.Collection;
 import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,7 +64,16 @@ public final class ErrandServer implements AutoCloseable {
         new HttpApi.Access(
             authenticator, b.adminToken, new Administration(store.access(), authenticator, clock));
     this.http =
-        HttpApi.create(store, engine, webhooks, scheduling, access, b.apiLimits, b.host, b.port);
+        HttpApi.create(
+            store,
+            engine,
+            webhooks,
+            scheduling,
+            access,
+            b.apiLimits,
+            b.host,
+            b.port,
+            b.trustedProxies);
   }
 
   public static Builder builder() {
@@ -132,6 +144,7 @@ public final class ErrandServer implements AutoCloseable {
     private ApiLimits apiLimits = ApiLimits.DEFAULTS;
     private Clock clock;
     private AdminToken adminToken;
+    private Set<String> trustedProxies = Set.of();
 
     private Builder() {}
 
@@ -186,6 +199,23 @@ public final class ErrandServer implements AutoCloseable {
     /** Engine timing. Default {@link EngineConfig#DEFAULTS}. */
     public Builder engineConfig(EngineConfig engineConfig) {
       this.engineConfig = Objects.requireNonNull(engineConfig, "engineConfig");
+      return this;
+    }
+
+    /**
+     * Addresses of reverse proxies whose {@code X-Forwarded-For} header names the client in the
+     * audit log (exact peer addresses as the server sees them, such as {@code 10.0.0.5}). Default
+     * none: the header is ignored and the connection's peer is recorded.
+     */
+    public Builder trustedProxies(Collection<String> addresses) {
+      Objects.requireNonNull(addresses, "addresses");
+      for (String a : addresses) {
+        if (a == null || a.isBlank() || a.strip().contains(" ")) {
+          throw new IllegalArgumentException(
+              "trustedProxies must be IP addresses without spaces, got '" + a + "'");
+        }
+      }
+      this.trustedProxies = addresses.stream().map(String::strip).collect(Collectors.toSet());
       return this;
     }
 

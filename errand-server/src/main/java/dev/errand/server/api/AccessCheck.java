@@ -31,11 +31,17 @@ final class AccessCheck {
   private final Authenticator authenticator;
   private final AdminToken adminToken;
   private final ApiRateLimiter rateLimiter;
+  private final ClientAddress clientAddress;
 
-  AccessCheck(Authenticator authenticator, AdminToken adminToken, ApiRateLimiter rateLimiter) {
+  AccessCheck(
+      Authenticator authenticator,
+      AdminToken adminToken,
+      ApiRateLimiter rateLimiter,
+      ClientAddress clientAddress) {
     this.authenticator = authenticator;
     this.adminToken = adminToken;
     this.rateLimiter = rateLimiter;
+    this.clientAddress = clientAddress;
   }
 
   void handle(Context ctx) {
@@ -50,7 +56,8 @@ final class AccessCheck {
     KeyMatch match = authenticator.authenticate(bearer(ctx, "API key"));
     KeyType type = KeyType.of(match.key().type()).orElse(KeyType.READ_ONLY);
     Principal principal =
-        new Principal(match.key().id(), match.key().name(), type, match.environment(), ctx.ip());
+        new Principal(
+            match.key().id(), match.key().name(), type, match.environment(), address(ctx));
     ctx.attribute(HttpApi.PRINCIPAL, principal);
     ctx.attribute(HttpApi.ENVIRONMENT, match.environment());
     if (!path.startsWith(WORKER_PROTOCOL)) {
@@ -91,7 +98,12 @@ final class AccessCheck {
       throw new AccessException(
           401, "unauthorized", "the admin API takes the server's admin token, and this is not it");
     }
-    ctx.attribute(HttpApi.PRINCIPAL, Principal.adminToken(ctx.ip()));
+    ctx.attribute(HttpApi.PRINCIPAL, Principal.adminToken(address(ctx)));
+  }
+
+  /** The client's address: the peer's, or a trusted proxy's forwarded one. */
+  private String address(Context ctx) {
+    return clientAddress.of(ctx.ip(), ctx.header("X-Forwarded-For"));
   }
 
   private static String bearer(Context ctx, String what) {

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.errand.sdk.internal.Json;
+import dev.errand.server.audit.AuditAction;
+import dev.errand.server.audit.AuditTarget;
 import dev.errand.server.auth.Administration;
 import dev.errand.server.auth.Administration.CreatedKey;
 import dev.errand.server.auth.Principal;
@@ -30,9 +32,11 @@ final class AdminRoutes {
   private static final String KEY = KEYS + "/{key}";
 
   private final Administration administration;
+  private final Audit audit;
 
-  AdminRoutes(Administration administration) {
+  AdminRoutes(Administration administration, Audit audit) {
     this.administration = administration;
+    this.audit = audit;
   }
 
   void addTo(JavalinDefaultRoutingApi routes) {
@@ -63,14 +67,7 @@ final class AdminRoutes {
                 key(
                     administration.key(project(ctx), environment(ctx), ctx.pathParam("key")),
                     ctx)));
-    routes.post(
-        KEY + "/revoke",
-        ctx ->
-            HttpApi.json(
-                ctx,
-                key(
-                    administration.revoke(project(ctx), environment(ctx), ctx.pathParam("key")),
-                    ctx)));
+    routes.post(KEY + "/revoke", this::revokeKey);
   }
 
   private void createProject(Context ctx) {
@@ -123,10 +120,31 @@ final class AdminRoutes {
             text(body, "type"),
             expiresAt,
             principal == null ? null : principal.keyName());
-    ObjectNode json = key(created.key(), ctx);
+    ApiKeyRecord key = created.key();
+    audit.recordIn(
+        ctx,
+        key.environmentId(),
+        AuditAction.KEY_CREATED,
+        AuditTarget.apiKey(key.id().toString()),
+        Audit.details()
+            .put("name", key.name())
+            .put("type", key.type())
+            .put("expiresAt", instant(key.expiresAt())));
+    ObjectNode json = key(key, ctx);
     json.put("key", created.secret());
     ctx.status(201);
     HttpApi.json(ctx, json);
+  }
+
+  private void revokeKey(Context ctx) {
+    ApiKeyRecord key = administration.revoke(project(ctx), environment(ctx), ctx.pathParam("key"));
+    audit.recordIn(
+        ctx,
+        key.environmentId(),
+        AuditAction.KEY_REVOKED,
+        AuditTarget.apiKey(key.id().toString()),
+        Audit.details().put("name", key.name()).put("type", key.type()));
+    HttpApi.json(ctx, key(key, ctx));
   }
 
   private static String project(Context ctx) {

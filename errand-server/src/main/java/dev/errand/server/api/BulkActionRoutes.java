@@ -7,6 +7,8 @@ import dev.errand.sdk.RunStatus;
 import dev.errand.sdk.Task;
 import dev.errand.sdk.TriggerOptions;
 import dev.errand.sdk.internal.Json;
+import dev.errand.server.audit.AuditAction;
+import dev.errand.server.audit.AuditTarget;
 import dev.errand.server.engine.BulkActions;
 import dev.errand.server.engine.RunIds;
 import dev.errand.server.store.BulkActionRecord;
@@ -37,8 +39,11 @@ final class BulkActionRoutes {
 
   private final BulkActions actions;
 
-  BulkActionRoutes(BulkActions actions) {
+  private final Audit audit;
+
+  BulkActionRoutes(BulkActions actions, Audit audit) {
     this.actions = actions;
+    this.audit = audit;
   }
 
   void addTo(JavalinDefaultRoutingApi routes) {
@@ -49,8 +54,15 @@ final class BulkActionRoutes {
   }
 
   private void start(Context ctx, Kind kind) {
-    Filter filter = filter(Bodies.tree(ctx));
+    JsonNode body = Bodies.tree(ctx);
+    Filter filter = filter(body);
     BulkActionRecord action = actions.start(Bodies.environment(ctx), kind, filter);
+    // after success: the action's id is made by the engine, inside the write
+    audit.record(
+        ctx,
+        kind == Kind.CANCEL ? AuditAction.BULK_CANCEL_CREATED : AuditAction.BULK_REPLAY_CREATED,
+        AuditTarget.bulkAction(RunIds.formatBulkAction(action.id())),
+        Audit.details().put("total", action.total()).set("filter", body.get("filter")));
     ctx.status(202);
     HttpApi.json(ctx, json(action));
   }

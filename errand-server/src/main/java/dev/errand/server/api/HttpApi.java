@@ -2,6 +2,7 @@ package dev.errand.server.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.errand.sdk.internal.Json;
+import dev.errand.server.audit.AuditLog;
 import dev.errand.server.auth.AccessException;
 import dev.errand.server.auth.AdminToken;
 import dev.errand.server.auth.Administration;
@@ -17,16 +18,17 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.io.IOException;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The ingestion layer: Javalin on Jetty 12 with virtual threads, the public REST API ({@code
- * /api/v1/tasks}, {@code /api/v1/runs}, {@code /api/v1/bulk-actions}, {@code /api/v1/webhooks}),
- * the worker protocol ({@code /api/v1/workers}), the admin API ({@code /api/v1/admin}, with the
- * admin token), webhook ingestion ({@code /webhooks/{endpointId}}, authenticated by the endpoint's
- * signature instead of an API key) and {@code /healthz}. Every error is {@code
- * {"error":{"code":"...","message":"..."}}}.
+ * /api/v1/tasks}, {@code /api/v1/runs}, {@code /api/v1/bulk-actions}, {@code /api/v1/webhooks},
+ * {@code /api/v1/audit}), the worker protocol ({@code /api/v1/workers}), the admin API ({@code
+ * /api/v1/admin}, with the admin token), webhook ingestion ({@code /webhooks/{endpointId}},
+ * authenticated by the endpoint's signature instead of an API key) and {@code /healthz}. Every
+ * error is {@code {"error":{"code":"...","message":"..."}}}.
  */
 public final class HttpApi {
   private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
@@ -40,7 +42,10 @@ public final class HttpApi {
 
   private HttpApi() {}
 
-  /** Creates (does not start) the HTTP server. */
+  /**
+   * Creates (does not start) the HTTP server. {@code trustedProxies}: peer addresses whose {@code
+   * X-Forwarded-For} names the client (see {@link ClientAddress}); empty: none.
+   */
   public static Javalin create(
       Store store,
       Engine engine,
@@ -49,17 +54,25 @@ public final class HttpApi {
       Access access,
       ApiLimits limits,
       String host,
-      int port) {
+      int port,
+      Set<String> trustedProxies) {
     AccessCheck accessCheck =
-        new AccessCheck(access.authenticator(), access.adminToken(), new ApiRateLimiter(limits));
-    AdminRoutes admin = new AdminRoutes(access.administration());
-    RunRoutes runs = new RunRoutes(engine.runs());
-    BulkActionRoutes bulkActions = new BulkActionRoutes(engine.bulkActions());
+        new AccessCheck(
+            access.authenticator(),
+            access.adminToken(),
+            new ApiRateLimiter(limits),
+            new ClientAddress(trustedProxies));
+    Audit audit = new Audit(new AuditLog(store.audit()));
+    AdminRoutes admin = new AdminRoutes(access.administration(), audit);
+    RunRoutes runs = new RunRoutes(engine.runs(), audit);
+    BulkActionRoutes bulkActions = new BulkActionRoutes(engine.bulkActions(), audit);
+    AuditRoutes auditRoutes = new AuditRoutes(store.audit());
     WorkerRoutes workers = new WorkerRoutes(engine.dispatcher(), scheduling.schedules());
-    ScheduleRoutes schedules = new ScheduleRoutes(scheduling.schedules());
-    WaitpointRoutes waitpoints = new WaitpointRoutes(engine.waitpoints());
-    QueueRoutes queues = new QueueRoutes(engine.queues());
-    WebhookRoutes webhookRoutes = new WebhookRoutes(webhooks.endpoints(), webhooks.ingestion());
+    ScheduleRoutes schedules = new ScheduleRoutes(scheduling.schedules(), audit);
+    WaitpointRoutes waitpoints = new WaitpointRoutes(engine.waitpoints(), audit);
+    QueueRoutes queues = new QueueRoutes(engine.queues(), audit);
+    WebhookRoutes webhookRoutes =
+        new WebhookRoutes(webhooks.endpoints(), webhooks.ingestion(), audit);
     return Javalin.create(
         config -> {
           config.concurrency.useVirtualThreads = true;
@@ -81,6 +94,7 @@ public final class HttpApi {
           queues.addTo(config.routes);
           webhookRoutes.addTo(config.routes);
           schedules.addTo(config.routes);
+          auditRoutes.addTo(config.routes);
           config.routes.exception(
               ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));
           config.routes.exception(

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.errand.sdk.Task;
 import dev.errand.sdk.internal.Json;
+import dev.errand.server.audit.AuditAction;
+import dev.errand.server.audit.AuditTarget;
 import dev.errand.server.engine.Queues;
 import dev.errand.server.store.QueueRecord;
 import io.javalin.http.Context;
@@ -17,28 +19,59 @@ final class QueueRoutes {
   private static final String QUEUE = "/api/v1/queues/{name}";
 
   private final Queues queues;
+  private final Audit audit;
 
-  QueueRoutes(Queues queues) {
+  QueueRoutes(Queues queues, Audit audit) {
     this.queues = queues;
+    this.audit = audit;
   }
 
   void addTo(JavalinDefaultRoutingApi routes) {
     routes.get("/api/v1/queues", this::list);
     routes.get(QUEUE, ctx -> json(ctx, queues.get(Bodies.environment(ctx), name(ctx))));
     routes.post(
-        QUEUE + "/pause", ctx -> json(ctx, queues.pause(Bodies.environment(ctx), name(ctx))));
+        QUEUE + "/pause",
+        ctx ->
+            json(
+                ctx,
+                queueAction(
+                    ctx,
+                    AuditAction.QUEUE_PAUSED,
+                    null,
+                    name -> queues.pause(Bodies.environment(ctx), name))));
     routes.post(
-        QUEUE + "/resume", ctx -> json(ctx, queues.resume(Bodies.environment(ctx), name(ctx))));
+        QUEUE + "/resume",
+        ctx ->
+            json(
+                ctx,
+                queueAction(
+                    ctx,
+                    AuditAction.QUEUE_RESUMED,
+                    null,
+                    name -> queues.resume(Bodies.environment(ctx), name))));
     routes.post(QUEUE + "/concurrency", this::overrideLimit);
     routes.post(
         QUEUE + "/concurrency/reset",
-        ctx -> json(ctx, queues.resetConcurrencyLimit(Bodies.environment(ctx), name(ctx))));
+        ctx ->
+            json(
+                ctx,
+                queueAction(
+                    ctx,
+                    AuditAction.QUEUE_CONCURRENCY_RESET,
+                    null,
+                    name -> queues.resetConcurrencyLimit(Bodies.environment(ctx), name))));
     routes.get(ENVIRONMENT_CONCURRENCY, this::environmentLimit);
     routes.post(ENVIRONMENT_CONCURRENCY, this::setEnvironmentLimit);
     routes.post(
         ENVIRONMENT_CONCURRENCY + "/reset",
         ctx -> {
-          queues.setEnvironmentLimit(Bodies.environment(ctx), null);
+          var env = Bodies.environment(ctx);
+          audit.around(
+              ctx,
+              AuditAction.ENVIRONMENT_CONCURRENCY_RESET,
+              AuditTarget.environment(env.slug()),
+              null,
+              () -> queues.setEnvironmentLimit(env, null));
           environmentLimit(ctx);
         });
   }
@@ -56,7 +89,14 @@ final class QueueRoutes {
 
   /** {@code {"limit": n}}. */
   private void setEnvironmentLimit(Context ctx) {
-    queues.setEnvironmentLimit(Bodies.environment(ctx), limit(Bodies.tree(ctx)));
+    var env = Bodies.environment(ctx);
+    int limit = limit(Bodies.tree(ctx));
+    audit.around(
+        ctx,
+        AuditAction.ENVIRONMENT_CONCURRENCY_SET,
+        AuditTarget.environment(env.slug()),
+        Audit.details().put("limit", limit),
+        () -> queues.setEnvironmentLimit(env, limit));
     environmentLimit(ctx);
   }
 
@@ -69,10 +109,24 @@ final class QueueRoutes {
 
   /** {@code {"limit": n}}. */
   private void overrideLimit(Context ctx) {
+    int limit = limit(Bodies.tree(ctx));
     json(
         ctx,
-        queues.overrideConcurrencyLimit(
-            Bodies.environment(ctx), name(ctx), limit(Bodies.tree(ctx))));
+        queueAction(
+            ctx,
+            AuditAction.QUEUE_CONCURRENCY_OVERRIDDEN,
+            Audit.details().put("limit", limit),
+            name -> queues.overrideConcurrencyLimit(Bodies.environment(ctx), name, limit)));
+  }
+
+  /** Runs a change of the queue named in the path, audited in the change's transaction. */
+  private QueueRecord queueAction(
+      Context ctx,
+      AuditAction action,
+      ObjectNode details,
+      java.util.function.Function<String, QueueRecord> change) {
+    String name = name(ctx);
+    return audit.around(ctx, action, AuditTarget.queue(name), details, () -> change.apply(name));
   }
 
   private static int limit(JsonNode body) {

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.errand.sdk.RunStatus;
 import dev.errand.sdk.Task;
 import dev.errand.sdk.internal.Json;
+import dev.errand.server.audit.AuditAction;
+import dev.errand.server.audit.AuditTarget;
 import dev.errand.server.engine.RunEngine;
 import dev.errand.server.engine.RunEngine.RunDetails;
 import dev.errand.server.engine.RunIds;
@@ -25,9 +27,11 @@ final class RunRoutes {
   static final int MAX_PAGE = 100;
 
   private final RunEngine engine;
+  private final Audit audit;
 
-  RunRoutes(RunEngine engine) {
+  RunRoutes(RunEngine engine, Audit audit) {
     this.engine = engine;
+    this.audit = audit;
   }
 
   void addTo(JavalinDefaultRoutingApi routes) {
@@ -46,7 +50,14 @@ final class RunRoutes {
     String taskId = taskId(ctx);
     var request = TriggerParser.single(Bodies.tree(ctx));
     InsertResult result =
-        engine.trigger(Bodies.environment(ctx), taskId, List.of(request)).getFirst();
+        audit
+            .around(
+                ctx,
+                AuditAction.RUN_TRIGGERED,
+                AuditTarget.task(taskId),
+                Audit.details().put("count", 1),
+                () -> engine.trigger(Bodies.environment(ctx), taskId, List.of(request)))
+            .getFirst();
     ObjectNode body = Json.mapper().createObjectNode().put("id", RunIds.format(result.runId()));
     body.put("isCached", !result.created());
     HttpApi.json(ctx, body);
@@ -55,7 +66,13 @@ final class RunRoutes {
   private void batch(Context ctx) {
     String taskId = taskId(ctx);
     var requests = TriggerParser.batch(Bodies.tree(ctx));
-    List<InsertResult> results = engine.trigger(Bodies.environment(ctx), taskId, requests);
+    List<InsertResult> results =
+        audit.around(
+            ctx,
+            AuditAction.RUN_TRIGGERED,
+            AuditTarget.task(taskId),
+            Audit.details().put("batch", true).put("count", requests.size()),
+            () -> engine.trigger(Bodies.environment(ctx), taskId, requests));
     ObjectNode body = Json.mapper().createObjectNode();
     ArrayNode runs = body.putArray("runs");
     for (InsertResult r : results) {
@@ -70,7 +87,14 @@ final class RunRoutes {
   }
 
   private void cancel(Context ctx) {
-    RunDetails d = engine.cancel(Bodies.environment(ctx), runId(ctx));
+    UUID id = runId(ctx);
+    RunDetails d =
+        audit.around(
+            ctx,
+            AuditAction.RUN_CANCELED,
+            AuditTarget.run(RunIds.format(id)),
+            null,
+            () -> engine.cancel(Bodies.environment(ctx), id));
     HttpApi.json(ctx, RunJson.run(d.run(), d.attempts(), d.steps()));
   }
 
@@ -114,7 +138,14 @@ final class RunRoutes {
   }
 
   private void retry(Context ctx) {
-    RunDetails d = engine.retry(Bodies.environment(ctx), runId(ctx));
+    UUID id = runId(ctx);
+    RunDetails d =
+        audit.around(
+            ctx,
+            AuditAction.RUN_RETRIED,
+            AuditTarget.run(RunIds.format(id)),
+            null,
+            () -> engine.retry(Bodies.environment(ctx), id));
     HttpApi.json(ctx, RunJson.run(d.run(), d.attempts(), d.steps()));
   }
 
@@ -136,7 +167,15 @@ final class RunRoutes {
               });
       payload = body.get("payload"); // absent: the original's payload
     }
-    UUID id = engine.replay(Bodies.environment(ctx), runId(ctx), payload);
+    UUID original = runId(ctx);
+    JsonNode newPayload = payload;
+    UUID id =
+        audit.around(
+            ctx,
+            AuditAction.RUN_REPLAYED,
+            AuditTarget.run(RunIds.format(original)),
+            Audit.details().put("payloadChanged", newPayload != null),
+            () -> engine.replay(Bodies.environment(ctx), original, newPayload));
     HttpApi.json(ctx, Json.mapper().createObjectNode().put("id", RunIds.format(id)));
   }
 

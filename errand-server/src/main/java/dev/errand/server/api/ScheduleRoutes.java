@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.errand.sdk.internal.Json;
+import dev.errand.server.audit.AuditAction;
+import dev.errand.server.audit.AuditTarget;
 import dev.errand.server.engine.RunIds;
 import dev.errand.server.schedule.ScheduleSpec;
 import dev.errand.server.schedule.Schedules;
@@ -36,9 +38,11 @@ final class ScheduleRoutes {
           "active");
 
   private final Schedules schedules;
+  private final Audit audit;
 
-  ScheduleRoutes(Schedules schedules) {
+  ScheduleRoutes(Schedules schedules, Audit audit) {
     this.schedules = schedules;
+    this.audit = audit;
   }
 
   void addTo(JavalinDefaultRoutingApi routes) {
@@ -47,6 +51,13 @@ final class ScheduleRoutes {
         ctx -> {
           Schedules.Created created =
               schedules.create(Bodies.environment(ctx), spec(Bodies.tree(ctx)));
+          // after success: the schedule's id (new, or the deduplicated one's) is the store's
+          ScheduleRecord s = created.schedule().record();
+          audit.record(
+              ctx,
+              created.created() ? AuditAction.SCHEDULE_CREATED : AuditAction.SCHEDULE_UPDATED,
+              AuditTarget.schedule(RunIds.formatSchedule(s.id())),
+              scheduleDetails(s));
           ctx.status(created.created() ? 201 : 200);
           HttpApi.json(ctx, json(created.schedule()));
         });
@@ -55,24 +66,32 @@ final class ScheduleRoutes {
         SCHEDULE, ctx -> HttpApi.json(ctx, json(schedules.get(Bodies.environment(ctx), id(ctx)))));
     routes.put(
         SCHEDULE,
-        ctx ->
-            HttpApi.json(
-                ctx,
-                json(schedules.update(Bodies.environment(ctx), id(ctx), spec(Bodies.tree(ctx))))));
+        ctx -> {
+          UUID id = id(ctx);
+          ScheduleSpec spec = spec(Bodies.tree(ctx));
+          Schedules.View view =
+              audit.around(
+                  ctx,
+                  AuditAction.SCHEDULE_UPDATED,
+                  target(id),
+                  specDetails(spec),
+                  () -> schedules.update(Bodies.environment(ctx), id, spec));
+          HttpApi.json(ctx, json(view));
+        });
     routes.delete(
         SCHEDULE,
         ctx -> {
-          schedules.delete(Bodies.environment(ctx), id(ctx));
+          UUID id = id(ctx);
+          audit.run(
+              ctx,
+              AuditAction.SCHEDULE_DELETED,
+              target(id),
+              null,
+              () -> schedules.delete(Bodies.environment(ctx), id));
           ctx.status(204);
         });
-    routes.post(
-        SCHEDULE + "/activate",
-        ctx ->
-            HttpApi.json(ctx, json(schedules.setActive(Bodies.environment(ctx), id(ctx), true))));
-    routes.post(
-        SCHEDULE + "/deactivate",
-        ctx ->
-            HttpApi.json(ctx, json(schedules.setActive(Bodies.environment(ctx), id(ctx), false))));
+    routes.post(SCHEDULE + "/activate", ctx -> setActive(ctx, true));
+    routes.post(SCHEDULE + "/deactivate", ctx -> setActive(ctx, false));
     routes.get(
         "/api/v1/timezones",
         ctx -> {
@@ -100,6 +119,38 @@ final class ScheduleRoutes {
     shown.forEach(v -> data.add(json(v)));
     body.put("nextCursor", more ? RunIds.formatSchedule(shown.getLast().record().id()) : null);
     HttpApi.json(ctx, body);
+  }
+
+  private void setActive(Context ctx, boolean active) {
+    UUID id = id(ctx);
+    Schedules.View view =
+        audit.around(
+            ctx,
+            active ? AuditAction.SCHEDULE_ACTIVATED : AuditAction.SCHEDULE_DEACTIVATED,
+            target(id),
+            null,
+            () -> schedules.setActive(Bodies.environment(ctx), id, active));
+    HttpApi.json(ctx, json(view));
+  }
+
+  private static AuditTarget target(UUID id) {
+    return AuditTarget.schedule(RunIds.formatSchedule(id));
+  }
+
+  /** What the audit log keeps of a schedule's settings (no payload: schedules have none). */
+  private static ObjectNode scheduleDetails(ScheduleRecord s) {
+    return Audit.details()
+        .put("task", s.taskId())
+        .put("cron", s.cron())
+        .put("timezone", s.timezone())
+        .put("active", s.active());
+  }
+
+  private static ObjectNode specDetails(ScheduleSpec spec) {
+    return Audit.details()
+        .put("task", spec.taskId())
+        .put("cron", spec.cron())
+        .put("timezone", spec.timezone());
   }
 
   /** The API's JSON for a schedule. */

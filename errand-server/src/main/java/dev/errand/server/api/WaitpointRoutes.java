@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
 import dev.errand.sdk.internal.Json;
+import dev.errand.server.audit.AuditAction;
+import dev.errand.server.audit.AuditTarget;
 import dev.errand.server.engine.RunIds;
 import dev.errand.server.engine.Waitpoints;
 import dev.errand.server.engine.Waitpoints.TokenView;
@@ -38,9 +40,11 @@ final class WaitpointRoutes {
   private static final int MAX_LIMIT = 100;
 
   private final Waitpoints waitpoints;
+  private final Audit audit;
 
-  WaitpointRoutes(Waitpoints waitpoints) {
+  WaitpointRoutes(Waitpoints waitpoints, Audit audit) {
     this.waitpoints = waitpoints;
+    this.audit = audit;
   }
 
   void addTo(JavalinDefaultRoutingApi routes) {
@@ -124,7 +128,15 @@ final class WaitpointRoutes {
       }
       data = body.get("data");
     }
-    HttpApi.json(ctx, json(ctx, waitpoints.complete(Bodies.environment(ctx), id, data)));
+    JsonNode output = data;
+    TokenView token =
+        audit.around(
+            ctx,
+            AuditAction.TOKEN_COMPLETED,
+            AuditTarget.waitpointToken(RunIds.formatToken(id)),
+            null,
+            () -> waitpoints.complete(Bodies.environment(ctx), id, output));
+    HttpApi.json(ctx, json(ctx, token));
   }
 
   /** The callback URL: the whole body is the data. */

@@ -1,7 +1,10 @@
 package dev.errand.server.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.errand.sdk.internal.Json;
+import dev.errand.server.audit.AuditAction;
+import dev.errand.server.audit.AuditTarget;
 import dev.errand.server.engine.RunIds;
 import dev.errand.server.store.WebhookDeliveryRecord;
 import dev.errand.server.store.WebhookStore.DeliveryFilter;
@@ -40,9 +43,12 @@ final class WebhookRoutes {
   private final Endpoints endpoints;
   private final WebhookIngestion ingestion;
 
-  WebhookRoutes(Endpoints endpoints, WebhookIngestion ingestion) {
+  private final Audit audit;
+
+  WebhookRoutes(Endpoints endpoints, WebhookIngestion ingestion, Audit audit) {
     this.endpoints = endpoints;
     this.ingestion = ingestion;
+    this.audit = audit;
   }
 
   void addTo(JavalinDefaultRoutingApi routes) {
@@ -50,7 +56,14 @@ final class WebhookRoutes {
     routes.post(
         ENDPOINTS,
         ctx -> {
-          WebhookEndpoint e = endpoints.create(Bodies.environment(ctx), Bodies.tree(ctx));
+          JsonNode body = Bodies.tree(ctx);
+          WebhookEndpoint e =
+              audit.around(
+                  ctx,
+                  AuditAction.WEBHOOK_ENDPOINT_CREATED,
+                  AuditTarget.webhookEndpoint(null), // the store names the new endpoint
+                  fieldNames(body),
+                  () -> endpoints.create(Bodies.environment(ctx), body));
           ctx.status(201);
           answer(ctx, e);
         });
@@ -59,23 +72,40 @@ final class WebhookRoutes {
         ENDPOINT, ctx -> answer(ctx, endpoints.get(Bodies.environment(ctx), ctx.pathParam("id"))));
     routes.patch(
         ENDPOINT,
-        ctx ->
-            answer(
-                ctx,
-                endpoints.update(Bodies.environment(ctx), ctx.pathParam("id"), Bodies.tree(ctx))));
+        ctx -> {
+          JsonNode patch = Bodies.tree(ctx);
+          answer(
+              ctx,
+              endpointAction(
+                  ctx,
+                  AuditAction.WEBHOOK_ENDPOINT_UPDATED,
+                  fieldNames(patch),
+                  id -> endpoints.update(Bodies.environment(ctx), id, patch)));
+        });
     routes.post(ENDPOINT + "/enable", ctx -> setEnabled(ctx, true));
     routes.post(ENDPOINT + "/disable", ctx -> setEnabled(ctx, false));
     routes.post(
         ENDPOINT + "/rotate-secret",
-        ctx ->
-            answer(
-                ctx,
-                endpoints.rotateSecret(
-                    Bodies.environment(ctx), ctx.pathParam("id"), Bodies.tree(ctx))));
+        ctx -> {
+          JsonNode body = Bodies.tree(ctx);
+          answer(
+              ctx,
+              endpointAction(
+                  ctx,
+                  AuditAction.WEBHOOK_ENDPOINT_SECRET_ROTATED,
+                  fieldNames(body), // never the secret itself
+                  id -> endpoints.rotateSecret(Bodies.environment(ctx), id, body)));
+        });
     routes.delete(
         ENDPOINT,
         ctx -> {
-          endpoints.delete(Bodies.environment(ctx), ctx.pathParam("id"));
+          String id = ctx.pathParam("id");
+          audit.run(
+              ctx,
+              AuditAction.WEBHOOK_ENDPOINT_DELETED,
+              AuditTarget.webhookEndpoint(id),
+              null,
+              () -> endpoints.delete(Bodies.environment(ctx), id));
           ctx.status(204);
         });
     routes.get(DELIVERIES, this::listDeliveries);
@@ -86,7 +116,34 @@ final class WebhookRoutes {
   }
 
   private void setEnabled(Context ctx, boolean enabled) {
-    answer(ctx, endpoints.setEnabled(Bodies.environment(ctx), ctx.pathParam("id"), enabled));
+    answer(
+        ctx,
+        endpointAction(
+            ctx,
+            enabled ? AuditAction.WEBHOOK_ENDPOINT_ENABLED : AuditAction.WEBHOOK_ENDPOINT_DISABLED,
+            null,
+            id -> endpoints.setEnabled(Bodies.environment(ctx), id, enabled)));
+  }
+
+  /** A change of the endpoint named in the path, audited in the change's transaction. */
+  private WebhookEndpoint endpointAction(
+      Context ctx,
+      AuditAction action,
+      ObjectNode details,
+      java.util.function.Function<String, WebhookEndpoint> change) {
+    String id = ctx.pathParam("id");
+    return audit.around(
+        ctx, action, AuditTarget.webhookEndpoint(id), details, () -> change.apply(id));
+  }
+
+  /** The names (never the values) of a request body's fields: what a change touched. */
+  private static ObjectNode fieldNames(JsonNode body) {
+    ObjectNode details = Audit.details();
+    var fields = details.putArray("fields");
+    if (body != null && body.isObject()) {
+      body.fieldNames().forEachRemaining(fields::add);
+    }
+    return details;
   }
 
   private static void answer(Context ctx, WebhookEndpoint endpoint) {

@@ -113,6 +113,9 @@ public interface Store extends AutoCloseable {
   /** Projects, environments and API keys. */
   AccessStore access();
 
+  /** The audit log. */
+  AuditStore audit();
+
   /**
    * Gives the store's hot tables their first planner statistics once they hold some rows, before
    * autovacuum would (PostgreSQL; see {@code FirstStatistics}). Returns the tables it analyzed.

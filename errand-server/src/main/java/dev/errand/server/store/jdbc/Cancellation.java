@@ -33,6 +33,9 @@ final class Cancellation {
         "cancel run " + runId,
         connection -> {
           boolean canceled = cancel(connection, environmentId, runId);
+          if (canceled) {
+            PendingAudit.write(connection);
+          }
           return RunRows.afterGuardedUpdate(
               connection, environmentId, runId, canceled, RunStatus.CANCELED);
         });

@@ -98,9 +98,11 @@ final class Database implements AutoCloseable {
       try {
         T result = work.run(connection);
         connection.commit();
+        PendingAudit.committed();
         return result;
       } catch (SQLException | RuntimeException | Error e) {
         rollbackQuietly(connection, e);
+        PendingAudit.rolledBack();
         throw e;
       }
       // HikariCP restores auto-commit when the connection goes back to the pool.

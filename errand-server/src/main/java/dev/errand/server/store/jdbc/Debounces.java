@@ -34,12 +34,14 @@ final class Debounces {
     Objects.requireNonNull(key, "key");
     if (dialect.hasPartialUniqueIndexes()) {
       return database.transaction(
-          "debounce a trigger", c -> postgres(c, run, key, delayMillis, maxDelayMillis));
+          "debounce a trigger",
+          c -> audited(c, postgres(c, run, key, delayMillis, maxDelayMillis)));
     }
     embeddedTurn.lock();
     try {
       return database.transaction(
-          "debounce a trigger", c -> embedded(c, run, key, delayMillis, maxDelayMillis));
+          "debounce a trigger",
+          c -> audited(c, embedded(c, run, key, delayMillis, maxDelayMillis)));
     } finally {
       embeddedTurn.unlock();
     }
@@ -143,5 +145,12 @@ final class Debounces {
     ps.setString(i++, key);
     ps.setString(i++, run.concurrencyKey());
     return i;
+  }
+
+  /** Appends the action's audit entry, naming the run that now holds the debounced trigger. */
+  private static InsertResult audited(Connection connection, InsertResult result)
+      throws SQLException {
+    PendingAudit.write(connection, List.of(result.runId()));
+    return result;
   }
 }

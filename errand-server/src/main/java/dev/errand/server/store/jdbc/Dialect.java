@@ -34,6 +34,11 @@ interface Dialect {
     return "CURRENT_TIMESTAMP";
   }
 
+  /** A parameter for a JSON column, bound as text ({@code ?} where the column is text). */
+  default String jsonParameter() {
+    return "?";
+  }
+
   /** A predicate on {@code runs}: its tags contain the tag bound to the one {@code ?}. */
   String tagsContain();
 

@@ -199,7 +199,9 @@ final class Environments {
                   "UPDATE environments SET concurrency_limit = ? WHERE id = ?")) {
             ps.setObject(1, limit, java.sql.Types.INTEGER);
             ps.setObject(2, environmentId);
-            ps.executeUpdate();
+            if (ps.executeUpdate() > 0) {
+              PendingAudit.write(connection);
+            }
           }
           return null;
         });

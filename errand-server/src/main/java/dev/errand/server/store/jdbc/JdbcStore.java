@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.errand.server.store.AccessStore;
 import dev.errand.server.store.AttemptOutcome;
 import dev.errand.server.store.AttemptRecord;
+import dev.errand.server.store.AuditStore;
 import dev.errand.server.store.BulkActionRecord;
 import dev.errand.server.store.ClaimedRun;
 import dev.errand.server.store.NewRun;
@@ -79,6 +80,7 @@ public final class JdbcStore implements Store {
   private final WebhookStore webhooks;
   private final ScheduleStore schedules;
   private final AccessStore access;
+  private final AuditStore audit;
 
   /** Tells this store's own due-runs announcements from other nodes'. */
   private final String nodeId = UUID.randomUUID().toString();
@@ -106,6 +108,7 @@ public final class JdbcStore implements Store {
     this.manualRetry = new ManualRetry(database);
     this.bulkActions = new BulkActions(database, dialect);
     this.bulkActionBatches = new BulkActionBatches(database, insertion);
+    this.audit = new JdbcAuditStore(database, dialect);
   }
 
   /** Opens a store on PostgreSQL with a pool of {@code poolSize} connections, and migrates it. */
@@ -493,6 +496,11 @@ public final class JdbcStore implements Store {
   @Override
   public AccessStore access() {
     return access;
+  }
+
+  @Override
+  public AuditStore audit() {
+    return audit;
   }
 
   @Override

@@ -48,6 +48,7 @@ final class ManualRetry {
             updated = ps.executeUpdate();
           }
           if (updated > 0) {
+            PendingAudit.write(connection);
             try (PreparedStatement ps = connection.prepareStatement(DROP_UNFINISHED_WAITS)) {
               ps.setObject(1, runId);
               ps.executeUpdate();

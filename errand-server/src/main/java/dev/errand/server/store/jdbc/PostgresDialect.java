@@ -112,6 +112,11 @@ final class PostgresDialect implements Dialect {
   }
 
   @Override
+  public String jsonParameter() {
+    return "CAST(? AS jsonb)";
+  }
+
+  @Override
   public String clockNow() {
     return "clock_timestamp()";
   }

@@ -198,8 +198,12 @@ final class Queues {
             }
             ps.setObject(2, environmentId);
             ps.setString(3, name);
-            return ps.executeUpdate() > 0;
+            if (ps.executeUpdate() == 0) {
+              return false;
+            }
           }
+          PendingAudit.write(connection);
+          return true;
         });
   }
 

@@ -87,7 +87,14 @@ final class RunInsertion {
     }
     runs.forEach(run -> Objects.requireNonNull(run, "runs must not contain null"));
     return database.transaction(
-        "insert " + runs.size() + " run(s)", connection -> insert(connection, runs));
+        "insert " + runs.size() + " run(s)",
+        connection -> {
+          List<InsertResult> results = insert(connection, runs);
+          PendingAudit.write(
+              connection,
+              results.stream().filter(InsertResult::created).map(InsertResult::runId).toList());
+          return results;
+        });
   }
 
   /** Inserts runs inside the caller's transaction. */

@@ -173,7 +173,13 @@ final class Schedules implements ScheduleStore {
   public Optional<ScheduleRecord> update(ScheduleRecord s) {
     return database.transaction(
         "update schedule",
-        c -> update(c, s) ? one(c, "id = ?", s.id()) : Optional.<ScheduleRecord>empty());
+        c -> {
+          if (!update(c, s)) {
+            return Optional.<ScheduleRecord>empty();
+          }
+          PendingAudit.write(c);
+          return one(c, "id = ?", s.id());
+        });
   }
 
   private static boolean update(Connection connection, ScheduleRecord s) throws SQLException {
@@ -205,8 +211,12 @@ final class Schedules implements ScheduleStore {
               c.prepareStatement("DELETE FROM schedules WHERE environment_id = ? AND id = ?")) {
             ps.setObject(1, environmentId);
             ps.setObject(2, id);
-            return ps.executeUpdate() > 0;
+            if (ps.executeUpdate() == 0) {
+              return false;
+            }
           }
+          PendingAudit.write(c);
+          return true;
         });
   }
 

@@ -169,6 +169,7 @@ final class Tokens {
             connection.commit(); // keep the time-out, then refuse
             throw new TokenStateConflictException(token);
           }
+          PendingAudit.write(connection);
           List<WaitingStep> resumed = new ArrayList<>();
           String stepOutput = stepOutputJson.apply(token);
           for (WaitingStep wait : waitsOn(connection, tokenId)) {

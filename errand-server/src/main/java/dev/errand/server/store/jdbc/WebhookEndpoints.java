@@ -74,6 +74,7 @@ final class WebhookEndpoints {
             ps.executeUpdate();
           }
           insertSecret(connection, e.id(), 1, secret);
+          PendingAudit.write(connection, e.id());
           return find(connection, "id = ?", e.id()).stream().findFirst();
         });
   }
@@ -103,6 +104,7 @@ final class WebhookEndpoints {
               return Optional.<WebhookEndpointRecord>empty();
             }
           }
+          PendingAudit.write(connection);
           return find(connection, "id = ?", e.id()).stream().findFirst();
         });
   }
@@ -132,6 +134,7 @@ final class WebhookEndpoints {
           int version =
               endpoint.get().secrets().stream().mapToInt(Secret::version).max().orElse(0) + 1;
           insertSecret(connection, id, version, secret);
+          PendingAudit.write(connection);
           return find(connection, "id = ?", id).stream().findFirst();
         });
   }
@@ -145,8 +148,12 @@ final class WebhookEndpoints {
                   "DELETE FROM webhook_endpoints WHERE environment_id = ? AND id = ?")) {
             ps.setObject(1, environmentId);
             ps.setString(2, id);
-            return ps.executeUpdate() > 0;
+            if (ps.executeUpdate() == 0) {
+              return false;
+            }
           }
+          PendingAudit.write(connection);
+          return true;
         });
   }
 
