@@ -122,12 +122,30 @@ abstract class ApiKeyTest extends ServerTestBase {
         access.call("GET", "/api/v1/runs/" + UUID.randomUUID(), null, key), 401, "unauthorized");
     // the name is free again
     access.createKey("acme", "prod", "ci-deploy", "trigger-only");
+
+    // the admin API's key actions are in the key's environment's audit log, by the admin token
+    String owner = access.newKey("acme", "prod", "owner", "admin");
+    JsonNode rows =
+        access
+            .expect(
+                200, "GET", "/api/v1/audit?targetId=" + created.path("id").asText(), null, owner)
+            .path("data");
+    assertThat(rows)
+        .extracting(r -> r.path("action").asText())
+        .containsExactly("api_key.revoked", "api_key.created");
+    assertThat(rows)
+        .allSatisfy(
+            r -> {
+              assertThat(r.path("actor").path("type").asText()).isEqualTo("admin");
+              assertThat(r.path("actor").path("name").asText()).isEqualTo("admin-token");
+              assertThat(r.toString()).doesNotContain(key);
+            });
     assertThat(
             access
                 .expect(200, "GET", Access.keysPath("acme", "prod"), null, ADMIN_TOKEN)
                 .path("data"))
         .extracting(k -> k.path("status").asText())
-        .containsExactlyInAnyOrder("active", "revoked");
+        .containsExactlyInAnyOrder("active", "active", "revoked"); // ci-deploy twice, owner
   }
 
   @Test
