@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Runs a server on the embedded store and a worker with the example tasks.",
-      "Uses $ERRAND_SECRET_KEY as the development key when set.",
+      "Uses $ERRAND_SECRET_KEY as the development key when set, else one kept in the data dir.",
+      "Uses $ERRAND_ADMIN_TOKEN as the admin token when set, else one kept in the data dir.",
       "Keeps its master key (secrets are encrypted under it) in the data dir, file master-key,"
           + " generated on first start."
     })
@@ -64,12 +65,14 @@ final class DevCommand implements Callable<Integer> {
     var runLimits = limits.runLimits(spec.commandLine());
     Files.createDirectories(dataDir);
     String key = secretKey(dataDir);
+    String adminToken = AdminTokens.forDev(dataDir);
     ErrandServer server =
         ErrandServer.builder()
             .store(Stores.embedded(dataDir))
             .masterKey(MasterKeys.inDataDir(dataDir))
             .host(host)
             .port(port)
+            .adminToken(adminToken)
             .apiLimits(apiLimits)
             .runLimits(runLimits)
             .build();
@@ -87,7 +90,7 @@ final class DevCommand implements Callable<Integer> {
                 .build();
         exampleWorker.start();
       }
-      banner(url, key);
+      banner(url, key, adminToken);
       return UntilStopped.await(exampleWorker, server);
     } catch (RuntimeException e) {
       if (exampleWorker != null) {
@@ -98,15 +101,24 @@ final class DevCommand implements Callable<Integer> {
     }
   }
 
-  private void banner(String url, String key) {
+  private void banner(String url, String key, String adminToken) {
     PrintWriter out = new PrintWriter(System.out, true);
     out.println();
     out.println("  Errand dev server is running");
     out.println("  API URL:     " + url);
-    out.println("  Secret key:  " + key);
+    out.println("  Secret key:  " + key + "  (admin key of environment dev)");
+    out.println("  Admin token: " + adminToken + "  (errand keys, errand projects)");
     out.println("  Data:        " + dataDir.toAbsolutePath());
     out.println();
-    out.println("  export ERRAND_API_URL=" + url + " ERRAND_SECRET_KEY=" + key);
+    out.println(
+        "  export ERRAND_API_URL="
+            + url
+            + " ERRAND_SECRET_KEY="
+            + key
+            + " "
+            + AdminTokens.ENV
+            + "="
+            + adminToken);
     out.println("  curl -s -X POST " + url + "/api/v1/tasks/process-order/trigger \\");
     out.println(
         "    -H \"Authorization: Bearer $ERRAND_SECRET_KEY\" -H 'Content-Type: application/json' \\");
@@ -125,12 +137,17 @@ final class DevCommand implements Callable<Integer> {
       return Files.readString(file).trim();
     }
     String key = SecretKeys.generate("dev");
-    Files.writeString(file, key + "\n");
+    writePrivate(file, key);
+    return key;
+  }
+
+  /** Writes a secret to a file only its owner may read. */
+  static void writePrivate(Path file, String secret) throws IOException {
+    Files.writeString(file, secret + "\n");
     try {
       Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
     } catch (UnsupportedOperationException ignored) {
       // not a POSIX file system: permissions stay as created
     }
-    return key;
   }
 }

@@ -2,6 +2,8 @@ package dev.errand.cli;
 
 import dev.errand.cli.audit.AuditCommand;
 import dev.errand.cli.envvars.EnvVarsCommand;
+import dev.errand.cli.keys.KeysCommand;
+import dev.errand.cli.projects.ProjectsCommand;
 import dev.errand.cli.schedules.SchedulesCommand;
 import dev.errand.cli.webhooks.WebhooksCommand;
 import picocli.CommandLine;
@@ -20,7 +22,9 @@ import picocli.CommandLine.Command;
       WebhooksCommand.class,
       SchedulesCommand.class,
       EnvVarsCommand.class,
-      AuditCommand.class
+      AuditCommand.class,
+      KeysCommand.class,
+      ProjectsCommand.class
     })
 public final class ErrandCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -29,7 +33,8 @@ public final class ErrandCli implements Runnable {
   public void run() {
     throw new CommandLine.ParameterException(
         spec.commandLine(),
-        "name a command: dev, server, worker, webhooks, schedules, envvars or audit");
+        "name a command: dev, server, worker, webhooks, schedules, envvars, audit, keys or"
+            + " projects");
   }
 
   public static void main(String[] args) {

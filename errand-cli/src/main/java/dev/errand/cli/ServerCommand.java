@@ -1,5 +1,6 @@
 package dev.errand.cli;
 
+import dev.errand.sdk.ApiKeys;
 import dev.errand.sdk.ErrandClient;
 import dev.errand.server.ErrandServer;
 import dev.errand.server.api.ApiLimits;
@@ -84,10 +85,21 @@ final class ServerCommand implements Callable<Integer> {
               + ", else none: the header is ignored).")
   java.util.List<String> trustedProxies;
 
+  @Option(
+      names = "--admin-token-file",
+      paramLabel = "FILE",
+      description =
+          "File holding the admin token, which alone may call the admin API (projects, keys);"
+              + " default: $"
+              + AdminTokens.ENV
+              + ". Without either the admin API is off.")
+  Path adminTokenFile;
+
   @Override
   public Integer call() throws Exception {
     ApiLimits apiLimits = limits.apiLimits(spec.commandLine());
     RunLimits runLimits = limits.runLimits(spec.commandLine());
+    checkBootstrapKey(System.getenv(ErrandClient.SECRET_KEY_ENV));
     String url = databaseUrl != null ? databaseUrl : System.getenv(DATABASE_URL_ENV);
     if (url != null && !url.isBlank()) {
       PostgresUrl.parse(url); // a malformed URL is reported before anything else
@@ -102,6 +114,7 @@ final class ServerCommand implements Callable<Integer> {
               + MasterKey.ENV_VAR
               + " (create one with `errand server generate-master-key --out FILE`)");
     }
+    String adminToken = AdminTokens.fromFileOrEnvironment(adminTokenFile, spec.commandLine());
     Store store = openStore(spec.commandLine(), databaseUrl, dataDir);
     ErrandServer server;
     try {
@@ -117,6 +130,7 @@ final class ServerCommand implements Callable<Integer> {
               .apiLimits(apiLimits)
               .runLimits(runLimits)
               .trustedProxies(trustedProxies())
+              .adminToken(adminToken)
               .build();
       server.start();
     } catch (Exception e) {
@@ -137,6 +151,14 @@ final class ServerCommand implements Callable<Integer> {
             + ", environment "
             + environment
             + ")");
+    System.out.println(
+        adminToken == null
+            ? "Admin API off (set "
+                + AdminTokens.ENV
+                + " or give --admin-token-file to manage keys)"
+            : "Admin API on (errand keys, errand projects: --admin-token or $"
+                + AdminTokens.ENV
+                + ")");
     if (generated) {
       System.out.println(
           "New secret key (shown once; set "
@@ -168,6 +190,19 @@ final class ServerCommand implements Callable<Integer> {
         "give --database-url (or set "
             + DATABASE_URL_ENV
             + ") for PostgreSQL, or --data-dir for the embedded store");
+  }
+
+  /** A typo in an {@code ek_} bootstrap key is a usage error, before anything starts. */
+  private void checkBootstrapKey(String key) {
+    if (key == null || key.isBlank()) {
+      return;
+    }
+    try {
+      ApiKeys.check(key.trim());
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), ErrandClient.SECRET_KEY_ENV + ": " + e.getMessage());
+    }
   }
 
   private java.util.List<String> trustedProxies() {

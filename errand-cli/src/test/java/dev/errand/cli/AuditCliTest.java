@@ -46,7 +46,7 @@ class AuditCliTest {
     assertThat(all.out())
         .contains("TIME", "ACTOR", "ACTION", "TARGET")
         .contains("schedule.created", "schedule.deactivated")
-        .contains("api_key " + SecretKeys.prefix(api.secretKey))
+        .contains("api_key bootstrap-" + SecretKeys.hash(api.secretKey).substring(0, 8))
         .contains("schedule " + id);
 
     Result filtered =

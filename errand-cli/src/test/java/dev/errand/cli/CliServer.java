@@ -33,6 +33,9 @@ final class CliServer implements AutoCloseable {
   final ErrandWorker worker;
   final String secretKey = SecretKeys.generate("test");
 
+  /** The admin token the server is started with. */
+  static final String ADMIN_TOKEN = "cli-test-admin-token-0123456789";
+
   CliServer(Path dir, Task<?, ?>... tasks) throws Exception {
     Path data = Files.createDirectories(dir.resolve("data"));
     server =
@@ -41,6 +44,7 @@ final class CliServer implements AutoCloseable {
             .masterKey(MasterKey.generate())
             .host("127.0.0.1")
             .port(0)
+            .adminToken(ADMIN_TOKEN)
             .build();
     server.start();
     server.bootstrap("default", "test", secretKey);
@@ -63,6 +67,14 @@ final class CliServer implements AutoCloseable {
     List<String> all = new ArrayList<>(List.of(group));
     all.addAll(List.of(args));
     all.addAll(List.of("--api-url", url(), "--secret-key", secretKey));
+    return run(all.toArray(String[]::new));
+  }
+
+  /** {@code errand <group> <args> --api-url <server> --admin-token <token>}. */
+  Result admin(String group, String... args) {
+    List<String> all = new ArrayList<>(List.of(group));
+    all.addAll(List.of(args));
+    all.addAll(List.of("--api-url", url(), "--admin-token", ADMIN_TOKEN));
     return run(all.toArray(String[]::new));
   }
 

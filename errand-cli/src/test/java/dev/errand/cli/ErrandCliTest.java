@@ -25,7 +25,9 @@ class ErrandCliTest {
   void noCommandIsAUsageError() {
     assertThat(run()).isEqualTo(2);
     assertThat(err.toString())
-        .contains("name a command: dev, server, worker, webhooks, schedules, envvars or audit");
+        .contains(
+            "name a command: dev, server, worker, webhooks, schedules, envvars, audit, keys or"
+                + " projects");
   }
 
   @Test
@@ -77,8 +79,27 @@ class ErrandCliTest {
     String first = DevCommand.secretKey(dir);
     assertThat(DevCommand.secretKey(dir)).isEqualTo(first);
     if (System.getenv("ERRAND_SECRET_KEY") == null) {
-      assertThat(first).startsWith("sk_dev_");
+      assertThat(first).startsWith("ek_dev_");
+      assertThat(dev.errand.sdk.ApiKeys.looksValid(first)).isTrue();
       assertThat(Files.readString(dir.resolve(DevCommand.KEY_FILE)).trim()).isEqualTo(first);
     }
+  }
+
+  @Test
+  void devAdminTokenIsKeptInTheDataDir(@TempDir Path dir) throws Exception {
+    String first = AdminTokens.forDev(dir);
+    assertThat(AdminTokens.forDev(dir)).isEqualTo(first);
+    if (System.getenv(AdminTokens.ENV) == null) {
+      assertThat(first).startsWith("eadm_");
+      assertThat(Files.readString(dir.resolve(AdminTokens.DEV_FILE)).trim()).isEqualTo(first);
+    }
+  }
+
+  @Test
+  void aServerAdminTokenFileThatIsTooShortIsAUsageError(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("token"), "short\n");
+    assertThat(run("server", "--data-dir", dir.toString(), "--admin-token-file", file.toString()))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("at least 16 characters");
   }
 }

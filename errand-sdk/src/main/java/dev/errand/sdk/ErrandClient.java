@@ -175,6 +175,10 @@ public final class ErrandClient {
       return this;
     }
 
+    /**
+     * The environment's API key. Required. {@link #build()} refuses an {@code ek_} key whose
+     * checksum does not match ({@link ApiKeys#check}), so a typo fails here, not on each request.
+     */
     public Builder secretKey(String secretKey) {
       this.secretKey = secretKey;
       return this;
@@ -184,6 +188,7 @@ public final class ErrandClient {
       if (secretKey == null || secretKey.isBlank()) {
         throw new IllegalArgumentException("secretKey must be set");
       }
+      ApiKeys.check(secretKey.trim());
       String scheme = apiUrl.getScheme();
       if (!"http".equals(scheme) && !"https".equals(scheme)) {
         throw new IllegalArgumentException("apiUrl must be an http(s) URL, was " + apiUrl);

@@ -2,6 +2,9 @@ package dev.errand.server;
 
 import dev.errand.server.api.ApiLimits;
 import dev.errand.server.api.HttpApi;
+import dev.errand.server.auth.AdminToken;
+import dev.errand.server.auth.Administration;
+import dev.errand.server.auth.Authenticator;
 import dev.errand.server.auth.SecretKeys;
 import dev.errand.server.engine.Engine;
 import dev.errand.server.engine.EngineConfig;
@@ -64,6 +67,11 @@ public final class ErrandServer implements AutoCloseable {
             b.clock == null ? Clock.systemUTC() : b.clock,
             secrets.webhookSeal());
     this.scheduling = new Scheduling(store, engine.runs(), b.engineConfig, b.clock);
+    Clock clock = b.clock == null ? Clock.systemUTC() : b.clock;
+    Authenticator authenticator = new Authenticator(store, clock);
+    HttpApi.Access access =
+        new HttpApi.Access(
+            authenticator, b.adminToken, new Administration(store.access(), authenticator, clock));
     this.http =
         HttpApi.create(
             store,
@@ -71,6 +79,7 @@ public final class ErrandServer implements AutoCloseable {
             webhooks,
             scheduling,
             secrets,
+            access,
             b.apiLimits,
             b.host,
             b.port,
@@ -113,11 +122,16 @@ public final class ErrandServer implements AutoCloseable {
 
   /**
    * Makes sure project {@code projectSlug} and its environment exist and that {@code secretKey}
-   * authenticates as that environment. Idempotent.
+   * authenticates as an {@code admin} key of that environment (named {@code bootstrap-} and 8
+   * characters of its hash). Idempotent.
    */
   public Environment bootstrap(String projectSlug, String environmentSlug, String secretKey) {
     Environment env = store.ensureEnvironment(projectSlug, environmentSlug);
-    store.ensureApiKey(env.id(), SecretKeys.hash(secretKey), SecretKeys.prefix(secretKey));
+    store.ensureApiKey(
+        env.id(),
+        SecretKeys.hash(secretKey),
+        SecretKeys.prefix(secretKey),
+        SecretKeys.lastFour(secretKey));
     return env;
   }
 
@@ -147,6 +161,7 @@ public final class ErrandServer implements AutoCloseable {
     private ApiLimits apiLimits = ApiLimits.DEFAULTS;
     private Clock clock;
     private MasterKey masterKey;
+    private AdminToken adminToken;
     private Set<String> trustedProxies = Set.of();
 
     private Builder() {}
@@ -158,6 +173,16 @@ public final class ErrandServer implements AutoCloseable {
      */
     public Builder masterKey(MasterKey masterKey) {
       this.masterKey = Objects.requireNonNull(masterKey, "masterKey");
+      return this;
+    }
+
+    /**
+     * The admin token, which alone may call the admin API ({@code /api/v1/admin/...}: projects,
+     * environments, API keys); at least {@value AdminToken#MIN_LENGTH} characters. Default: none,
+     * and the admin API answers 403 {@code admin_api_disabled}.
+     */
+    public Builder adminToken(String adminToken) {
+      this.adminToken = adminToken == null ? null : AdminToken.of(adminToken);
       return this;
     }
 

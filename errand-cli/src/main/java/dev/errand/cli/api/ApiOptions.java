@@ -1,5 +1,6 @@
 package dev.errand.cli.api;
 
+import dev.errand.sdk.ApiKeys;
 import dev.errand.sdk.ErrandClient;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
@@ -34,10 +35,15 @@ public final class ApiOptions {
               + ErrandClient.SECRET_KEY_ENV
               + " (`errand dev` prints the development key)");
     }
+    try {
+      ApiKeys.check(key.trim());
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(commandLine, e.getMessage());
+    }
     return new ApiClient(url, key.trim());
   }
 
-  private static String firstNonBlank(String a, String b, String fallback) {
+  static String firstNonBlank(String a, String b, String fallback) {
     if (a != null && !a.isBlank()) {
       return a.trim();
     }

@@ -33,7 +33,7 @@ final class AuditList extends ApiCommand {
   @Option(
       names = "--actor-name",
       paramLabel = "NAME",
-      description = "Only this actor name (for an API key: its prefix, such as sk_prod_abcd).")
+      description = "Only this actor name (for an API key: its name, such as ci-deploy).")
   String actorName;
 
   @Option(

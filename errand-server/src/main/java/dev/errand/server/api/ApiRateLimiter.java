@@ -9,7 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The per-key request rate limit of the REST API: one Bucket4j token bucket per API key (by the
- * key's hash; only keys that authenticated get one), refilled greedily at the sustained rate up to
+ * key's id; only keys that authenticated get one), refilled greedily at the sustained rate up to
  * the burst. A request over the limit is answered {@code 429 rate_limited} with {@code Retry-After}
  * (whole seconds, rounded up) before its handler runs, so a refused request changed nothing and can
  * be sent again as is. Every answer carries {@code RateLimit-Limit} and {@code
@@ -24,12 +24,12 @@ final class ApiRateLimiter {
     this.limits = limits;
   }
 
-  /** Takes one request of {@code keyHash}'s budget, or throws 429. */
-  void acquire(Context ctx, String keyHash) {
+  /** Takes one request of the key's budget, or throws 429. */
+  void acquire(Context ctx, String keyId) {
     if (!limits.rateLimited()) {
       return;
     }
-    Bucket bucket = buckets.computeIfAbsent(keyHash, k -> newBucket());
+    Bucket bucket = buckets.computeIfAbsent(keyId, k -> newBucket());
     ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
     ctx.header("RateLimit-Limit", Integer.toString(limits.requestsPerSecond()));
     ctx.header("RateLimit-Remaining", Long.toString(probe.getRemainingTokens()));

@@ -3,8 +3,11 @@ package dev.errand.server.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.errand.sdk.internal.Json;
 import dev.errand.server.audit.AuditLog;
+import dev.errand.server.auth.AccessException;
+import dev.errand.server.auth.AdminToken;
+import dev.errand.server.auth.Administration;
 import dev.errand.server.auth.Authenticator;
-import dev.errand.server.auth.SecretKeys;
+import dev.errand.server.auth.Principal;
 import dev.errand.server.engine.Engine;
 import dev.errand.server.engine.EngineException;
 import dev.errand.server.schedule.Scheduling;
@@ -26,21 +29,14 @@ import org.slf4j.LoggerFactory;
  * The ingestion layer: Javalin on Jetty 12 with virtual threads, the public REST API ({@code
  * /api/v1/tasks}, {@code /api/v1/runs}, {@code /api/v1/bulk-actions}, {@code /api/v1/webhooks},
  * {@code /api/v1/envvars}, {@code /api/v1/audit}), the worker protocol ({@code /api/v1/workers}),
- * webhook ingestion ({@code /webhooks/{endpointId}}, authenticated by the endpoint's signature
- * instead of an API key) and {@code /healthz}. Every error is {@code
- * {"error":{"code":"...","message":"..."}}}.
+ * the admin API ({@code /api/v1/admin}, with the admin token), webhook ingestion ({@code
+ * /webhooks/{endpointId}}, authenticated by the endpoint's signature instead of an API key) and
+ * {@code /healthz}. Every error is {@code {"error":{"code":"...","message":"..."}}}.
  */
 public final class HttpApi {
   private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
   static final String ENVIRONMENT = "errand.environment";
-  static final String API_KEY = "errand.apiKey";
-  static final String CLIENT_ADDRESS = "errand.clientAddress";
-
-  /**
-   * The worker protocol's paths: not rate limited per key (a worker's claims, heartbeats and result
-   * batches are paced by the protocol itself).
-   */
-  private static final String WORKER_PROTOCOL = "/api/v1/workers/";
+  static final String PRINCIPAL = "errand.principal";
 
   private static final String ERROR_WRITTEN = "errand.error";
 
@@ -59,14 +55,19 @@ public final class HttpApi {
       Webhooks webhooks,
       Scheduling scheduling,
       Secrets secrets,
+      Access access,
       ApiLimits limits,
       String host,
       int port,
       Set<String> trustedProxies) {
-    Authenticator auth = new Authenticator(store);
-    ApiRateLimiter rateLimiter = new ApiRateLimiter(limits);
-    ClientAddress clientAddress = new ClientAddress(trustedProxies);
+    AccessCheck accessCheck =
+        new AccessCheck(
+            access.authenticator(),
+            access.adminToken(),
+            new ApiRateLimiter(limits),
+            new ClientAddress(trustedProxies));
     Audit audit = new Audit(new AuditLog(store.audit()));
+    AdminRoutes admin = new AdminRoutes(access.administration(), audit);
     RunRoutes runs = new RunRoutes(engine.runs(), audit);
     BulkActionRoutes bulkActions = new BulkActionRoutes(engine.bulkActions(), audit);
     AuditRoutes auditRoutes = new AuditRoutes(store.audit());
@@ -90,8 +91,8 @@ public final class HttpApi {
           config.jetty.port = port;
           config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
           config.routes.get("/healthz", ctx -> health(ctx, store));
-          config.routes.before(
-              "/api/*", ctx -> authenticate(ctx, auth, rateLimiter, clientAddress));
+          config.routes.before("/api/*", accessCheck::handle);
+          admin.addTo(config.routes);
           bulkActions.addTo(config.routes); // before runs: /runs/bulk/cancel is no run id
           runs.addTo(config.routes);
           workers.addTo(config.routes);
@@ -103,6 +104,8 @@ public final class HttpApi {
           auditRoutes.addTo(config.routes);
           config.routes.exception(
               ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));
+          config.routes.exception(
+              AccessException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));
           config.routes.exception(
               EngineException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));
           config.routes.exception(
@@ -163,27 +166,21 @@ public final class HttpApi {
     };
   }
 
-  private static void authenticate(
-      Context ctx, Authenticator auth, ApiRateLimiter rateLimiter, ClientAddress clientAddress) {
-    if (WaitpointRoutes.CALLBACK_PATH.matcher(ctx.path()).matches()) {
-      return; // signed by the HMAC in its path instead
-    }
-    String header = ctx.header("Authorization");
-    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      throw new ApiException(401, "unauthorized", "missing Authorization: Bearer <secret key>");
-    }
-    String key = header.substring(7).trim();
-    var apiKey =
-        auth.authenticateKey(key)
-            .orElseThrow(
-                () -> new ApiException(401, "unauthorized", "unknown or revoked secret key"));
-    if (!ctx.path().startsWith(WORKER_PROTOCOL)) {
-      rateLimiter.acquire(ctx, SecretKeys.hash(key));
-    }
-    ctx.attribute(ENVIRONMENT, apiKey.environment());
-    ctx.attribute(API_KEY, apiKey);
-    ctx.attribute(CLIENT_ADDRESS, clientAddress.of(ctx.ip(), ctx.header("X-Forwarded-For")));
+  /**
+   * Who makes the request: the API key (id, name, type, environment) or the admin token, and the
+   * client's address. Set on every {@code /api} request but the signed waitpoint callbacks (null
+   * there).
+   */
+  public static Principal principal(Context ctx) {
+    return ctx.attribute(PRINCIPAL);
   }
+
+  /**
+   * What the API needs to authenticate and authorize: the key cache, the admin token (null: the
+   * admin API is off) and the administration of projects and keys.
+   */
+  public record Access(
+      Authenticator authenticator, AdminToken adminToken, Administration administration) {}
 
   private static void health(Context ctx, Store store) {
     boolean up = store.isReachable();

@@ -1,17 +1,21 @@
 package dev.errand.server.auth;
 
+import dev.errand.sdk.ApiKeys;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.Locale;
 
 /**
- * Secret keys: {@code sk_<environment>_} and 32 random base32 characters (160 bits). Only their
- * SHA-256 hash is stored; the first characters are kept as a prefix to tell keys apart.
+ * API keys: {@code ek_<environment>_<32 random base62 characters>_<checksum>} (190 random bits; the
+ * format and its checksum are {@link ApiKeys}'s). Only their SHA-256 hash is stored, plus the first
+ * characters (to tell keys apart) and the last four (to recognise one in a list). Keys of the older
+ * {@code sk_<environment>_...} format, and any key an operator chose, keep working: the server only
+ * ever compares hashes.
  */
 public final class SecretKeys {
-  private static final char[] ALPHABET = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
   private static final SecureRandom RANDOM = new SecureRandom();
   public static final int PREFIX_LENGTH = 12;
 
@@ -19,11 +23,33 @@ public final class SecretKeys {
 
   /** A new random key for an environment slug such as {@code dev}. */
   public static String generate(String environmentSlug) {
-    StringBuilder key = new StringBuilder("sk_").append(environmentSlug).append('_');
-    for (int i = 0; i < 32; i++) {
-      key.append(ALPHABET[RANDOM.nextInt(ALPHABET.length)]);
+    String rest =
+        ApiKeys.PREFIX + slugForKey(environmentSlug) + "_" + randomBase62(ApiKeys.BODY_LENGTH);
+    return rest + "_" + ApiKeys.checksum(rest);
+  }
+
+  /**
+   * The environment slug as a key shows it: environments made before slugs were checked may hold
+   * other characters, which become dashes.
+   */
+  static String slugForKey(String environmentSlug) {
+    String s =
+        environmentSlug == null
+            ? ""
+            : environmentSlug.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
+    s = s.replaceAll("^-+", "");
+    if (s.length() > 32) {
+      s = s.substring(0, 32);
     }
-    return key.toString();
+    return s.isEmpty() ? "env" : s;
+  }
+
+  static String randomBase62(int length) {
+    StringBuilder out = new StringBuilder(length);
+    for (int i = 0; i < length; i++) {
+      out.append(ApiKeys.ALPHABET.charAt(RANDOM.nextInt(ApiKeys.ALPHABET.length())));
+    }
+    return out.toString();
   }
 
   /** The hex SHA-256 of a key, as stored. */
@@ -39,5 +65,10 @@ public final class SecretKeys {
   /** The part of a key safe to show and store in clear. */
   public static String prefix(String key) {
     return key.substring(0, Math.min(PREFIX_LENGTH, key.length()));
+  }
+
+  /** The last four characters of a key, shown in lists to recognise it. */
+  public static String lastFour(String key) {
+    return key.substring(Math.max(0, key.length() - 4));
   }
 }

@@ -32,17 +32,14 @@ public interface Store extends AutoCloseable {
   /** Finds or creates project {@code projectSlug} and its environment {@code environmentSlug}. */
   Environment ensureEnvironment(String projectSlug, String environmentSlug);
 
-  /** Stores a secret key's hash for an environment; a hash already stored is left as it is. */
-  void ensureApiKey(UUID environmentId, String keyHash, String keyPrefix);
+  /**
+   * Stores a secret key's hash for an environment as an {@code admin} key named {@code bootstrap-}
+   * and the hash's first 8 characters; a hash already stored is left as it is.
+   */
+  void ensureApiKey(UUID environmentId, String keyHash, String keyPrefix, String lastFour);
 
   /** The environment a secret key's hash belongs to, unless the key is unknown or revoked. */
   Optional<Environment> findEnvironmentByKeyHash(String keyHash);
-
-  /**
-   * The key a secret key's hash belongs to (its id, its prefix and its environment), unless the key
-   * is unknown or revoked.
-   */
-  Optional<ApiKey> findApiKeyByHash(String keyHash);
 
   /** An environment by its id. */
   Optional<Environment> findEnvironment(UUID id);
@@ -115,6 +112,9 @@ public interface Store extends AutoCloseable {
 
   /** Data keys, environment variables and webhook secrets, all sealed. */
   SecretStore secrets();
+
+  /** Projects, environments and API keys. */
+  AccessStore access();
 
   /** The audit log. */
   AuditStore audit();
@@ -320,9 +320,6 @@ public interface Store extends AutoCloseable {
 
   /** A project's environment; the unit every stored object belongs to. */
   record Environment(UUID id, UUID projectId, String projectSlug, String slug) {}
-
-  /** A stored API key: its id, the prefix shown for it, and its environment. */
-  record ApiKey(UUID id, String prefix, Environment environment) {}
 
   /** A lease a worker holds on an executing run. */
   record LeaseRef(UUID runId, long leaseToken) {}

@@ -180,10 +180,10 @@ abstract class AuditTest extends ServerTestBase {
           }
         });
 
-    String keyPrefix = SecretKeys.prefix(secretKey);
+    String keyName = bootstrapKeyName();
     for (JsonNode r : rows) {
       assertThat(r.path("actor").path("type").asText()).isEqualTo("api_key");
-      assertThat(r.path("actor").path("name").asText()).isEqualTo(keyPrefix);
+      assertThat(r.path("actor").path("name").asText()).isEqualTo(keyName);
       assertThat(r.path("actor").path("id").asText()).isNotEmpty();
       assertThat(r.path("actor").path("address").asText()).isEqualTo("127.0.0.1");
       assertThat(r.path("occurredAt").asText()).isNotEmpty();
@@ -267,7 +267,7 @@ abstract class AuditTest extends ServerTestBase {
     assertThat(audit("&action=environment.concurrency_reset")).hasSize(1);
     assertThat(audit("&targetType=environment&targetId=test")).hasSize(6);
     assertThat(audit("&targetType=queue")).isEmpty();
-    assertThat(audit("&actorName=" + SecretKeys.prefix(secretKey))).hasSize(6);
+    assertThat(audit("&actorName=" + bootstrapKeyName())).hasSize(6);
     String actorId = audit("").getFirst().path("actor").path("id").asText();
     assertThat(audit("&actorId=" + actorId)).hasSize(6);
     assertThat(audit("&actorId=someone-else")).isEmpty();
@@ -389,5 +389,12 @@ abstract class AuditTest extends ServerTestBase {
     // the right-most hop the trusted proxy added, not what the client put first
     assertThat(rows.get(1).path("actor").path("address").asText()).isEqualTo("203.0.113.9");
     assertThat(rows.get(0).path("actor").path("address").asText()).isEqualTo("127.0.0.1");
+  }
+
+  /**
+   * The name {@code ErrandServer.bootstrap} gives the test's key: the actor name of its actions.
+   */
+  String bootstrapKeyName() {
+    return "bootstrap-" + SecretKeys.hash(secretKey).substring(0, 8);
   }
 }

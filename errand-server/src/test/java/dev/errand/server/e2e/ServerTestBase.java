@@ -44,6 +44,10 @@ abstract class ServerTestBase {
   @TempDir Path tempDir;
 
   final String secretKey = SecretKeys.generate("test");
+
+  /** The admin token every test server is started with. */
+  static final String ADMIN_TOKEN = "test-admin-token-0123456789";
+
   ErrandServer server;
   ErrandClient client;
   final List<ErrandWorker> workers = new ArrayList<>();
@@ -112,6 +116,7 @@ abstract class ServerTestBase {
             .port(port)
             .engineConfig(config)
             .clock(serverClock())
+            .adminToken(ADMIN_TOKEN)
             .apiLimits(apiLimits())
             .runLimits(runLimits())
             .build();

@@ -216,11 +216,11 @@ abstract class StoreContractTest {
     concurrently(
         4,
         () -> {
-          store.ensureApiKey(env.id(), hash, "tr_prod_abc");
+          store.ensureApiKey(env.id(), hash, "tr_prod_abc", "abcd");
           return null;
         });
     Environment other = store.ensureEnvironment(env.projectSlug(), "dev");
-    store.ensureApiKey(other.id(), hash, "tr_dev_abc"); // already stored: left as it is
+    store.ensureApiKey(other.id(), hash, "tr_dev_abc", "abcd"); // already stored: left as it is
 
     assertThat(store.findEnvironmentByKeyHash(hash)).contains(env);
     assertThat(store.findEnvironmentByKeyHash("sha256:unknown")).isEmpty();

@@ -33,6 +33,7 @@ final class Database implements AutoCloseable {
           "projects_slug_key",
           "environments_project_slug_key",
           "api_keys_key_hash_key",
+          "api_keys_live_name_key",
           "webhook_endpoints_name_uidx",
           "schedules_dedup_uidx",
           "schedules_declarative_uidx",

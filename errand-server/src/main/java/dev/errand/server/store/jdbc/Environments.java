@@ -1,6 +1,5 @@
 package dev.errand.server.store.jdbc;
 
-import dev.errand.server.store.Store.ApiKey;
 import dev.errand.server.store.Store.Environment;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -26,20 +25,12 @@ final class Environments {
           + " VALUES (?, ?, ?, CURRENT_TIMESTAMP)";
   private static final String FIND_KEY = "SELECT 1 FROM api_keys WHERE key_hash = ?";
   private static final String INSERT_KEY =
-      "INSERT INTO api_keys (id, environment_id, key_hash, key_prefix, created_at)"
-          + " VALUES (?, ?, ?, ?, CURRENT_TIMESTAMP)";
+      "INSERT INTO api_keys (id, environment_id, key_hash, key_prefix, created_at, name, key_type,"
+          + " last_four, created_by) VALUES (?, ?, ?, ?, CURRENT_TIMESTAMP, ?, 'admin', ?,"
+          + " 'server start')";
   private static final String FIND_BY_KEY =
       """
       SELECT e.id, e.project_id, p.slug AS project_slug, e.slug
-      FROM api_keys k
-      JOIN environments e ON e.id = k.environment_id
-      JOIN projects p ON p.id = e.project_id
-      WHERE k.key_hash = ? AND k.revoked_at IS NULL
-      """;
-
-  private static final String FIND_KEY_BY_HASH =
-      """
-      SELECT k.id AS key_id, k.key_prefix, e.id, e.project_id, p.slug AS project_slug, e.slug
       FROM api_keys k
       JOIN environments e ON e.id = k.environment_id
       JOIN projects p ON p.id = e.project_id
@@ -52,6 +43,14 @@ final class Environments {
       FROM environments e
       JOIN projects p ON p.id = e.project_id
       WHERE e.id = ?
+      """;
+
+  private static final String FIND_BY_SLUGS =
+      """
+      SELECT e.id, e.project_id, p.slug AS project_slug, e.slug
+      FROM environments e
+      JOIN projects p ON p.id = e.project_id
+      WHERE p.slug = ? AND e.slug = ?
       """;
 
   private final Database database;
@@ -101,7 +100,7 @@ final class Environments {
     return id;
   }
 
-  void ensureApiKey(UUID environmentId, String keyHash, String keyPrefix) {
+  void ensureApiKey(UUID environmentId, String keyHash, String keyPrefix, String lastFour) {
     database.transaction(
         "ensure API key " + keyPrefix,
         connection -> {
@@ -118,6 +117,8 @@ final class Environments {
             insert.setObject(2, environmentId);
             insert.setString(3, keyHash);
             insert.setString(4, keyPrefix);
+            insert.setString(5, "bootstrap-" + keyHash.substring(0, Math.min(8, keyHash.length())));
+            insert.setString(6, lastFour);
             insert.executeUpdate();
           }
           return null;
@@ -128,24 +129,21 @@ final class Environments {
     return find("find environment by API key", FIND_BY_KEY, keyHash);
   }
 
-  Optional<ApiKey> findKeyByHash(String keyHash) {
+  Optional<Environment> find(String projectSlug, String environmentSlug) {
     return database.read(
-        "find API key",
+        "find environment " + projectSlug + "/" + environmentSlug,
         connection -> {
-          try (PreparedStatement ps = connection.prepareStatement(FIND_KEY_BY_HASH)) {
-            ps.setString(1, keyHash);
+          try (PreparedStatement ps = connection.prepareStatement(FIND_BY_SLUGS)) {
+            ps.setString(1, projectSlug);
+            ps.setString(2, environmentSlug);
             try (ResultSet rs = ps.executeQuery()) {
-              if (!rs.next()) {
-                return Optional.empty();
-              }
-              return Optional.of(
-                  new ApiKey(RunRows.uuid(rs, "key_id"), rs.getString("key_prefix"), of(rs)));
+              return rs.next() ? Optional.of(environment(rs)) : Optional.<Environment>empty();
             }
           }
         });
   }
 
-  private static Environment of(ResultSet rs) throws SQLException {
+  static Environment environment(ResultSet rs) throws SQLException {
     return new Environment(
         RunRows.uuid(rs, "id"),
         RunRows.uuid(rs, "project_id"),
@@ -167,12 +165,7 @@ final class Environments {
               if (!rs.next()) {
                 return Optional.empty();
               }
-              return Optional.of(
-                  new Environment(
-                      RunRows.uuid(rs, "id"),
-                      RunRows.uuid(rs, "project_id"),
-                      rs.getString("project_slug"),
-                      rs.getString("slug")));
+              return Optional.of(environment(rs));
             }
           }
         });

@@ -2,6 +2,7 @@ package dev.errand.server.store.jdbc;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.errand.server.store.AccessStore;
 import dev.errand.server.store.AttemptOutcome;
 import dev.errand.server.store.AttemptRecord;
 import dev.errand.server.store.AuditStore;
@@ -80,6 +81,7 @@ public final class JdbcStore implements Store {
   private final WebhookStore webhooks;
   private final ScheduleStore schedules;
   private final SecretStore secrets;
+  private final AccessStore access;
   private final AuditStore audit;
 
   /** Tells this store's own due-runs announcements from other nodes'. */
@@ -96,6 +98,7 @@ public final class JdbcStore implements Store {
     this.webhooks = new JdbcWebhookStore(database, dialect, insertion);
     this.schedules = new Schedules(database, dialect, insertion);
     this.secrets = new JdbcSecretStore(database);
+    this.access = new JdbcAccessStore(database, environments);
     this.queries = new RunQueries(database, dialect);
     this.steps = new Steps(database, insertion, dialect);
     this.tokens = new Tokens(database, dialect);
@@ -216,18 +219,13 @@ public final class JdbcStore implements Store {
   }
 
   @Override
-  public void ensureApiKey(UUID environmentId, String keyHash, String keyPrefix) {
-    environments.ensureApiKey(environmentId, keyHash, keyPrefix);
+  public void ensureApiKey(UUID environmentId, String keyHash, String keyPrefix, String lastFour) {
+    environments.ensureApiKey(environmentId, keyHash, keyPrefix, lastFour);
   }
 
   @Override
   public Optional<Environment> findEnvironment(UUID id) {
     return environments.findById(id);
-  }
-
-  @Override
-  public Optional<ApiKey> findApiKeyByHash(String keyHash) {
-    return environments.findKeyByHash(keyHash);
   }
 
   @Override
@@ -501,6 +499,11 @@ public final class JdbcStore implements Store {
   @Override
   public SecretStore secrets() {
     return secrets;
+  }
+
+  @Override
+  public AccessStore access() {
+    return access;
   }
 
   @Override

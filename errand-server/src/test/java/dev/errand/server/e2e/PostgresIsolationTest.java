@@ -1,0 +1,9 @@
+package dev.errand.server.e2e;
+
+/** {@link IsolationTest} on the postgres store. */
+class PostgresIsolationTest extends IsolationTest {
+  @Override
+  Storage storage() {
+    return Storage.POSTGRES;
+  }
+}
