@@ -58,8 +58,8 @@ public final class ErrandServer implements AutoCloseable {
   private ErrandServer(Builder b) {
     this.store = b.store;
     this.closeStore = b.closeStore;
-    this.engine = new Engine(store, b.engineConfig, b.runLimits);
     this.secrets = new Secrets(store, b.masterKey);
+    this.engine = new Engine(store, b.engineConfig, b.runLimits, secrets.callbackKeys());
     this.webhooks =
         new Webhooks(
             store,

@@ -21,15 +21,15 @@ public final class Engine implements AutoCloseable {
   private final Store store;
   private AutoCloseable dueListener;
 
-  public Engine(Store store, EngineConfig config) {
-    this(store, config, RunLimits.DEFAULTS);
-  }
-
-  public Engine(Store store, EngineConfig config, RunLimits limits) {
+  /**
+   * @param callbackKeySeal seals the waitpoint callback key before it is stored, and opens it
+   */
+  public Engine(
+      Store store, EngineConfig config, RunLimits limits, CallbackKeySeal callbackKeySeal) {
     this.store = store;
     TaskCatalog catalog = new TaskCatalog(store);
     this.runs = new RunEngine(store, catalog, wakeups, limits);
-    this.waitpoints = new Waitpoints(store, wakeups);
+    this.waitpoints = new Waitpoints(store, wakeups, callbackKeySeal);
     EnvironmentLimits environmentLimits = new EnvironmentLimits(store);
     this.queues = new Queues(store, wakeups, environmentLimits);
     this.expirer =

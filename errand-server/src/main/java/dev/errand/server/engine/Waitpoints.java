@@ -51,7 +51,7 @@ public final class Waitpoints implements AutoCloseable {
   static final long MIN_PAUSE_MILLIS = 10;
 
   static final int BATCH = 500;
-  static final String CALLBACK_KEY_SETTING = "waitpoint_callback_key";
+  static final String CALLBACK_KEY_SETTING = CallbackKeySeal.SETTING;
 
   /** Longest token timeout: 1 year. */
   public static final Duration MAX_TIMEOUT = Duration.ofDays(366);
@@ -65,10 +65,12 @@ public final class Waitpoints implements AutoCloseable {
   private volatile boolean closed;
   private volatile byte[] callbackKey;
   private Thread thread;
+  private final CallbackKeySeal callbackKeySeal;
 
-  Waitpoints(Store store, Wakeups wakeups) {
+  Waitpoints(Store store, Wakeups wakeups, CallbackKeySeal callbackKeySeal) {
     this.store = store;
     this.wakeups = wakeups;
+    this.callbackKeySeal = callbackKeySeal;
   }
 
   void start() {
@@ -182,7 +184,7 @@ public final class Waitpoints implements AutoCloseable {
     }
   }
 
-  /** The key shared by every node (stored in the database on first use). */
+  /** The key shared by every node (stored in the database, sealed, on first use). */
   private byte[] callbackKey() {
     byte[] key = callbackKey;
     if (key == null) {
@@ -192,9 +194,9 @@ public final class Waitpoints implements AutoCloseable {
               () -> {
                 byte[] random = new byte[32];
                 new SecureRandom().nextBytes(random);
-                return Base64.getEncoder().encodeToString(random);
+                return callbackKeySeal.seal(random);
               });
-      key = Base64.getDecoder().decode(stored);
+      key = callbackKeySeal.open(stored);
       callbackKey = key;
     }
     return key;

@@ -1,6 +1,7 @@
 package dev.errand.server.store;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
@@ -25,12 +26,35 @@ public interface SecretStore {
   List<DataKeyRecord> listDataKeys();
 
   /**
-   * In one transaction, replaces every data key with {@code rewrap} of it (a new wrapping and
-   * fingerprint; the environment and key id must stay). Fails, changing nothing, when afterwards a
-   * data key of another fingerprint than {@code newFingerprint} remains. Returns how many it
-   * rewrapped.
+   * In one transaction, replaces every data key not yet under {@code newFingerprint} with {@code
+   * rewrap} of it (a new wrapping and fingerprint; the environment and key id must stay); those
+   * already under it are left alone, so that a rotation can be run again. Fails, changing nothing,
+   * when afterwards a data key of another fingerprint than {@code newFingerprint} remains. Returns
+   * how many it rewrapped.
    */
-  int rewrapDataKeys(UnaryOperator<DataKeyRecord> rewrap, String newFingerprint);
+  default int rewrapDataKeys(UnaryOperator<DataKeyRecord> rewrap, String newFingerprint) {
+    return rewrapDataKeys(rewrap, newFingerprint, Map.of());
+  }
+
+  /**
+   * {@link #rewrapDataKeys(UnaryOperator, String)}, and in the same transaction replaces each
+   * server-wide setting named in {@code rewrapSettings} that exists with the operator's result. On
+   * PostgreSQL the data keys are locked against inserts for the whole transaction, so that a
+   * running node cannot add one under the old master key meanwhile.
+   */
+  int rewrapDataKeys(
+      UnaryOperator<DataKeyRecord> rewrap,
+      String newFingerprint,
+      Map<String, UnaryOperator<String>> rewrapSettings);
+
+  /** A server-wide setting's stored value, if it has one. */
+  Optional<String> findSetting(String name);
+
+  /**
+   * Replaces a server-wide setting's value with {@code newValue}, if it still is {@code oldValue};
+   * returns whether it did.
+   */
+  boolean replaceSetting(String name, String oldValue, String newValue);
 
   /**
    * Sets a variable (sealed) and moves the environment's {@code varsVersion} on, in one

@@ -4,13 +4,14 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.IntFunction;
 
 /** Webhook endpoints and their deliveries (part of a {@link Store}). Thread-safe. */
 public interface WebhookStore {
 
   /**
-   * Stores a new endpoint with its first secret (sealed by the caller; stored as given); empty when
-   * the name is taken.
+   * Stores a new endpoint with its first secret, version 1 (sealed by the caller for that version;
+   * stored as given); empty when the name is taken.
    */
   Optional<WebhookEndpointRecord> createEndpoint(WebhookEndpointRecord endpoint, String secret);
 
@@ -28,12 +29,14 @@ public interface WebhookStore {
   Optional<WebhookEndpointRecord> updateEndpoint(WebhookEndpointRecord endpoint);
 
   /**
-   * Makes {@code secret} the endpoint's current secret. The secrets that verified until now keep
-   * verifying for {@code graceMillis} more (0: they stop at once), by the database clock; secrets
-   * already expired are deleted.
+   * Makes a new secret the endpoint's current one, in one transaction: its version is one more than
+   * the highest stored, and {@code sealer} of that version is stored (the caller seals the secret
+   * bound to its version; the store never sees it in clear). The secrets that verified until now
+   * keep verifying for {@code graceMillis} more (0: they stop at once), by the database clock;
+   * secrets already expired are deleted.
    */
   Optional<WebhookEndpointRecord> rotateSecret(
-      UUID environmentId, String id, String secret, long graceMillis);
+      UUID environmentId, String id, IntFunction<String> sealer, long graceMillis);
 
   /** Deletes an endpoint with its deliveries; false when there was none. */
   boolean deleteEndpoint(UUID environmentId, String id);

@@ -58,7 +58,9 @@ public final class Endpoints {
     return store
         .webhooks()
         .createEndpoint(
-            created.record(), seal.seal(env.id(), created.record().id(), created.secret()))
+            created.record(),
+            seal.seal(
+                env.id(), created.record().id(), WebhookSecretSeal.FIRST_VERSION, created.secret()))
         .map(WebhookEndpoint::of)
         .orElseThrow(
             () ->
@@ -155,7 +157,7 @@ public final class Endpoints {
     cache.forget(id);
     return store
         .webhooks()
-        .rotateSecret(env.id(), id, seal.seal(env.id(), id, secret.asText()), graceMillis)
+        .rotateSecret(env.id(), id, seal.sealer(env.id(), id, secret.asText()), graceMillis)
         .map(WebhookEndpoint::of)
         .orElseThrow(() -> notFound(env, id));
   }

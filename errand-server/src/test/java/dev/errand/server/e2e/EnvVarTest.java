@@ -12,10 +12,16 @@ import dev.errand.sdk.NonRetryableException;
 import dev.errand.sdk.Run;
 import dev.errand.sdk.RunStatus;
 import dev.errand.sdk.Task;
+import dev.errand.sdk.WaitToken;
 import dev.errand.sdk.internal.Json;
 import dev.errand.sdk.internal.protocol.WorkerProtocol;
 import dev.errand.server.auth.SecretKeys;
 import dev.errand.server.e2e.TestTasks.Key;
+import dev.errand.server.engine.CallbackKeySeal;
+import dev.errand.server.secret.MasterKey;
+import dev.errand.server.secret.MasterKeyRotation;
+import dev.errand.server.secret.Secrets;
+import dev.errand.server.store.Store;
 import dev.errand.server.store.jdbc.JdbcStore;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -26,6 +32,8 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -309,6 +317,55 @@ abstract class EnvVarTest extends ServerTestBase {
         .doesNotContain("api_token_dump_check_9900")
         .doesNotContain("whsec_dump_check_7788")
         .doesNotContain(MASTER_KEY.toBase64());
+  }
+
+  @Test
+  void theCallbackKeyIsStoredSealedAndItsUrlsSurviveARestartAndAMasterKeyRotation()
+      throws Exception {
+    WaitToken first = client.waitpoints().createToken(Duration.ofMinutes(10), null, null);
+    String stored = server.store().secrets().findSetting(CallbackKeySeal.SETTING).orElseThrow();
+    assertThat(stored).startsWith("enc:v1:");
+    byte[] key = new Secrets(server.store(), masterKey).callbackKeys().open(stored);
+    int port = server.port();
+
+    String dump = dump();
+    assertThat(dump).contains(stored);
+    assertThat(dump)
+        .doesNotContain(Base64.getEncoder().encodeToString(key))
+        .doesNotContain(Base64.getUrlEncoder().withoutPadding().encodeToString(key))
+        .doesNotContain(HexFormat.of().formatHex(key));
+
+    restartOn(port);
+    HttpResponse<String> completed = postTo(URI.create(first.url()), "{\"approved\": true}", null);
+    assertThat(completed.statusCode()).as(completed.body()).isEqualTo(200);
+    assertThat(client.waitpoints().getToken(first.id()).status()).isEqualTo("COMPLETED");
+
+    WaitToken second = client.waitpoints().createToken(Duration.ofMinutes(10), null, null);
+    server.close();
+    server = null;
+    MasterKey next = MasterKey.generate();
+    try (Store store = openStore()) {
+      MasterKeyRotation.rotate(store, masterKey, next);
+      MasterKeyRotation.rotate(store, masterKey, next); // again: nothing left, nothing breaks
+      assertThat(store.secrets().findSetting(CallbackKeySeal.SETTING).orElseThrow())
+          .startsWith("enc:v1:")
+          .isNotEqualTo(stored);
+    }
+    masterKey = next;
+    restartOn(port);
+    assertThat(client.waitpoints().getToken(second.id()).url()).isEqualTo(second.url());
+    HttpResponse<String> afterRotation =
+        postTo(URI.create(second.url()), "{\"approved\": true}", null);
+    assertThat(afterRotation.statusCode()).as(afterRotation.body()).isEqualTo(200);
+    assertThat(client.waitpoints().getToken(second.id()).status()).isEqualTo("COMPLETED");
+  }
+
+  /** Starts the server again on {@code port} (stopping it first if it runs). */
+  private void restartOn(int port) {
+    if (server != null) {
+      server.close();
+    }
+    server = startServerOn(port);
   }
 
   @Test

@@ -41,6 +41,9 @@ abstract class ServerTestBase {
   /** The master key of every test server in this JVM (restarts and second nodes share it). */
   static final MasterKey MASTER_KEY = MasterKey.generate();
 
+  /** The master key this test's servers start with (a test of a rotation changes it). */
+  MasterKey masterKey = MASTER_KEY;
+
   @TempDir Path tempDir;
 
   final String secretKey = SecretKeys.generate("test");
@@ -111,7 +114,7 @@ abstract class ServerTestBase {
     ErrandServer s =
         ErrandServer.builder()
             .store(openStore())
-            .masterKey(MASTER_KEY)
+            .masterKey(masterKey)
             .host("127.0.0.1")
             .port(port)
             .engineConfig(config)

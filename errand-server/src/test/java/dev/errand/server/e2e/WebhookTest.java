@@ -8,6 +8,7 @@ import dev.errand.sdk.RunQuery;
 import dev.errand.sdk.RunStatus;
 import dev.errand.sdk.WebhookEvent;
 import dev.errand.sdk.internal.Json;
+import dev.errand.server.store.WebhookEndpointRecord;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -74,6 +75,32 @@ abstract class WebhookTest extends ServerTestBase {
             .POST(HttpRequest.BodyPublishers.ofByteArray(bytes))
             .build();
     return http.send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The events logged by one logger while it is open. */
+  static final class CapturedLogs implements AutoCloseable {
+    private final ch.qos.logback.classic.Logger logger;
+    private final ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>
+        appender = new ch.qos.logback.core.read.ListAppender<>();
+
+    CapturedLogs(String loggerName) {
+      logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(loggerName);
+      appender.start();
+      logger.addAppender(appender);
+    }
+
+    String text() {
+      StringBuilder text = new StringBuilder();
+      for (var event : appender.list.toArray(ch.qos.logback.classic.spi.ILoggingEvent[]::new)) {
+        text.append(event.getFormattedMessage()).append('\n');
+      }
+      return text.toString();
+    }
+
+    @Override
+    public void close() {
+      logger.detachAppender(appender);
+    }
   }
 
   static JsonNode json(HttpResponse<String> response) throws Exception {
@@ -376,6 +403,62 @@ abstract class WebhookTest extends ServerTestBase {
     clock.advance(java.time.Duration.ofSeconds(20));
     expectError(github(endpoint, "push", "g2", "{}", GITHUB_SECRET), 401, "signature_mismatch");
     assertThat(github(endpoint, "push", "g3", "{}", "next-secret").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void anOldSecretsCiphertextCopiedOverTheCurrentOneDoesNotVerify() throws Exception {
+    JsonNode endpoint = githubEndpoint("copied", "{\"task\": \"%s\"}".formatted(unique("c")));
+    String id = endpoint.path("id").asText();
+    HttpResponse<String> rotated =
+        post(
+            "/api/v1/webhooks/endpoints/" + id + "/rotate-secret",
+            "{\"secret\": \"next-secret\", \"graceSeconds\": 60}");
+    assertThat(rotated.statusCode()).as(rotated.body()).isEqualTo(200);
+    clock.advance(java.time.Duration.ofSeconds(70)); // the old secret's grace period is over
+    List<WebhookEndpointRecord.Secret> secrets =
+        server.store().webhooks().findEndpoint(id).orElseThrow().secrets();
+    assertThat(secrets).extracting(WebhookEndpointRecord.Secret::version).containsExactly(2, 1);
+    // someone who can write to the database copies the old secret's ciphertext over the current
+    assertThat(
+            server
+                .store()
+                .secrets()
+                .replaceWebhookSecret(id, 2, secrets.get(0).value(), secrets.get(1).value()))
+        .isTrue();
+
+    try (var logs = new CapturedLogs("dev.errand.server.webhook.EndpointCache")) {
+      // once the endpoint is read again, the current secret no longer opens
+      await()
+          .atMost(TIMEOUT)
+          .until(() -> github(endpoint, "push", "n1", "{}", "next-secret").statusCode() == 401);
+      expectError(github(endpoint, "push", "o1", "{}", GITHUB_SECRET), 401, "signature_mismatch");
+      assertThat(logs.text())
+          .contains("the signing secret v2 of webhook endpoint " + id + " failed to decrypt")
+          .doesNotContain(GITHUB_SECRET);
+    }
+  }
+
+  @Test
+  void aSecretWrittenInClearIntoTheDatabaseIsRefused() throws Exception {
+    String task = unique("planted");
+    JsonNode endpoint = githubEndpoint("planted", "{\"task\": \"%s\"}".formatted(task));
+    String id = endpoint.path("id").asText();
+    String sealed =
+        server.store().webhooks().findEndpoint(id).orElseThrow().secrets().getFirst().value();
+    assertThat(server.store().secrets().replaceWebhookSecret(id, 1, sealed, "planted-secret"))
+        .isTrue();
+
+    try (var logs = new CapturedLogs("dev.errand.server.webhook.EndpointCache")) {
+      await()
+          .atMost(TIMEOUT)
+          .until(() -> github(endpoint, "push", "r1", "{}", GITHUB_SECRET).statusCode() == 401);
+      HttpResponse<String> forged = github(endpoint, "push", "f1", "{}", "planted-secret");
+      expectError(forged, 401, "signature_mismatch");
+      assertThat(logs.text())
+          .contains("the signing secret v1 of webhook endpoint " + id + " is stored in clear")
+          .doesNotContain("planted-secret");
+    }
+    assertThat(client.runs().list(RunQuery.ALL.withTaskIdentifier(task)).data()).isEmpty();
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.errand.server.secret;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.errand.server.engine.CallbackKeySeal;
 import dev.errand.server.store.SecretStore.WebhookSecretRow;
 import dev.errand.server.store.Store;
 import dev.errand.server.store.Stores;
@@ -9,12 +10,16 @@ import dev.errand.server.store.TestDatabases;
 import dev.errand.server.store.jdbc.PostgresUrl;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.util.Base64;
 import java.util.UUID;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 
 /** V20 over a database whose webhook secrets were stored in clear (V17). */
 class PostgresSecretsMigrationTest {
+  private static final String CALLBACK_KEY_IN_CLEAR =
+      "c2VjcmV0LWNhbGxiYWNrLWtleS0zMi1ieXRlcy1sb25nISE=";
+
   @Test
   void webhookSecretsStoredBeforeV20AreSealedAtTheFirstStartAndStillVerify() throws Exception {
     String url = TestDatabases.freshPostgresUrl();
@@ -46,6 +51,10 @@ class PostgresSecretsMigrationTest {
           VALUES ('we_old', 1, 'whsec_from_before_v20', now(), now() + interval '1 day'),
                  ('we_old', 2, 'whsec_current_before_v20', now(), NULL)
           """);
+      statement.execute(
+          "INSERT INTO server_settings (name, setting_value) VALUES ('waitpoint_callback_key', '"
+              + CALLBACK_KEY_IN_CLEAR
+              + "')");
     }
 
     MasterKey master = MasterKey.generate();
@@ -64,10 +73,15 @@ class PostgresSecretsMigrationTest {
                       .doesNotContain("whsec_current_before_v20"));
       assertThat(
               store.secrets().listWebhookSecrets().stream()
-                  .map(r -> secrets.webhookSeal().open(env, "we_old", r.value()))
+                  .map(r -> secrets.webhookSeal().open(env, "we_old", r.version(), r.value()))
                   .toList())
           .containsExactly("whsec_from_before_v20", "whsec_current_before_v20");
+      String callbackKey = store.secrets().findSetting(CallbackKeySeal.SETTING).orElseThrow();
+      assertThat(callbackKey).startsWith("enc:v1:").doesNotContain(CALLBACK_KEY_IN_CLEAR);
+      assertThat(secrets.callbackKeys().open(callbackKey))
+          .isEqualTo(Base64.getDecoder().decode(CALLBACK_KEY_IN_CLEAR));
       new Secrets(store, master).start(); // a second start finds nothing left to seal
+      assertThat(store.secrets().findSetting(CallbackKeySeal.SETTING)).contains(callbackKey);
       assertThat(store.secrets().findDataKey(env)).isPresent();
     }
   }

@@ -3,6 +3,7 @@ package dev.errand.server.secret;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.errand.server.engine.CallbackKeySeal;
 import dev.errand.server.store.DataKeyRecord;
 import dev.errand.server.store.EnvVarRecord;
 import dev.errand.server.store.SecretStore;
@@ -169,7 +170,11 @@ abstract class SecretsTest {
     Environment staging = store.ensureEnvironment("acme", "staging");
     secrets.envVars().set(staging, "GITHUB_TOKEN", GITHUB);
     String endpointId =
-        endpoint(staging, secrets.webhookSeal().seal(staging.id(), "we_x", "whsec"));
+        endpoint(staging, secrets.webhookSeal().seal(staging.id(), "we_x", 1, "whsec"));
+    byte[] callbackKey = new byte[32];
+    callbackKey[0] = 42;
+    String sealedCallbackKey =
+        store.setting(CallbackKeySeal.SETTING, () -> secrets.callbackKeys().seal(callbackKey));
     String before = stored(env, "STRIPE_KEY");
 
     MasterKey next = MasterKey.generate();
@@ -186,7 +191,14 @@ abstract class SecretsTest {
     assertThat(rotated.envVars().snapshot(staging).values()).containsEntry("GITHUB_TOKEN", GITHUB);
     String webhookSecret =
         store.webhooks().findEndpoint(endpointId).orElseThrow().secrets().getFirst().value();
-    assertThat(rotated.webhookSeal().open(staging.id(), "we_x", webhookSecret)).isEqualTo("whsec");
+    assertThat(rotated.webhookSeal().open(staging.id(), "we_x", 1, webhookSecret))
+        .isEqualTo("whsec");
+    String rewrappedCallbackKey = sealed.findSetting(CallbackKeySeal.SETTING).orElseThrow();
+    assertThat(rewrappedCallbackKey).startsWith("enc:v1:").isNotEqualTo(sealedCallbackKey);
+    assertThat(rotated.callbackKeys().open(rewrappedCallbackKey)).isEqualTo(callbackKey);
+    assertThatThrownBy(() -> secrets.callbackKeys().open(rewrappedCallbackKey))
+        .isInstanceOf(SecretUnreadableException.class)
+        .hasMessageContaining("the waitpoint callback key failed to decrypt");
     assertThatThrownBy(() -> new Secrets(store, master).start())
         .isInstanceOf(MasterKeyMismatchException.class);
     assertThatThrownBy(() -> MasterKeyRotation.rotate(store, next, next))
@@ -194,18 +206,87 @@ abstract class SecretsTest {
   }
 
   @Test
-  void webhookSecretsStoredInClearAreSealedAtStartAndReadInBothForms() {
+  void aRotationCanBeRunAgainAndFinishesWhatANodeWithTheOldKeyAddedMeanwhile() {
+    secrets.envVars().set(env, "STRIPE_KEY", STRIPE);
+    store.setting(CallbackKeySeal.SETTING, () -> secrets.callbackKeys().seal(new byte[32]));
+    MasterKey next = MasterKey.generate();
+    assertThat(MasterKeyRotation.rotate(store, master, next)).isEqualTo(1);
+    // a node still running with the old key creates a data key after the rotation committed
+    Environment late = store.ensureEnvironment("acme", "late");
+    secrets.envVars().set(late, "GITHUB_TOKEN", GITHUB);
+    assertThatThrownBy(() -> new Secrets(store, next).start())
+        .isInstanceOf(MasterKeyMismatchException.class);
+
+    assertThat(MasterKeyRotation.rotate(store, master, next)).isEqualTo(1);
+    assertThat(MasterKeyRotation.rotate(store, master, next)).as("nothing left").isZero();
+    Secrets rotated = new Secrets(store, next);
+    rotated.start();
+    assertThat(rotated.envVars().snapshot(env).values()).containsEntry("STRIPE_KEY", STRIPE);
+    assertThat(rotated.envVars().snapshot(late).values()).containsEntry("GITHUB_TOKEN", GITHUB);
+    assertThat(
+            rotated.callbackKeys().open(sealed.findSetting(CallbackKeySeal.SETTING).orElseThrow()))
+        .isEqualTo(new byte[32]);
+    assertThat(sealed.listDataKeys())
+        .extracting(DataKeyRecord::masterKeyFingerprint)
+        .containsOnly(next.fingerprint());
+  }
+
+  @Test
+  void webhookSecretsStoredInClearAreSealedAtStartAndRefusedAfter() {
     String id = endpoint(env, "legacy-secret-in-clear");
-    assertThat(secrets.webhookSeal().open(env.id(), id, "legacy-secret-in-clear"))
-        .isEqualTo("legacy-secret-in-clear");
+    assertThatThrownBy(() -> secrets.webhookSeal().open(env.id(), id, 1, "legacy-secret-in-clear"))
+        .isInstanceOf(SecretUnreadableException.class)
+        .hasMessageContaining(
+            "the signing secret v1 of webhook endpoint " + id + " is stored in clear")
+        .hasMessageNotContaining("legacy-secret-in-clear");
     new Secrets(store, master).start();
     String stored = store.webhooks().findEndpoint(id).orElseThrow().secrets().getFirst().value();
     assertThat(stored).startsWith("enc:v1:").doesNotContain("legacy-secret-in-clear");
-    assertThat(secrets.webhookSeal().open(env.id(), id, stored))
+    assertThat(secrets.webhookSeal().open(env.id(), id, 1, stored))
         .isEqualTo("legacy-secret-in-clear");
-    assertThatThrownBy(() -> secrets.webhookSeal().open(env.id(), "we_other", stored))
+    assertThatThrownBy(() -> secrets.webhookSeal().open(env.id(), "we_other", 1, stored))
         .isInstanceOf(SecretUnreadableException.class)
-        .hasMessageContaining("the signing secret of webhook endpoint we_other");
+        .hasMessageContaining("the signing secret v1 of webhook endpoint we_other");
+  }
+
+  @Test
+  void aWebhookSecretIsBoundToItsVersion() {
+    String id = endpoint(env, secrets.webhookSeal().seal(env.id(), "we_pending", 1, "old"));
+    String v1 = secrets.webhookSeal().seal(env.id(), id, 1, "old-secret");
+    store
+        .webhooks()
+        .rotateSecret(env.id(), id, secrets.webhookSeal().sealer(env.id(), id, "new-secret"), 0)
+        .orElseThrow();
+    WebhookEndpointRecord.Secret current =
+        store.webhooks().findEndpoint(id).orElseThrow().secrets().getFirst();
+    assertThat(current.version()).isEqualTo(2);
+    assertThat(secrets.webhookSeal().open(env.id(), id, 2, current.value()))
+        .isEqualTo("new-secret");
+    // an old version's ciphertext copied over the current one does not open
+    assertThatThrownBy(() -> secrets.webhookSeal().open(env.id(), id, 2, v1))
+        .isInstanceOf(SecretUnreadableException.class)
+        .hasMessageContaining("the signing secret v2 of webhook endpoint " + id + " failed");
+    assertThat(secrets.webhookSeal().open(env.id(), id, 1, v1)).isEqualTo("old-secret");
+  }
+
+  @Test
+  void aCallbackKeyStoredInClearIsSealedAtStartAndRefusedAfter() {
+    byte[] key = new byte[32];
+    key[31] = 7;
+    String clear = Base64.getEncoder().encodeToString(key);
+    store.setting(CallbackKeySeal.SETTING, () -> clear);
+    assertThatThrownBy(() -> secrets.callbackKeys().open(clear))
+        .isInstanceOf(SecretUnreadableException.class)
+        .hasMessageContaining("the waitpoint callback key (server setting waitpoint_callback_key)")
+        .hasMessageNotContaining(clear);
+    new Secrets(store, master).start();
+    String stored = sealed.findSetting(CallbackKeySeal.SETTING).orElseThrow();
+    assertThat(stored).startsWith("enc:v1:").doesNotContain(clear);
+    assertThat(secrets.callbackKeys().open(stored)).isEqualTo(key);
+    // a server with another master key does not start (no data key yet to tell it)
+    assertThatThrownBy(() -> new Secrets(store, MasterKey.generate()).start())
+        .isInstanceOf(SecretUnreadableException.class)
+        .hasMessageContaining("the waitpoint callback key failed to decrypt");
   }
 
   @Test

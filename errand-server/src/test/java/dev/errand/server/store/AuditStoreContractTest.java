@@ -345,7 +345,7 @@ abstract class AuditStoreContractTest {
         "webhook_endpoint.updated", () -> store.webhooks().updateEndpoint(endpoint));
     rowCommitsWithTheWrite(
         "webhook_endpoint.secret_rotated",
-        () -> store.webhooks().rotateSecret(env.id(), endpointId, "n3w", 0));
+        () -> store.webhooks().rotateSecret(env.id(), endpointId, v -> "n3w", 0));
     rowCommitsWithTheWrite(
         "webhook_endpoint.deleted", () -> store.webhooks().deleteEndpoint(env.id(), endpointId));
     assertThat(all()).noneMatch(r -> r.detailsJson().contains("s3cret"));

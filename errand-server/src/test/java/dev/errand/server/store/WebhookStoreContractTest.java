@@ -156,23 +156,27 @@ abstract class WebhookStoreContractTest {
     Instant before = store.now();
     WebhookEndpointRecord rotated =
         webhooks
-            .rotateSecret(env.id(), e.id(), "new", Duration.ofHours(1).toMillis())
+            .rotateSecret(env.id(), e.id(), v -> "new", Duration.ofHours(1).toMillis())
             .orElseThrow();
     assertThat(rotated.secrets()).extracting(s -> s.value()).containsExactly("new", "old");
     assertThat(rotated.secrets().get(0).expiresAt()).isNull();
     assertThat(rotated.secrets().get(1).expiresAt())
         .isBetween(before.plus(Duration.ofMinutes(59)), before.plus(Duration.ofMinutes(61)));
 
-    WebhookEndpointRecord cut = webhooks.rotateSecret(env.id(), e.id(), "newer", 0).orElseThrow();
+    WebhookEndpointRecord cut =
+        webhooks.rotateSecret(env.id(), e.id(), v -> "newer", 0).orElseThrow();
     Instant now = store.now();
     assertThat(cut.secrets().stream().filter(s -> s.activeAt(now.plusMillis(1))))
         .extracting(s -> s.value())
         .containsExactly("newer");
     // the next rotation drops what has expired
     WebhookEndpointRecord again =
-        webhooks.rotateSecret(env.id(), e.id(), "newest", 0).orElseThrow();
+        webhooks.rotateSecret(env.id(), e.id(), v -> "newest-v" + v, 0).orElseThrow();
     assertThat(again.secrets()).extracting(s -> s.value()).doesNotContain("old", "new");
-    assertThat(webhooks.rotateSecret(env.id(), "we_missing", "x", 0)).isEmpty();
+    // the sealer is given the version the secret is stored as: one more than the highest
+    assertThat(again.secrets().getFirst().version()).isEqualTo(4);
+    assertThat(again.secrets().getFirst().value()).isEqualTo("newest-v4");
+    assertThat(webhooks.rotateSecret(env.id(), "we_missing", v -> "x", 0)).isEmpty();
   }
 
   @Test

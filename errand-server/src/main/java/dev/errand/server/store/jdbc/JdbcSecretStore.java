@@ -7,8 +7,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -39,9 +41,11 @@ final class JdbcSecretStore implements SecretStore {
           + " VALUES (?, ?, ?, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)";
 
   private final Database database;
+  private final boolean postgres;
 
-  JdbcSecretStore(Database database) {
+  JdbcSecretStore(Database database, Dialect dialect) {
     this.database = database;
+    this.postgres = dialect instanceof PostgresDialect;
   }
 
   @Override
@@ -78,12 +82,25 @@ final class JdbcSecretStore implements SecretStore {
   }
 
   @Override
-  public int rewrapDataKeys(UnaryOperator<DataKeyRecord> rewrap, String newFingerprint) {
+  public int rewrapDataKeys(
+      UnaryOperator<DataKeyRecord> rewrap,
+      String newFingerprint,
+      Map<String, UnaryOperator<String>> rewrapSettings) {
     return database.transaction(
         "rewrap the data keys",
         c -> {
-          List<DataKeyRecord> keys = keys(c, " ORDER BY environment_id FOR UPDATE");
-          for (DataKeyRecord key : keys) {
+          if (postgres) {
+            // blocks a node that creates a data key (under its master key: the old one) until the
+            // rotation commits; reads go on (the embedded store is one process: nothing else runs)
+            try (Statement s = c.createStatement()) {
+              s.execute("LOCK TABLE secret_data_keys IN EXCLUSIVE MODE");
+            }
+          }
+          int rewrapped = 0;
+          for (DataKeyRecord key : keys(c, " ORDER BY environment_id FOR UPDATE")) {
+            if (key.masterKeyFingerprint().equals(newFingerprint)) {
+              continue; // rewrapped by an earlier run of this rotation
+            }
             DataKeyRecord next = rewrap.apply(key);
             if (!next.environmentId().equals(key.environmentId())
                 || !next.keyId().equals(key.keyId())
@@ -98,6 +115,16 @@ final class JdbcSecretStore implements SecretStore {
               ps.setObject(3, key.environmentId());
               ps.setObject(4, key.keyId());
               ps.executeUpdate();
+            }
+            rewrapped++;
+          }
+          for (Map.Entry<String, UnaryOperator<String>> setting : rewrapSettings.entrySet()) {
+            Optional<String> value = setting(c, setting.getKey(), " FOR UPDATE");
+            if (value.isPresent()) {
+              String next = setting.getValue().apply(value.get());
+              if (!next.equals(value.get())) {
+                replaceSetting(c, setting.getKey(), value.get(), next);
+              }
             }
           }
           try (PreparedStatement ps =
@@ -115,8 +142,43 @@ final class JdbcSecretStore implements SecretStore {
               }
             }
           }
-          return keys.size();
+          return rewrapped;
         });
+  }
+
+  @Override
+  public Optional<String> findSetting(String name) {
+    return database.read("read setting " + name, c -> setting(c, name, ""));
+  }
+
+  @Override
+  public boolean replaceSetting(String name, String oldValue, String newValue) {
+    Objects.requireNonNull(newValue, "newValue");
+    return database.statement(
+        "replace setting " + name, c -> replaceSetting(c, name, oldValue, newValue));
+  }
+
+  private static Optional<String> setting(Connection c, String name, String lock)
+      throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT setting_value FROM server_settings WHERE name = ?" + lock)) {
+      ps.setString(1, name);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
+      }
+    }
+  }
+
+  private static boolean replaceSetting(Connection c, String name, String oldValue, String newValue)
+      throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE server_settings SET setting_value = ? WHERE name = ? AND setting_value = ?")) {
+      ps.setString(1, newValue);
+      ps.setString(2, name);
+      ps.setString(3, oldValue);
+      return ps.executeUpdate() > 0;
+    }
   }
 
   @Override

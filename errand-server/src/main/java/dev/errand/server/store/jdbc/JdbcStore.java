@@ -97,7 +97,7 @@ public final class JdbcStore implements Store {
     this.insertion = new RunInsertion(database, dialect, nodeId);
     this.webhooks = new JdbcWebhookStore(database, dialect, insertion);
     this.schedules = new Schedules(database, dialect, insertion);
-    this.secrets = new JdbcSecretStore(database);
+    this.secrets = new JdbcSecretStore(database, dialect);
     this.access = new JdbcAccessStore(database, environments);
     this.queries = new RunQueries(database, dialect);
     this.steps = new Steps(database, insertion, dialect);

@@ -6,6 +6,7 @@ import dev.errand.server.store.WebhookStore;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.IntFunction;
 
 /** {@link WebhookStore} over JDBC: endpoints and deliveries. */
 final class JdbcWebhookStore implements WebhookStore {
@@ -42,8 +43,8 @@ final class JdbcWebhookStore implements WebhookStore {
 
   @Override
   public Optional<WebhookEndpointRecord> rotateSecret(
-      UUID environmentId, String id, String secret, long graceMillis) {
-    return endpoints.rotateSecret(environmentId, id, secret, graceMillis);
+      UUID environmentId, String id, IntFunction<String> sealer, long graceMillis) {
+    return endpoints.rotateSecret(environmentId, id, sealer, graceMillis);
   }
 
   @Override

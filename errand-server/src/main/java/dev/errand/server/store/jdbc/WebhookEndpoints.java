@@ -12,9 +12,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.IntFunction;
 
 /** Webhook endpoints and their secrets. */
 final class WebhookEndpoints {
+
+  /** The version of an endpoint's first secret. */
+  private static final int FIRST_VERSION = 1;
 
   private static final String COLUMNS =
       "id, environment_id, name, verifier, routes, delivery_id_source, dedup_window_ms,"
@@ -73,7 +77,7 @@ final class WebhookEndpoints {
             bindSettings(ps, 4, e);
             ps.executeUpdate();
           }
-          insertSecret(connection, e.id(), 1, secret);
+          insertSecret(connection, e.id(), FIRST_VERSION, secret);
           PendingAudit.write(connection, e.id());
           return find(connection, "id = ?", e.id()).stream().findFirst();
         });
@@ -110,7 +114,7 @@ final class WebhookEndpoints {
   }
 
   Optional<WebhookEndpointRecord> rotateSecret(
-      UUID environmentId, String id, String secret, long graceMillis) {
+      UUID environmentId, String id, IntFunction<String> sealer, long graceMillis) {
     return database.transaction(
         "rotate the secret of webhook endpoint " + id,
         connection -> {
@@ -133,7 +137,7 @@ final class WebhookEndpoints {
           }
           int version =
               endpoint.get().secrets().stream().mapToInt(Secret::version).max().orElse(0) + 1;
-          insertSecret(connection, id, version, secret);
+          insertSecret(connection, id, version, sealer.apply(version));
           PendingAudit.write(connection);
           return find(connection, "id = ?", id).stream().findFirst();
         });
