@@ -147,6 +147,8 @@ abstract class SecretsTest {
         .hasMessageContaining(other.fingerprint())
         .hasMessageContaining(master.fingerprint());
 
+    // alter the wrapped key in place: through another fingerprint and back (the store leaves a key
+    // already under the target fingerprint alone)
     sealed.rewrapDataKeys(
         k -> {
           byte[] raw = Base64.getDecoder().decode(k.wrappedKey().substring("enc:v1:".length()));
@@ -155,9 +157,18 @@ abstract class SecretsTest {
               k.environmentId(),
               k.keyId(),
               "enc:v1:" + Base64.getEncoder().encodeToString(raw),
-              k.masterKeyFingerprint(),
+              "altered",
               k.varsVersion());
         },
+        "altered");
+    sealed.rewrapDataKeys(
+        k ->
+            new DataKeyRecord(
+                k.environmentId(),
+                k.keyId(),
+                k.wrappedKey(),
+                master.fingerprint(),
+                k.varsVersion()),
         master.fingerprint());
     assertThatThrownBy(() -> readWith(master))
         .isInstanceOf(SecretUnreadableException.class)

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.errand.server.store.Store.Environment;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -94,6 +96,62 @@ abstract class SecretStoreContractTest {
     assertThat(secrets.listEnvVars(env.id()))
         .extracting(EnvVarRecord::name)
         .containsExactly("B_NAME");
+  }
+
+  @Test
+  void rewrappingSkipsKeysAlreadyRewrappedAndRewrapsSettingsInTheSameTransaction() {
+    String setting = "test_setting_" + UUID.randomUUID().toString().replace("-", "");
+    store.setting(setting, () -> "sealed-v1");
+    Environment late = store.ensureEnvironment(env.projectSlug(), "late-" + UUID.randomUUID());
+    secrets.rewrapDataKeys(
+        k -> new DataKeyRecord(k.environmentId(), k.keyId(), k.wrappedKey(), "new", 0), "new");
+    DataKeyRecord added = secrets.ensureDataKey(key(late, "old"));
+
+    // a failing setting rewrap undoes the data keys rewrapped before it
+    assertThatThrownBy(
+            () ->
+                secrets.rewrapDataKeys(
+                    k -> new DataKeyRecord(k.environmentId(), k.keyId(), "x", "new", 0),
+                    "new",
+                    Map.of(
+                        setting,
+                        v -> {
+                          throw new IllegalStateException("cannot unwrap the setting");
+                        })))
+        .hasMessageContaining("cannot unwrap the setting");
+    assertThat(secrets.findDataKey(late.id())).contains(added);
+    assertThat(secrets.findSetting(setting)).contains("sealed-v1");
+
+    // only the key not under the new fingerprint is given to the operator
+    List<UUID> given = new ArrayList<>();
+    int count =
+        secrets.rewrapDataKeys(
+            k -> {
+              given.add(k.environmentId());
+              return new DataKeyRecord(
+                  k.environmentId(), k.keyId(), "new-" + k.wrappedKey(), "new", 0);
+            },
+            "new",
+            Map.of(setting, v -> v + "-rewrapped", setting + "_absent", v -> v + "-created"));
+    assertThat(count).isEqualTo(1);
+    assertThat(given).containsExactly(late.id());
+    assertThat(secrets.findDataKey(late.id()).orElseThrow().wrappedKey())
+        .isEqualTo("new-" + added.wrappedKey());
+    assertThat(secrets.findSetting(setting)).contains("sealed-v1-rewrapped");
+    assertThat(secrets.findSetting(setting + "_absent")).isEmpty();
+
+    // run again: nothing left
+    assertThat(
+            secrets.rewrapDataKeys(
+                k -> {
+                  throw new IllegalStateException("already rewrapped: " + k.environmentId());
+                },
+                "new"))
+        .isZero();
+
+    assertThat(secrets.replaceSetting(setting, "sealed-v1", "stale")).isFalse();
+    assertThat(secrets.replaceSetting(setting, "sealed-v1-rewrapped", "sealed-v2")).isTrue();
+    assertThat(secrets.findSetting(setting)).contains("sealed-v2");
   }
 
   @Test
