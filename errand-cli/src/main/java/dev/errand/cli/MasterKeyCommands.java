@@ -43,8 +43,12 @@ final class MasterKeyCommands {
       name = "rotate-master-key",
       mixinStandardHelpOptions = true,
       description = {
-        "Re-wraps every environment's data key from the old master key to the new one, in one"
-            + " transaction (values stay encrypted under their data keys).",
+        "Re-wraps every environment's data key and the waitpoint callback key from the old master"
+            + " key to the new one, in one transaction (values stay encrypted under their data"
+            + " keys).",
+        "Keys already wrapped by the new key are left alone, so it can be run again with the same"
+            + " keys (after an interruption, or when a node still running with the old key added"
+            + " a data key).",
         "Stop the servers first; start them with the new key afterwards."
       })
   static final class Rotate implements Callable<Integer> {
@@ -84,7 +88,7 @@ final class MasterKeyCommands {
             .println(
                 "Re-wrapped "
                     + rewrapped
-                    + " data key(s) from master key "
+                    + " data key(s) (and the waitpoint callback key, if any) from master key "
                     + oldKey.fingerprint()
                     + " to "
                     + newKey.fingerprint()

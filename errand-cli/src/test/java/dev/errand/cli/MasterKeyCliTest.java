@@ -96,6 +96,21 @@ class MasterKeyCliTest {
                 newFile.toString()));
     assertThat(rotated.out()).contains("Re-wrapped 1 data key(s)").contains(newKey.fingerprint());
 
+    Result again =
+        ok(
+            run(
+                "server",
+                "rotate-master-key",
+                "--data-dir",
+                data.toString(),
+                "--old-key-file",
+                oldFile.toString(),
+                "--new-key-file",
+                newFile.toString()));
+    assertThat(again.out()).as("a repeated rotation has nothing left").contains("Re-wrapped 0");
+
+    Path otherFile = dir.resolve("other.key");
+    ok(run("server", "generate-master-key", "--out", otherFile.toString()));
     Result wrongOld =
         run(
             "server",
@@ -103,9 +118,9 @@ class MasterKeyCliTest {
             "--data-dir",
             data.toString(),
             "--old-key-file",
-            oldFile.toString(),
+            otherFile.toString(),
             "--new-key-file",
-            newFile.toString());
+            oldFile.toString());
     assertThat(wrongOld.exitCode()).isEqualTo(1);
     assertThat(wrongOld.err())
         .contains("the master key does not match the one that wrapped the data keys");
