@@ -112,6 +112,19 @@ abstract class LimitsTest extends ServerTestBase {
   }
 
   @Test
+  void tokenCompletionDataIsHeldToThePayloadLimit() throws Exception {
+    HttpResponse<String> token = post("/api/v1/waitpoints/tokens", "{}");
+    assertThat(token.statusCode()).as(token.body()).isEqualTo(200);
+    String id = dev.errand.sdk.internal.Json.mapper().readTree(token.body()).path("id").asText();
+    String big = "{\"data\": \"" + "d".repeat(MAX_PAYLOAD) + "\"}";
+    expectError(
+        post("/api/v1/waitpoints/tokens/" + id + "/complete", big), 413, "payload_too_large");
+    HttpResponse<String> small =
+        post("/api/v1/waitpoints/tokens/" + id + "/complete", "{\"data\": 1}");
+    assertThat(small.statusCode()).as(small.body()).isEqualTo(200);
+  }
+
+  @Test
   void anOutputOverTheLimitFailsTheRunOnceWithAClearError() throws Exception {
     startWorker(BIG_OUTPUT);
     Run<String> run =
