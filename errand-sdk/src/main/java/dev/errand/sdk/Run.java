@@ -48,6 +48,10 @@ public record Run<O>(
     String scheduleId,
     JsonNode metadata) {
 
+  public Run {
+    metadata = metadata == null || metadata.isNull() ? null : metadata; // JSON null: none
+  }
+
   /**
    * Whether the run has finished. Only a manual retry ({@link Runs#retry}) moves a run that ended
    * without success on again.

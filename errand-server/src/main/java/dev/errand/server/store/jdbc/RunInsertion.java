@@ -59,16 +59,16 @@ final class RunInsertion {
         "INSERT INTO runs (id, environment_id, task_id, queue, status, payload, max_attempts,"
             + " tags, idempotency_key, replay_of, max_duration_ms, parent_run_id, parent_position,"
             + " parent_item, concurrency_key, idempotency_key_expires_at, expires_at, priority_ms,"
-            + " not_before, metadata, created_at, available_at, updated_at)"
+            + " not_before, created_at, available_at, updated_at, metadata)"
             + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
             + dialect.plusMillis("CURRENT_TIMESTAMP")
             + ", "
             + dialect.plusMillis("CURRENT_TIMESTAMP")
             + ", ?, "
             + dialect.plusMillis("CURRENT_TIMESTAMP")
-            + ", ?, CURRENT_TIMESTAMP, "
+            + ", CURRENT_TIMESTAMP, "
             + dialect.plusMillis("CURRENT_TIMESTAMP")
-            + ", CURRENT_TIMESTAMP)"
+            + ", CURRENT_TIMESTAMP, ?)"
             + dialect.skipTakenIdempotencyKey();
   }
 
