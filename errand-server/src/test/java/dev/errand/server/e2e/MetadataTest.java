@@ -50,6 +50,18 @@ abstract class MetadataTest extends ServerTestBase {
                           TriggerOptions.NONE.withMetadata(Map.of("parent", key.key())))
                       .runId());
 
+  /** Puts an environment variable's value in its child's metadata, as a careless task might. */
+  static final Task<Key, String> LEAKY_PARENT =
+      Task.define("metadata-leaky-parent", Key.class, String.class)
+          .run(
+              (key, ctx) ->
+                  ECHO.triggerAndWait(
+                          ctx,
+                          new Key("leak"),
+                          TriggerOptions.NONE.withMetadata(
+                              Map.of("token", ctx.env("META_SECRET"), "plain", "kept")))
+                      .runId());
+
   static final Map<String, Object> METADATA =
       Map.of("customer", "c-7", "plan", "pro", "seats", 12, "flags", List.of("beta", "eu"));
 
@@ -156,6 +168,28 @@ abstract class MetadataTest extends ServerTestBase {
     Run<JsonNode> child = client.runs().get(parent.output());
     assertThat(child.parentRunId()).isEqualTo(parent.id());
     assertThat(child.metadata()).isEqualTo(tree(Map.of("parent", "p")));
+  }
+
+  @Test
+  void theServerRedactsSecretValuesInTheMetadataOfChildRuns() throws Exception {
+    HttpResponse<String> set =
+        http.send(
+            java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(server.localUrl() + "/api/v1/envvars/test/META_SECRET"))
+                .header("Authorization", "Bearer " + secretKey)
+                .header("Content-Type", "application/json")
+                .PUT(
+                    java.net.http.HttpRequest.BodyPublishers.ofString(
+                        "{\"value\": \"meta-secret-7c1d\"}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(set.statusCode()).as(set.body()).isIn(200, 201);
+    startWorker(LEAKY_PARENT, ECHO);
+    Run<String> parent =
+        client.runs().awaitCompletion(client.trigger(LEAKY_PARENT, new Key("l")), TIMEOUT);
+    assertThat(parent.status()).isEqualTo(RunStatus.COMPLETED);
+    assertThat(client.runs().get(parent.output()).metadata())
+        .isEqualTo(tree(Map.of("token", "[redacted]", "plain", "kept")));
   }
 
   @Test
