@@ -73,6 +73,24 @@ abstract class LimitsTest extends ServerTestBase {
   }
 
   @Test
+  void anAddressThatFailsToAuthenticateTooOftenIsSlowedDown() throws Exception {
+    // a burst of 100 failures, refilled at 10 a second: guesses soon meet 429 instead of 401
+    int unauthorized = 0;
+    HttpResponse<String> answer = get("/api/v1/runs", "ek_test_guess");
+    while (answer.statusCode() == 401 && unauthorized < 1_000) {
+      unauthorized++;
+      answer = get("/api/v1/runs", "ek_test_guess" + unauthorized);
+    }
+    expectError(answer, 429, "rate_limited");
+    assertThat(answer.headers().firstValue("Retry-After")).hasValue("1");
+    assertThat(unauthorized).isBetween(100, 999);
+    // the address gets its tries back at 10 a second, and a good key works again
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(5))
+        .until(() -> get("/api/v1/runs", secretKey).statusCode() == 200);
+  }
+
+  @Test
   void theSdkWaitsOutA429AndTheWorkerProtocolIsNotRateLimited() throws Exception {
     startWorker(ECHO);
     // far more requests than the budget: the client's calls wait for Retry-After and all succeed;
