@@ -143,11 +143,14 @@ final class DevCommand implements Callable<Integer> {
 
   /** Writes a secret to a file only its owner may read. */
   static void writePrivate(Path file, String secret) throws IOException {
-    Files.writeString(file, secret + "\n");
+    // created owner-only before the secret is written, so it is never readable by others
+    Files.deleteIfExists(file);
     try {
-      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-    } catch (UnsupportedOperationException ignored) {
-      // not a POSIX file system: permissions stay as created
+      Files.createFile(
+          file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    } catch (UnsupportedOperationException e) {
+      Files.createFile(file); // not a POSIX file system: permissions stay as created
     }
+    Files.writeString(file, secret + "\n");
   }
 }

@@ -42,6 +42,14 @@ final class LimitOptions {
       description = "Largest run or step output, as JSON (default: ${DEFAULT-VALUE}).")
   int maxOutputBytes;
 
+  @Option(
+      names = "--max-metadata-bytes",
+      defaultValue = "" + RunLimits.DEFAULT_MAX_METADATA_BYTES,
+      description =
+          "Largest run metadata object (options.metadata), as JSON, from 1024 up"
+              + " (default: ${DEFAULT-VALUE}).")
+  int maxMetadataBytes;
+
   ApiLimits apiLimits(CommandLine commandLine) {
     try {
       return new ApiLimits(requestsPerSecond, Math.max(burst, requestsPerSecond), maxRequestBytes);
@@ -52,7 +60,7 @@ final class LimitOptions {
 
   RunLimits runLimits(CommandLine commandLine) {
     try {
-      return new RunLimits(maxPayloadBytes, maxOutputBytes);
+      return new RunLimits(maxPayloadBytes, maxOutputBytes, maxMetadataBytes);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(commandLine, e.getMessage());
     }

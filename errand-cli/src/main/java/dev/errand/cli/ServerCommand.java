@@ -203,6 +203,14 @@ final class ServerCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           spec.commandLine(), ErrandClient.SECRET_KEY_ENV + ": " + e.getMessage());
     }
+    if (key.trim().length() < SecretKeys.MIN_CHOSEN_LENGTH) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          ErrandClient.SECRET_KEY_ENV
+              + " is too short to be a secret: use at least "
+              + SecretKeys.MIN_CHOSEN_LENGTH
+              + " random characters, or leave it unset to have a key generated");
+    }
   }
 
   private java.util.List<String> trustedProxies() {

@@ -58,6 +58,25 @@ class ErrandCliTest {
   }
 
   @Test
+  void metadataLimitIsAnOptionOfDevAndServerCheckedBeforeStarting() {
+    DevCommand devCommand = new DevCommand();
+    CommandLine devLine = new CommandLine(devCommand);
+    devLine.parseArgs();
+    assertThat(devCommand.limits.runLimits(devLine).maxMetadataBytes())
+        .isEqualTo(dev.errand.server.engine.RunLimits.DEFAULT_MAX_METADATA_BYTES);
+    devLine.parseArgs("--max-metadata-bytes", "4096");
+    assertThat(devCommand.limits.runLimits(devLine).maxMetadataBytes()).isEqualTo(4096);
+
+    assertThat(run("dev", "--max-metadata-bytes", "100")).isEqualTo(2);
+    assertThat(err.toString())
+        .contains("maxMetadataBytes must be from 1024")
+        .contains("100")
+        .doesNotContain("\tat ");
+    assertThat(run("server", "--help")).isZero();
+    assertThat(out.toString()).contains("--max-metadata-bytes");
+  }
+
+  @Test
   void helpListsTheCommands() {
     assertThat(run("--help")).isZero();
     assertThat(out.toString()).contains("dev").contains("server").contains("worker");

@@ -18,6 +18,8 @@ import java.util.List;
  * @param steps the steps and waits the run recorded, in order; null in lists
  * @param concurrencyKey the run's slice of its queue, or null
  * @param scheduleId the schedule that started the run ({@code sched_...}), or null
+ * @param metadata the JSON object given with {@link TriggerOptions#withMetadata} when the run was
+ *     triggered (or copied from the run it replays), or null
  * @param <O> the output type ({@link JsonNode} when read without a type)
  */
 public record Run<O>(
@@ -43,7 +45,12 @@ public record Run<O>(
     String parentRunId,
     List<RunStep> steps,
     String concurrencyKey,
-    String scheduleId) {
+    String scheduleId,
+    JsonNode metadata) {
+
+  public Run {
+    metadata = metadata == null || metadata.isNull() ? null : metadata; // JSON null: none
+  }
 
   /**
    * Whether the run has finished. Only a manual retry ({@link Runs#retry}) moves a run that ended

@@ -220,7 +220,8 @@ public final class Runs {
         run.parentRunId(),
         run.steps(),
         run.concurrencyKey(),
-        run.scheduleId());
+        run.scheduleId(),
+        run.metadata());
   }
 
   static void add(StringJoiner q, String name, Object value) {

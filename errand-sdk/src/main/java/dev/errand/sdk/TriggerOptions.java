@@ -2,8 +2,12 @@ package dev.errand.sdk;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.errand.sdk.internal.Json;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -27,6 +31,8 @@ import java.util.function.Consumer;
  * @param debounce collapses triggers with one key into one run (see {@link #withDebounce})
  * @param priority orders the run as if it had been triggered this much earlier
  * @param concurrencyKey the run's slice of its queue (see {@link #withConcurrencyKey})
+ * @param metadata a JSON object stored with the run and returned by {@link Run#metadata()} (see
+ *     {@link #withMetadata})
  * @param idempotencyKeyScope what the idempotency key is unique within when triggered inside a task
  *     (default {@link IdempotencyKeyScope#RUN}); applied by the SDK, not sent
  */
@@ -42,16 +48,25 @@ public record TriggerOptions(
     Debounce debounce,
     Duration priority,
     String concurrencyKey,
+    JsonNode metadata,
     @JsonIgnore IdempotencyKeyScope idempotencyKeyScope) {
   public static final int MAX_TAGS = 10;
   public static final int MAX_TAG_LENGTH = 128;
 
   /** No options: the task's defaults. */
   public static final TriggerOptions NONE =
-      new TriggerOptions(null, null, null, null, null, null, null, null, null, null, null);
+      new TriggerOptions(null, null, null, null, null, null, null, null, null, null, null, null);
 
   public TriggerOptions {
     tags = tags == null ? null : List.copyOf(tags);
+    if (metadata != null && metadata.isNull()) {
+      metadata = null;
+    }
+    if (metadata != null && !metadata.isObject()) {
+      throw new IllegalArgumentException(
+          "metadata must be a JSON object but was " + metadata.getNodeType());
+    }
+    metadata = metadata == null ? null : metadata.deepCopy();
     if (maxDuration != null && (maxDuration.isNegative() || maxDuration.isZero())) {
       throw new IllegalArgumentException("maxDuration must be positive but was " + maxDuration);
     }
@@ -138,6 +153,19 @@ public record TriggerOptions(
     return with(o -> o.concurrencyKey = key);
   }
 
+  /**
+   * Attaches metadata to the run: a JSON object, made by Jackson from the map (its values may be
+   * strings, numbers, booleans, lists, maps or any object Jackson serializes). It is stored as
+   * given, returned by {@link Run#metadata()}, copied when the run is replayed, and not interpreted
+   * by Errand. The server caps its size (64 KiB of JSON by default); keep it small and never put
+   * secrets in it: like a payload, it is readable by anyone who may read the run. {@code null}
+   * removes it.
+   */
+  public TriggerOptions withMetadata(Map<String, ?> newMetadata) {
+    ObjectNode node = newMetadata == null ? null : Json.mapper().valueToTree(newMetadata);
+    return with(o -> o.metadata = node);
+  }
+
   /** See {@link #withDebounce}. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Debounce(String key, Duration delay, Duration maxDelay) {}
@@ -160,6 +188,7 @@ public record TriggerOptions(
     Debounce debounce;
     Duration priority;
     String concurrencyKey;
+    JsonNode metadata;
     IdempotencyKeyScope idempotencyKeyScope;
 
     Fields(TriggerOptions o) {
@@ -173,6 +202,7 @@ public record TriggerOptions(
       debounce = o.debounce;
       priority = o.priority;
       concurrencyKey = o.concurrencyKey;
+      metadata = o.metadata;
       idempotencyKeyScope = o.idempotencyKeyScope;
     }
 
@@ -188,6 +218,7 @@ public record TriggerOptions(
           debounce,
           priority,
           concurrencyKey,
+          metadata,
           idempotencyKeyScope);
     }
   }

@@ -9,12 +9,22 @@ import java.util.concurrent.locks.ReentrantLock;
  * Every secret value this process has seen (the server's decrypted environment variables, a
  * worker's fetched ones), for redacting the process's own log output: the {@code errand} command
  * configures a Logback converter that passes every message and stack trace through {@link
- * #redactor()}. Values are only added: a value that was once a secret stays masked. Thread-safe.
+ * #redactor()}. A value that was once a secret stays masked, up to {@value #MAX_VALUES} values and
+ * {@value #MAX_CHARS} characters in all: past either bound the oldest values are forgotten first,
+ * so that no client can grow the process's memory (or the cost of redacting each log line) without
+ * bound by setting ever new values. Thread-safe.
  */
 public final class KnownSecrets {
   private static final ReentrantLock lock = new ReentrantLock();
   private static final Set<String> values = new LinkedHashSet<>();
   private static volatile Redactor redactor = Redactor.NONE;
+  private static long chars;
+
+  /** Most values remembered: {@value}. */
+  public static final int MAX_VALUES = 10_000;
+
+  /** Most characters remembered, all values together: {@value} (16 Mi). */
+  public static final long MAX_CHARS = 16L * 1024 * 1024;
 
   private KnownSecrets() {}
 
@@ -24,9 +34,15 @@ public final class KnownSecrets {
     try {
       boolean changed = false;
       for (String value : newValues) {
-        if (value != null && value.length() >= Redactor.MIN_LENGTH) {
-          changed |= values.add(value);
+        if (value != null && value.length() >= Redactor.MIN_LENGTH && values.add(value)) {
+          changed = true;
+          chars += value.length();
         }
+      }
+      var oldest = values.iterator();
+      while ((values.size() > MAX_VALUES || chars > MAX_CHARS) && oldest.hasNext()) {
+        chars -= oldest.next().length();
+        oldest.remove();
       }
       if (changed) {
         redactor = Redactor.of(values);

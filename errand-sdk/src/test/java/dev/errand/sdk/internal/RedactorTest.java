@@ -57,6 +57,19 @@ class RedactorTest {
   }
 
   @Test
+  void knownSecretsForgetTheOldestPastTheirBound() {
+    List<String> many = new java.util.ArrayList<>();
+    for (int i = 0; i < KnownSecrets.MAX_VALUES + 10; i++) {
+      many.add("bounded-secret-" + i);
+    }
+    KnownSecrets.addAll(many);
+    Redactor known = KnownSecrets.redactor();
+    assertThat(known.redact("bounded-secret-" + (KnownSecrets.MAX_VALUES + 9)))
+        .isEqualTo("[redacted]");
+    assertThat(known.redact("x bounded-secret-0 x")).isEqualTo("x bounded-secret-0 x");
+  }
+
+  @Test
   void knownSecretsOnlyGrow() {
     KnownSecrets.addAll(List.of("known-secret-1", "ab"));
     KnownSecrets.addAll(List.of("known-secret-2"));

@@ -49,6 +49,19 @@ final class AccessCheck {
     if (WaitpointRoutes.CALLBACK_PATH.matcher(path).matches()) {
       return; // signed by the HMAC in its path instead
     }
+    String address = address(ctx);
+    rateLimiter.checkFailures(ctx, address);
+    try {
+      authenticate(ctx, path);
+    } catch (AccessException e) {
+      if (e.status() == 401) {
+        rateLimiter.recordFailure(address);
+      }
+      throw e;
+    }
+  }
+
+  private void authenticate(Context ctx, String path) {
     if (path.equals(ADMIN_PREFIX) || path.startsWith(ADMIN_PREFIX + "/")) {
       admin(ctx);
       return;

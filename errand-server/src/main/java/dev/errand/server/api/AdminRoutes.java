@@ -102,7 +102,7 @@ final class AdminRoutes {
     String expires = text(body, "expiresAt");
     if (expires != null) {
       try {
-        expiresAt = Instant.parse(expires);
+        expiresAt = Instants.parse(expires);
       } catch (DateTimeParseException e) {
         throw ApiException.badRequest(
             "invalid_request",

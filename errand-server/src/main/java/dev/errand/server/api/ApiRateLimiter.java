@@ -49,6 +49,57 @@ final class ApiRateLimiter {
     }
   }
 
+  /** Failed authentications one client address may make in a burst: {@value}. */
+  static final int FAILURE_BURST = 100;
+
+  /** Failed authentications a second one client address may make after the burst: {@value}. */
+  static final int FAILURES_PER_SECOND = 10;
+
+  /** Addresses whose failures are tracked at most; past it the table starts afresh: {@value}. */
+  private static final int MAX_TRACKED_ADDRESSES = 100_000;
+
+  private final Map<String, Bucket> failures = new ConcurrentHashMap<>();
+
+  /**
+   * Refuses, before any key lookup, a client address that has used up its failed authentications:
+   * guessing keys or the admin token, or loading the database with lookups of unknown keys, is
+   * slowed to {@value #FAILURES_PER_SECOND} tries a second per address. Applies whether or not the
+   * per-key rate limit is on.
+   */
+  void checkFailures(Context ctx, String address) {
+    Bucket bucket = failures.get(address);
+    if (bucket != null && bucket.getAvailableTokens() <= 0) {
+      ctx.header("Retry-After", "1");
+      throw new ApiException(
+          429,
+          "rate_limited",
+          "too many failed authentications from "
+              + address
+              + " (more than "
+              + FAILURES_PER_SECOND
+              + " a second); retry after 1 s");
+    }
+  }
+
+  /** Counts a failed authentication of {@code address}. */
+  void recordFailure(String address) {
+    if (failures.size() >= MAX_TRACKED_ADDRESSES) {
+      failures.clear(); // bounded memory whatever the number of addresses
+    }
+    failures
+        .computeIfAbsent(
+            address,
+            a ->
+                Bucket.builder()
+                    .addLimit(
+                        limit ->
+                            limit
+                                .capacity(FAILURE_BURST)
+                                .refillGreedy(FAILURES_PER_SECOND, Duration.ofSeconds(1)))
+                    .build())
+        .tryConsume(1);
+  }
+
   private Bucket newBucket() {
     return Bucket.builder()
         .addLimit(

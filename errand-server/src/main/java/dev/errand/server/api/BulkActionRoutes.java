@@ -185,12 +185,12 @@ final class BulkActionRoutes {
       return null;
     }
     try {
-      return Instant.parse(s);
+      return Instants.parse(s);
     } catch (DateTimeParseException e) {
       throw invalid(
           "filter."
               + field
-              + " must be an ISO-8601 instant such as 2026-01-31T12:00:00Z, was '"
+              + " must be an ISO-8601 instant in the years 1 to 9999, such as 2026-01-31T12:00:00Z, was '"
               + s
               + "'");
     }

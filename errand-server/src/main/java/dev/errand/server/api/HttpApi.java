@@ -75,7 +75,8 @@ public final class HttpApi {
         new WorkerRoutes(engine.dispatcher(), scheduling.schedules(), secrets.envVars());
     EnvVarRoutes envVars = new EnvVarRoutes(secrets.envVars(), audit);
     ScheduleRoutes schedules = new ScheduleRoutes(scheduling.schedules(), audit);
-    WaitpointRoutes waitpoints = new WaitpointRoutes(engine.waitpoints(), audit);
+    WaitpointRoutes waitpoints =
+        new WaitpointRoutes(engine.waitpoints(), audit, engine.runLimits());
     QueueRoutes queues = new QueueRoutes(engine.queues(), audit);
     WebhookRoutes webhookRoutes =
         new WebhookRoutes(webhooks.endpoints(), webhooks.ingestion(), audit);

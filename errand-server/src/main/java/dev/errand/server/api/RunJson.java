@@ -49,6 +49,7 @@ final class RunJson {
     }
     ArrayNode tags = n.putArray("tags");
     r.tags().forEach(tags::add);
+    raw(n, "metadata", r.metadataJson());
     n.put("idempotencyKey", r.idempotencyKey());
     n.put("replayOf", r.replayOf() == null ? null : RunIds.format(r.replayOf()));
     time(n, "createdAt", r.createdAt());

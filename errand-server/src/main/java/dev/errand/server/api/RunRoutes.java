@@ -276,11 +276,14 @@ final class RunRoutes {
       return null;
     }
     try {
-      return Instant.parse(s);
+      return Instants.parse(s);
     } catch (DateTimeParseException e) {
       throw ApiException.badRequest(
           "invalid_query",
-          name + " must be an ISO-8601 instant such as 2026-01-31T12:00:00Z, was '" + s + "'");
+          name
+              + " must be an ISO-8601 instant in the years 1 to 9999, such as 2026-01-31T12:00:00Z, was '"
+              + s
+              + "'");
     }
   }
 }

@@ -27,7 +27,8 @@ final class TriggerParser {
           "ttl",
           "debounce",
           "priority",
-          "concurrencyKey");
+          "concurrencyKey",
+          "metadata");
   private static final Pattern SHORT_DURATION = Pattern.compile("(\\d{1,9})\\s*(ms|s|m|h|d|w)");
 
   /** Longest delay a trigger may ask for: 365 days. */
@@ -100,7 +101,23 @@ final class TriggerParser {
         positiveDuration(options.get("ttl"), at, "ttl"),
         debounce(options.get("debounce"), at),
         priority(options.get("priority"), at),
-        concurrencyKey(options.get("concurrencyKey"), at));
+        concurrencyKey(options.get("concurrencyKey"), at),
+        metadata(options.get("metadata"), at));
+  }
+
+  /** A JSON object, or null for none; its size is checked by the engine against its limit. */
+  private static JsonNode metadata(JsonNode n, String at) {
+    if (n == null || n.isNull()) {
+      return null;
+    }
+    if (!n.isObject()) {
+      throw ApiException.badRequest(
+          "invalid_options",
+          at
+              + "options.metadata must be a JSON object, was "
+              + n.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+    }
+    return n;
   }
 
   private static String concurrencyKey(JsonNode n, String at) {

@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.util.RawValue;
 import dev.errand.sdk.internal.Json;
 import dev.errand.server.audit.AuditAction;
 import dev.errand.server.audit.AuditTarget;
+import dev.errand.server.auth.Permission;
 import dev.errand.server.engine.RunIds;
+import dev.errand.server.engine.RunLimits;
 import dev.errand.server.engine.Waitpoints;
 import dev.errand.server.engine.Waitpoints.TokenView;
 import dev.errand.server.store.TokenRecord;
@@ -42,9 +44,30 @@ final class WaitpointRoutes {
   private final Waitpoints waitpoints;
   private final Audit audit;
 
-  WaitpointRoutes(Waitpoints waitpoints, Audit audit) {
+  WaitpointRoutes(Waitpoints waitpoints, Audit audit, RunLimits limits) {
     this.waitpoints = waitpoints;
     this.audit = audit;
+    this.limits = limits;
+  }
+
+  private final RunLimits limits;
+
+  /**
+   * Completion data becomes input of the runs that wait on the token, like a payload: it is held to
+   * the payload limit.
+   */
+  private void checkDataSize(Context ctx) {
+    int bytes = ctx.bodyAsBytes().length;
+    if (bytes > limits.maxPayloadBytes()) {
+      throw new ApiException(
+          413,
+          "payload_too_large",
+          "the completion data is "
+              + bytes
+              + " bytes, more than this server's payload limit of "
+              + limits.maxPayloadBytes()
+              + " bytes");
+    }
   }
 
   void addTo(JavalinDefaultRoutingApi routes) {
@@ -112,6 +135,7 @@ final class WaitpointRoutes {
 
   private void complete(Context ctx) {
     UUID id = tokenId(ctx.pathParam("tokenId"), "token id");
+    checkDataSize(ctx);
     JsonNode data = null;
     if (ctx.bodyAsBytes().length > 0) {
       JsonNode body = Bodies.tree(ctx);
@@ -147,6 +171,7 @@ final class WaitpointRoutes {
     } catch (IllegalArgumentException e) {
       throw new ApiException(404, "token_not_found", "no such token");
     }
+    checkDataSize(ctx);
     JsonNode data = ctx.bodyAsBytes().length == 0 ? null : Bodies.tree(ctx);
     TokenView token = waitpoints.completeByCallback(id, ctx.pathParam("signature"), data);
     ObjectNode body = Json.mapper().createObjectNode();
@@ -159,7 +184,14 @@ final class WaitpointRoutes {
     TokenRecord t = view.token();
     ObjectNode n = Json.mapper().createObjectNode();
     n.put("id", view.id());
-    n.put("url", baseUrl(ctx) + TOKENS + "/" + view.id() + "/callback/" + view.callbackSignature());
+    // the callback URL completes the token without a key: only keys that may complete tokens see it
+    var principal = HttpApi.principal(ctx);
+    if (principal != null && principal.keyType().allows(Permission.WAITPOINTS)) {
+      n.put(
+          "url", baseUrl(ctx) + TOKENS + "/" + view.id() + "/callback/" + view.callbackSignature());
+    } else {
+      n.putNull("url");
+    }
     n.put("status", t.status().name());
     n.put("idempotencyKey", t.idempotencyKey());
     ArrayNode tags = n.putArray("tags");

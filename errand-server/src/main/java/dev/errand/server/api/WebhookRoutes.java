@@ -112,7 +112,17 @@ final class WebhookRoutes {
     routes.get(DELIVERY, this::getDelivery);
     routes.post(
         DELIVERY + "/replay",
-        ctx -> answer(ctx, ingestion.replay(Bodies.environment(ctx), deliveryId(ctx))));
+        ctx -> {
+          UUID id = deliveryId(ctx);
+          answer(
+              ctx,
+              audit.around(
+                  ctx,
+                  AuditAction.WEBHOOK_DELIVERY_REPLAYED,
+                  AuditTarget.webhookDelivery(ctx.pathParam("id")),
+                  null,
+                  () -> ingestion.replay(Bodies.environment(ctx), id)));
+        });
   }
 
   private void setEnabled(Context ctx, boolean enabled) {

@@ -228,7 +228,7 @@ final class WorkerRoutes {
 
   /**
    * The results with every secret value of the environment masked in outputs, errors and the
-   * payloads of child runs, before anything is stored.
+   * payloads and metadata of child runs, before anything is stored.
    */
   private static List<WorkerProtocol.AttemptResult> redacted(
       Redactor redactor, List<WorkerProtocol.AttemptResult> results) {
@@ -254,7 +254,9 @@ final class WorkerRoutes {
                             c == null
                                 ? null
                                 : new WorkerProtocol.ChildTrigger(
-                                    c.task(), redactor.redact(c.payload()), c.options()))
+                                    c.task(),
+                                    redactor.redact(c.payload()),
+                                    redactedMetadata(redactor, c.options())))
                     .toList());
       }
       out.add(
@@ -269,6 +271,27 @@ final class WorkerRoutes {
               s));
     }
     return out;
+  }
+
+  /** The options with secret values masked in their metadata, like a child's payload. */
+  private static dev.errand.sdk.TriggerOptions redactedMetadata(
+      Redactor redactor, dev.errand.sdk.TriggerOptions o) {
+    if (o == null || o.metadata() == null) {
+      return o;
+    }
+    return new dev.errand.sdk.TriggerOptions(
+        o.idempotencyKey(),
+        o.tags(),
+        o.delay(),
+        o.maxAttempts(),
+        o.maxDuration(),
+        o.idempotencyKeyTTL(),
+        o.ttl(),
+        o.debounce(),
+        o.priority(),
+        o.concurrencyKey(),
+        redactor.redact(o.metadata()),
+        o.idempotencyKeyScope());
   }
 
   /** The list, or a 400 when it is missing or holds a null. */

@@ -23,6 +23,7 @@ public enum AuditAction {
   WEBHOOK_ENDPOINT_ENABLED("webhook_endpoint.enabled"),
   WEBHOOK_ENDPOINT_DISABLED("webhook_endpoint.disabled"),
   WEBHOOK_ENDPOINT_SECRET_ROTATED("webhook_endpoint.secret_rotated"),
+  WEBHOOK_DELIVERY_REPLAYED("webhook_delivery.replayed"),
   QUEUE_PAUSED("queue.paused"),
   QUEUE_RESUMED("queue.resumed"),
   QUEUE_CONCURRENCY_OVERRIDDEN("queue.concurrency_overridden"),

@@ -28,6 +28,10 @@ public record AuditTarget(String type, String id) {
     return new AuditTarget("webhook_endpoint", endpointId);
   }
 
+  public static AuditTarget webhookDelivery(String deliveryId) {
+    return new AuditTarget("webhook_delivery", deliveryId);
+  }
+
   public static AuditTarget queue(String name) {
     return new AuditTarget("queue", name);
   }

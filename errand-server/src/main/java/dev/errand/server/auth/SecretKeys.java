@@ -62,13 +62,29 @@ public final class SecretKeys {
     }
   }
 
-  /** The part of a key safe to show and store in clear. */
+  /**
+   * The part of a key safe to show and store in clear: its first characters, at most {@value
+   * #PREFIX_LENGTH} and at most a quarter of the key, so that a short key an operator chose is not
+   * mostly stored in clear.
+   */
   public static String prefix(String key) {
-    return key.substring(0, Math.min(PREFIX_LENGTH, key.length()));
+    return key.substring(0, Math.min(PREFIX_LENGTH, key.length() / 4));
   }
 
-  /** The last four characters of a key, shown in lists to recognise it. */
+  /**
+   * The last four characters of a key, shown in lists to recognise it; empty for a key shorter than
+   * {@value #MIN_LENGTH_FOR_LAST_FOUR} characters (with its prefix they would leave too little of
+   * it unknown).
+   */
   public static String lastFour(String key) {
-    return key.substring(Math.max(0, key.length() - 4));
+    return key.length() < MIN_LENGTH_FOR_LAST_FOUR ? "" : key.substring(key.length() - 4);
   }
+
+  /** Keys shorter than this keep their last four characters to themselves: {@value}. */
+  public static final int MIN_LENGTH_FOR_LAST_FOUR = 32;
+
+  /**
+   * The shortest key an operator may choose (for example as {@code ERRAND_SECRET_KEY}): {@value}.
+   */
+  public static final int MIN_CHOSEN_LENGTH = 24;
 }

@@ -612,7 +612,8 @@ public final class Dispatcher {
               o.ttl(),
               null,
               o.priority(),
-              o.concurrencyKey()));
+              o.concurrencyKey(),
+              o.metadata()));
     }
     return runs.newRuns(env, taskId, items, parentId, s.position());
   }

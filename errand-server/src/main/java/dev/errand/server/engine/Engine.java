@@ -19,6 +19,7 @@ public final class Engine implements AutoCloseable {
   private final SupervisedLoop bulkActionProcessor;
   private final SupervisedLoop firstStatistics;
   private final Store store;
+  private final RunLimits limits;
   private AutoCloseable dueListener;
 
   /**
@@ -28,6 +29,7 @@ public final class Engine implements AutoCloseable {
       Store store, EngineConfig config, RunLimits limits, CallbackKeySeal callbackKeySeal) {
     this.store = store;
     TaskCatalog catalog = new TaskCatalog(store);
+    this.limits = limits;
     this.runs = new RunEngine(store, catalog, wakeups, limits);
     this.waitpoints = new Waitpoints(store, wakeups, callbackKeySeal);
     EnvironmentLimits environmentLimits = new EnvironmentLimits(store);
@@ -57,6 +59,11 @@ public final class Engine implements AutoCloseable {
     bulkActionProcessor.start();
     firstStatistics.start();
     return this;
+  }
+
+  /** The payload and output size limits. */
+  public RunLimits runLimits() {
+    return limits;
   }
 
   public RunEngine runs() {

@@ -208,7 +208,8 @@ public final class RunEngine {
               keyTtl,
               item.ttl() == null ? null : item.ttl().toMillis(),
               item.priority() == null ? 0 : item.priority().toMillis(),
-              item.concurrencyKey() == null ? "" : item.concurrencyKey()));
+              item.concurrencyKey() == null ? "" : item.concurrencyKey(),
+              metadataJson(item.metadata(), at)));
     }
     return runs;
   }
@@ -363,7 +364,7 @@ public final class RunEngine {
     }
   }
 
-  /** Triggers a new run of the same task with the same payload and tags. */
+  /** Triggers a new run of the same task with the same payload, tags and metadata. */
   public UUID replay(Environment env, UUID runId) {
     return replay(env, runId, null);
   }
@@ -395,7 +396,7 @@ public final class RunEngine {
   }
 
   /**
-   * A new run of the original's task with its payload, tags, maximum duration, priority,
+   * A new run of the original's task with its payload, tags, metadata, maximum duration, priority,
    * concurrency key and attempt budget, {@code replayOf} the original; no recorded step is carried
    * over.
    */
@@ -418,7 +419,8 @@ public final class RunEngine {
         null,
         null,
         original.priorityMillis(),
-        original.concurrencyKey());
+        original.concurrencyKey(),
+        original.metadataJson());
   }
 
   /**
@@ -475,6 +477,38 @@ public final class RunEngine {
               + " bytes of JSON, more than this server's limit of "
               + limits.maxPayloadBytes()
               + " bytes; pass large data by reference (an object store key or URL) instead");
+    }
+    return json;
+  }
+
+  /**
+   * The metadata as stored (null for none), refused with 400 when it is not a JSON object or is
+   * over the metadata limit. Checked here, not only in the HTTP parser, because child runs reach
+   * the engine from workers.
+   */
+  private String metadataJson(JsonNode metadata, String at) {
+    if (metadata == null || metadata.isNull() || metadata.isMissingNode()) {
+      return null;
+    }
+    if (!metadata.isObject()) {
+      throw EngineException.badRequest(
+          "invalid_options",
+          at
+              + "options.metadata must be a JSON object, was "
+              + metadata.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+    }
+    String json = toJson(metadata);
+    int limit = limits.maxMetadataBytes();
+    long bytes = json.length() <= limit / 3 ? json.length() : RunLimits.utf8Length(json);
+    if (bytes > limit) {
+      throw EngineException.badRequest(
+          "invalid_options",
+          at
+              + "options.metadata is "
+              + bytes
+              + " bytes of JSON, more than this server's limit of "
+              + limit
+              + " bytes; keep metadata small and pass large data by reference instead");
     }
     return json;
   }

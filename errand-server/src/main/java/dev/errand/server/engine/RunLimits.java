@@ -8,8 +8,10 @@ package dev.errand.server.engine;
  * @param maxOutputBytes largest output a run or a step may record, as UTF-8 JSON; a run whose
  *     output is larger fails ({@value Dispatcher#OUTPUT_TOO_LARGE}, not retried), a step whose
  *     output is larger is refused with {@code 413 output_too_large}
+ * @param maxMetadataBytes largest metadata object a trigger, batch item or child trigger may attach
+ *     to a run, as UTF-8 JSON; larger ones are refused with {@code 400 invalid_options}
  */
-public record RunLimits(int maxPayloadBytes, int maxOutputBytes) {
+public record RunLimits(int maxPayloadBytes, int maxOutputBytes, int maxMetadataBytes) {
 
   /** Default payload limit: 3 MiB. */
   public static final int DEFAULT_MAX_PAYLOAD_BYTES = 3 * 1024 * 1024;
@@ -17,7 +19,10 @@ public record RunLimits(int maxPayloadBytes, int maxOutputBytes) {
   /** Default output limit: 10 MiB. */
   public static final int DEFAULT_MAX_OUTPUT_BYTES = 10 * 1024 * 1024;
 
-  /** The most either limit may be set to: 64 MiB. */
+  /** Default metadata limit: 64 KiB. */
+  public static final int DEFAULT_MAX_METADATA_BYTES = 64 * 1024;
+
+  /** The most any limit may be set to: 64 MiB. */
   public static final int MAX_BYTES = 64 * 1024 * 1024;
 
   public static final RunLimits DEFAULTS =
@@ -26,6 +31,12 @@ public record RunLimits(int maxPayloadBytes, int maxOutputBytes) {
   public RunLimits {
     check("maxPayloadBytes", maxPayloadBytes);
     check("maxOutputBytes", maxOutputBytes);
+    check("maxMetadataBytes", maxMetadataBytes);
+  }
+
+  /** Payload and output limits with the default metadata limit. */
+  public RunLimits(int maxPayloadBytes, int maxOutputBytes) {
+    this(maxPayloadBytes, maxOutputBytes, DEFAULT_MAX_METADATA_BYTES);
   }
 
   private static void check(String name, int bytes) {

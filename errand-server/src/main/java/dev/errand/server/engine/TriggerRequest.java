@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.List;
 
-/** One run to trigger, as parsed and validated from the API. */
+/**
+ * One run to trigger, as parsed and validated from the API. {@code metadata} is a JSON object, or
+ * null for none; the engine checks its kind and size.
+ */
 public record TriggerRequest(
     JsonNode payload,
     String idempotencyKey,
@@ -16,7 +19,8 @@ public record TriggerRequest(
     Duration ttl,
     Debounce debounce,
     Duration priority,
-    String concurrencyKey) {
+    String concurrencyKey,
+    JsonNode metadata) {
 
   /**
    * Triggers with the same {@code key} within {@code delay} of each other become one run, with the
@@ -27,6 +31,7 @@ public record TriggerRequest(
 
   /** A trigger of {@code payload} with no options: the task's defaults. */
   public static TriggerRequest of(JsonNode payload) {
-    return new TriggerRequest(payload, null, null, null, null, null, null, null, null, null, null);
+    return new TriggerRequest(
+        payload, null, null, null, null, null, null, null, null, null, null, null);
   }
 }

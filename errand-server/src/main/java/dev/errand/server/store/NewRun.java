@@ -20,6 +20,7 @@ import java.util.UUID;
  * @param ttlMillis how long the run may wait to start before it ends {@code EXPIRED}, or null
  * @param priorityMillis orders the run as if it had been triggered this much earlier (0: none)
  * @param concurrencyKey the run's slice of its queue; {@code ""} for none
+ * @param metadataJson the run's metadata, a JSON object as text, or null for none
  */
 public record NewRun(
     UUID id,
@@ -39,7 +40,8 @@ public record NewRun(
     Long idempotencyKeyTtlMillis,
     Long ttlMillis,
     long priorityMillis,
-    String concurrencyKey) {
+    String concurrencyKey,
+    String metadataJson) {
 
   public NewRun {
     concurrencyKey = concurrencyKey == null ? "" : concurrencyKey;
@@ -65,7 +67,50 @@ public record NewRun(
         idempotencyKeyTtlMillis,
         ttlMillis,
         priorityMillis,
-        concurrencyKey);
+        concurrencyKey,
+        metadataJson);
+  }
+
+  /** A run without metadata. */
+  public NewRun(
+      UUID id,
+      UUID environmentId,
+      String taskId,
+      String queue,
+      String payloadJson,
+      int maxAttempts,
+      List<String> tags,
+      String idempotencyKey,
+      long delayMillis,
+      UUID replayOf,
+      Long maxDurationMillis,
+      UUID parentRunId,
+      Integer parentPosition,
+      Integer parentItem,
+      Long idempotencyKeyTtlMillis,
+      Long ttlMillis,
+      long priorityMillis,
+      String concurrencyKey) {
+    this(
+        id,
+        environmentId,
+        taskId,
+        queue,
+        payloadJson,
+        maxAttempts,
+        tags,
+        idempotencyKey,
+        delayMillis,
+        replayOf,
+        maxDurationMillis,
+        parentRunId,
+        parentPosition,
+        parentItem,
+        idempotencyKeyTtlMillis,
+        ttlMillis,
+        priorityMillis,
+        concurrencyKey,
+        null);
   }
 
   /** A run without a maximum duration or a parent. */
@@ -98,6 +143,7 @@ public record NewRun(
         null,
         null,
         0,
-        "");
+        "",
+        null);
   }
 }

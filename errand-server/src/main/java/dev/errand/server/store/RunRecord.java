@@ -9,6 +9,7 @@ import java.util.UUID;
  * A stored run. JSON fields are text as stored; null when absent. {@code maxAttempts} is the
  * highest attempt number the run may reach; after a manual retry that is {@code
  * attemptsBeforeRetry} (the attempt count the latest retry started from) plus the run's budget.
+ * {@code metadataJson} is the metadata object given at trigger time, or null.
  */
 public record RunRecord(
     UUID id,
@@ -38,7 +39,8 @@ public record RunRecord(
     long priorityMillis,
     String concurrencyKey,
     int attemptsBeforeRetry,
-    UUID scheduleId) {
+    UUID scheduleId,
+    String metadataJson) {
 
   /** How many attempts the run may make from its start, or from its latest manual retry. */
   public int attemptBudget() {

@@ -289,6 +289,10 @@ abstract class AuditTest extends ServerTestBase {
 
     expectError(get(AUDIT + "?action=run.exploded", secretKey), 400, "invalid_query");
     expectError(get(AUDIT + "?since=yesterday", secretKey), 400, "invalid_query");
+    // an instant the database cannot hold is a bad query, not a store failure
+    expectError(get(AUDIT + "?since=%2B300000-01-01T00:00:00Z", secretKey), 400, "invalid_query");
+    expectError(
+        get("/api/v1/runs?from=%2B300000-01-01T00:00:00Z", secretKey), 400, "invalid_query");
     expectError(
         get(AUDIT + "?since=2030-01-01T00:00:00Z&until=2020-01-01T00:00:00Z", secretKey),
         400,

@@ -302,6 +302,15 @@ abstract class EnvVarTest extends ServerTestBase {
             {"name": "gh", "verifier": {"type": "github", "secret": "whsec_dump_check_7788"},
              "routes": [{"task": "reads-env"}]}""");
     assertThat(endpoint.statusCode()).as(endpoint.body()).isEqualTo(201);
+    HttpResponse<String> key =
+        send(
+            "POST",
+            "/api/v1/admin/projects/default/environments/test/keys",
+            "{\"name\": \"dump-check\", \"type\": \"worker\"}",
+            ADMIN_TOKEN);
+    assertThat(key.statusCode()).as(key.body()).isEqualTo(201);
+    String createdKey = Json.mapper().readTree(key.body()).path("key").asText();
+    assertThat(createdKey).startsWith("ek_test_");
     String marker = unique("dump-marker");
     assertThat(
             client
@@ -316,7 +325,11 @@ abstract class EnvVarTest extends ServerTestBase {
         .doesNotContain("sk_live_dump_check_5566")
         .doesNotContain("api_token_dump_check_9900")
         .doesNotContain("whsec_dump_check_7788")
-        .doesNotContain(MASTER_KEY.toBase64());
+        .doesNotContain(MASTER_KEY.toBase64())
+        // API keys and the admin token are kept as hashes only
+        .doesNotContain(secretKey)
+        .doesNotContain(createdKey)
+        .doesNotContain(ADMIN_TOKEN);
   }
 
   @Test

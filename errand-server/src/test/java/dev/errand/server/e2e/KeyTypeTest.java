@@ -3,6 +3,7 @@ package dev.errand.server.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.errand.sdk.ErrandClient;
 import dev.errand.sdk.ErrandWorker;
 import dev.errand.sdk.RunHandle;
@@ -104,6 +105,19 @@ class KeyTypeTest extends ServerTestBase {
     denied("POST", "/api/v1/waitpoints/tokens", "{}", readKey, "read-only");
     denied("POST", "/api/v1/runs/bulk/cancel", "{}", readKey, "read-only");
     denied("DELETE", "/api/v1/webhooks/endpoints/we_x", null, readKey, "read-only");
+  }
+
+  @Test
+  void onlyKeysThatMayCompleteTokensSeeTheirCallbackUrl() throws Exception {
+    // the callback URL completes a token without any key: a read-only key must not get it
+    JsonNode created = access.expect(200, "POST", "/api/v1/waitpoints/tokens", "{}", workerKey);
+    assertThat(created.path("url").asText()).contains("/callback/");
+    String path = "/api/v1/waitpoints/tokens/" + created.path("id").asText();
+    assertThat(access.expect(200, "GET", path, null, readKey).path("url").isNull()).isTrue();
+    JsonNode listed = access.expect(200, "GET", "/api/v1/waitpoints/tokens", null, readKey);
+    assertThat(listed.path("data").get(0).path("url").isNull()).isTrue();
+    assertThat(access.expect(200, "GET", path, null, secretKey).path("url").asText())
+        .contains("/callback/");
   }
 
   @Test

@@ -73,6 +73,24 @@ abstract class LimitsTest extends ServerTestBase {
   }
 
   @Test
+  void anAddressThatFailsToAuthenticateTooOftenIsSlowedDown() throws Exception {
+    // a burst of 100 failures, refilled at 10 a second: guesses soon meet 429 instead of 401
+    int unauthorized = 0;
+    HttpResponse<String> answer = get("/api/v1/runs", "ek_test_guess");
+    while (answer.statusCode() == 401 && unauthorized < 1_000) {
+      unauthorized++;
+      answer = get("/api/v1/runs", "ek_test_guess" + unauthorized);
+    }
+    expectError(answer, 429, "rate_limited");
+    assertThat(answer.headers().firstValue("Retry-After")).hasValue("1");
+    assertThat(unauthorized).isBetween(100, 999);
+    // the address gets its tries back at 10 a second, and a good key works again
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(5))
+        .until(() -> get("/api/v1/runs", secretKey).statusCode() == 200);
+  }
+
+  @Test
   void theSdkWaitsOutA429AndTheWorkerProtocolIsNotRateLimited() throws Exception {
     startWorker(ECHO);
     // far more requests than the budget: the client's calls wait for Retry-After and all succeed;
@@ -109,6 +127,19 @@ abstract class LimitsTest extends ServerTestBase {
         .isInstanceOfSatisfying(
             ErrandApiException.class, e -> assertThat(e.getMessage()).contains("items[1].payload"));
     assertThat(client.runs().list(RunQuery.ALL).data()).isEmpty();
+  }
+
+  @Test
+  void tokenCompletionDataIsHeldToThePayloadLimit() throws Exception {
+    HttpResponse<String> token = post("/api/v1/waitpoints/tokens", "{}");
+    assertThat(token.statusCode()).as(token.body()).isEqualTo(200);
+    String id = dev.errand.sdk.internal.Json.mapper().readTree(token.body()).path("id").asText();
+    String big = "{\"data\": \"" + "d".repeat(MAX_PAYLOAD) + "\"}";
+    expectError(
+        post("/api/v1/waitpoints/tokens/" + id + "/complete", big), 413, "payload_too_large");
+    HttpResponse<String> small =
+        post("/api/v1/waitpoints/tokens/" + id + "/complete", "{\"data\": 1}");
+    assertThat(small.statusCode()).as(small.body()).isEqualTo(200);
   }
 
   @Test

@@ -372,6 +372,10 @@ abstract class WebhookTest extends ServerTestBase {
     assertThat(second.body().path("v").asInt()).isEqualTo(1);
     String runId = answer.path("runs").path(0).path("id").asText();
     await().atMost(TIMEOUT).until(() -> client.runs().get(runId).status() == RunStatus.COMPLETED);
+    JsonNode audited =
+        getJson("/api/v1/audit?action=webhook_delivery.replayed").path("data").path(0);
+    assertThat(audited.path("target").path("type").asText()).isEqualTo("webhook_delivery");
+    assertThat(audited.path("target").path("id").asText()).isEqualTo(original);
 
     github(endpoint, "push", "gh-bad", "{}", "not-the-secret");
     String rejected =

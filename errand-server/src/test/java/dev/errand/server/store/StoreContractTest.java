@@ -303,6 +303,54 @@ abstract class StoreContractTest {
     assertThat(store.findRun(env.id(), TestIds.next())).isEmpty();
   }
 
+  NewRun runWithMetadata(String task, String metadataJson) {
+    NewRun r = run(task);
+    return new NewRun(
+        r.id(),
+        r.environmentId(),
+        r.taskId(),
+        r.queue(),
+        r.payloadJson(),
+        r.maxAttempts(),
+        r.tags(),
+        null,
+        0,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        0,
+        "",
+        metadataJson);
+  }
+
+  @Test
+  void metadataRoundTripsThroughInsertFindListAndDebounce() {
+    String metadata = "{\"customer\":\"ünï €\",\"n\":[1,2.5],\"deep\":{\"ok\":true}}";
+    UUID with = insert(runWithMetadata("meta", metadata));
+    UUID without = insert(run("meta"));
+    assertThat(find(with).metadataJson()).isEqualTo(metadata);
+    assertThat(find(without).metadataJson()).isNull();
+    assertThat(store.listRuns(env.id(), new RunFilter(null, "meta", null, null, null, null), 10))
+        .extracting(RunRecord::id, RunRecord::metadataJson)
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple(with, metadata),
+            org.assertj.core.groups.Tuple.tuple(without, null));
+
+    // a debounced trigger inserts its metadata, and a later one with the key replaces it
+    UUID debounced = store.debounce(runWithMetadata("deb", "{\"n\":1}"), "k", 60_000, null).runId();
+    assertThat(find(debounced).metadataJson()).isEqualTo("{\"n\":1}");
+    InsertResult again = store.debounce(runWithMetadata("deb", "{\"n\":2}"), "k", 60_000, null);
+    assertThat(again.runId()).isEqualTo(debounced);
+    assertThat(again.created()).isFalse();
+    assertThat(find(debounced).metadataJson()).isEqualTo("{\"n\":2}");
+    store.debounce(runWithMetadata("deb", null), "k", 60_000, null);
+    assertThat(find(debounced).metadataJson()).isNull();
+  }
+
   @Test
   void delayedRunIsDueAfterItsDelayByTheDatabaseClock() {
     UUID id = insert(run("report", 1, List.of(), null, 90_000));

@@ -53,15 +53,16 @@ final class Debounces {
     String due = dialect.plusMillis("CURRENT_TIMESTAMP");
     String sql =
         "INSERT INTO runs (id, environment_id, task_id, queue, status, payload, max_attempts, tags,"
-            + " max_duration_ms, debounce_key, concurrency_key, debounce_until, created_at,"
-            + " available_at, updated_at) VALUES (?, ?, ?, ?, 'DELAYED', ?, ?, ?, ?, ?, ?, "
+            + " max_duration_ms, debounce_key, concurrency_key, metadata, debounce_until,"
+            + " created_at, available_at, updated_at)"
+            + " VALUES (?, ?, ?, ?, 'DELAYED', ?, ?, ?, ?, ?, ?, ?, "
             + due
             + ", CURRENT_TIMESTAMP, "
             + due
             + ", CURRENT_TIMESTAMP)"
             + " ON CONFLICT (environment_id, task_id, debounce_key)"
             + " WHERE status = 'DELAYED' AND debounce_key IS NOT NULL DO UPDATE SET"
-            + " payload = EXCLUDED.payload, tags = EXCLUDED.tags,"
+            + " payload = EXCLUDED.payload, tags = EXCLUDED.tags, metadata = EXCLUDED.metadata,"
             + " available_at = "
             + DUE.formatted("EXCLUDED.available_at")
             + ", version = runs.version + 1, updated_at = CURRENT_TIMESTAMP"
@@ -97,7 +98,7 @@ final class Debounces {
     }
     if (existing != null) {
       String update =
-          "UPDATE runs SET payload = ?, tags = ?, available_at = "
+          "UPDATE runs SET payload = ?, tags = ?, metadata = ?, available_at = "
               + DUE.formatted(dialect.plusMillis("CURRENT_TIMESTAMP"))
                   .replace("runs.debounce_until", "debounce_until")
               + ", version = version + 1, updated_at = CURRENT_TIMESTAMP"
@@ -105,9 +106,10 @@ final class Debounces {
       try (PreparedStatement ps = connection.prepareStatement(update)) {
         ps.setString(1, run.payloadJson());
         ps.setArray(2, RunRows.textArray(connection, run.tags() == null ? List.of() : run.tags()));
-        ps.setLong(3, Math.max(0, delayMillis));
+        ps.setString(3, run.metadataJson());
         ps.setLong(4, Math.max(0, delayMillis));
-        ps.setObject(5, existing);
+        ps.setLong(5, Math.max(0, delayMillis));
+        ps.setObject(6, existing);
         if (ps.executeUpdate() > 0) {
           return new InsertResult(existing, false);
         }
@@ -116,8 +118,9 @@ final class Debounces {
     String due = dialect.plusMillis("CURRENT_TIMESTAMP");
     String insert =
         "INSERT INTO runs (id, environment_id, task_id, queue, status, payload, max_attempts, tags,"
-            + " max_duration_ms, debounce_key, concurrency_key, debounce_until, created_at,"
-            + " available_at, updated_at) VALUES (?, ?, ?, ?, 'DELAYED', ?, ?, ?, ?, ?, ?, "
+            + " max_duration_ms, debounce_key, concurrency_key, metadata, debounce_until,"
+            + " created_at, available_at, updated_at)"
+            + " VALUES (?, ?, ?, ?, 'DELAYED', ?, ?, ?, ?, ?, ?, ?, "
             + due
             + ", CURRENT_TIMESTAMP, "
             + due
@@ -144,6 +147,7 @@ final class Debounces {
     ps.setObject(i++, run.maxDurationMillis(), java.sql.Types.BIGINT);
     ps.setString(i++, key);
     ps.setString(i++, run.concurrencyKey());
+    ps.setString(i++, run.metadataJson());
     return i;
   }
 

@@ -59,7 +59,7 @@ final class RunInsertion {
         "INSERT INTO runs (id, environment_id, task_id, queue, status, payload, max_attempts,"
             + " tags, idempotency_key, replay_of, max_duration_ms, parent_run_id, parent_position,"
             + " parent_item, concurrency_key, idempotency_key_expires_at, expires_at, priority_ms,"
-            + " not_before, created_at, available_at, updated_at)"
+            + " not_before, created_at, available_at, updated_at, metadata)"
             + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
             + dialect.plusMillis("CURRENT_TIMESTAMP")
             + ", "
@@ -68,7 +68,7 @@ final class RunInsertion {
             + dialect.plusMillis("CURRENT_TIMESTAMP")
             + ", CURRENT_TIMESTAMP, "
             + dialect.plusMillis("CURRENT_TIMESTAMP")
-            + ", CURRENT_TIMESTAMP)"
+            + ", CURRENT_TIMESTAMP, ?)"
             + dialect.skipTakenIdempotencyKey();
   }
 
@@ -164,6 +164,7 @@ final class RunInsertion {
         // a delayed run with a priority: due when its delay says, ordered by delay - priority
         ps.setObject(19, delay > 0 && priority > 0 ? delay : null, java.sql.Types.BIGINT);
         ps.setLong(20, delay - priority);
+        ps.setString(21, run.metadataJson());
         ps.addBatch();
       }
       ps.executeBatch();

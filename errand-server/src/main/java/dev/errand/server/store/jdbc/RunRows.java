@@ -28,7 +28,7 @@ final class RunRows {
           + " max_attempts, tags, idempotency_key, replay_of, created_at, available_at,"
           + " started_at, finished_at, lease_worker_id, lease_token, lease_expires_at, version,"
           + " max_duration_ms, parent_run_id, step_count, released_idempotency_key, priority_ms,"
-          + " concurrency_key, attempts_before_retry, schedule_id";
+          + " concurrency_key, attempts_before_retry, schedule_id, metadata";
 
   static final String ATTEMPT_COLUMNS =
       "run_id, number, status, worker_id, started_at, finished_at, error";
@@ -64,7 +64,8 @@ final class RunRows {
         rs.getLong("priority_ms"),
         rs.getString("concurrency_key"),
         rs.getInt("attempts_before_retry"),
-        uuid(rs, "schedule_id"));
+        uuid(rs, "schedule_id"),
+        rs.getString("metadata"));
   }
 
   /** The columns {@link #claimed} reads. */
