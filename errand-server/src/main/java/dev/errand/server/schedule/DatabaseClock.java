@@ -12,19 +12,25 @@ import java.time.ZoneOffset;
  */
 final class DatabaseClock extends Clock {
   private final Store store;
+  private final ZoneId zone;
 
   DatabaseClock(Store store) {
+    this(store, ZoneOffset.UTC);
+  }
+
+  private DatabaseClock(Store store, ZoneId zone) {
     this.store = store;
+    this.zone = zone;
   }
 
   @Override
   public ZoneId getZone() {
-    return ZoneOffset.UTC;
+    return zone;
   }
 
   @Override
   public Clock withZone(ZoneId zone) {
-    throw new UnsupportedOperationException("the database clock is read in UTC");
+    return zone.equals(this.zone) ? this : new DatabaseClock(store, zone);
   }
 
   @Override

@@ -9,7 +9,18 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /** A clock a test moves by hand: the system time plus an offset the test sets. */
 final class SettableClock extends Clock {
-  private final AtomicReference<Duration> offset = new AtomicReference<>(Duration.ZERO);
+  private final AtomicReference<Duration> offset;
+  private final ZoneId zone;
+
+  SettableClock() {
+    this(new AtomicReference<>(Duration.ZERO), ZoneOffset.UTC);
+  }
+
+  /** A view in another zone that moves with this clock. */
+  private SettableClock(AtomicReference<Duration> offset, ZoneId zone) {
+    this.offset = offset;
+    this.zone = zone;
+  }
 
   void advance(Duration by) {
     offset.updateAndGet(o -> o.plus(by));
@@ -22,12 +33,12 @@ final class SettableClock extends Clock {
 
   @Override
   public ZoneId getZone() {
-    return ZoneOffset.UTC;
+    return zone;
   }
 
   @Override
   public Clock withZone(ZoneId zone) {
-    throw new UnsupportedOperationException("UTC only");
+    return new SettableClock(offset, zone);
   }
 
   @Override
