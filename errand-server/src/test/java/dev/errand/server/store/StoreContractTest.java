@@ -477,6 +477,10 @@ abstract class StoreContractTest {
   }
 
   UUID insertKeyed(String task, String queue, String key) {
+    return insertKeyed(task, queue, key, 0);
+  }
+
+  UUID insertKeyed(String task, String queue, String key, long delayMillis) {
     return insert(
         new NewRun(
             TestIds.next(),
@@ -487,7 +491,7 @@ abstract class StoreContractTest {
             3,
             List.of(),
             null,
-            0,
+            delayMillis,
             null,
             null,
             null,
@@ -545,6 +549,56 @@ abstract class StoreContractTest {
     }
 
     assertThat(order).containsExactly("big", "small", "big", "small", "big", "big");
+  }
+
+  @Test
+  void aClaimServesKeysRoundRobinAndTheNextClaimGoesOnAfterTheLastKeyServed() {
+    limitedQueue("sync", "robin", 100, null);
+    for (int i = 0; i < 3; i++) {
+      for (String key : List.of("a", "b", "c")) {
+        insertKeyed("sync", "robin", key);
+      }
+    }
+    Store.QueueLimits limits = new Store.QueueLimits(100, null, null, null, false);
+
+    // a, b, c, a, b, c, a: the claim's last slot went to a
+    assertThat(claimKeys("sync", "robin", limits, 7))
+        .containsExactlyInAnyOrder("a", "a", "a", "b", "b", "c", "c");
+    assertThat(claimKeys("sync", "robin", limits, 1)).containsExactly("b");
+    assertThat(claimKeys("sync", "robin", limits, 1)).containsExactly("c");
+    // a has nothing left: the turn wraps around to b
+    assertThat(claimKeys("sync", "robin", limits, 1)).isEmpty();
+  }
+
+  @Test
+  void slotsAKeyCannotUseGoToTheOtherKeysInTheSameClaim() {
+    limitedQueue("sync", "short", 100, null);
+    insertKeyed("sync", "short", "a");
+    for (int i = 0; i < 10; i++) {
+      insertKeyed("sync", "short", "b");
+    }
+    Store.QueueLimits limits = new Store.QueueLimits(100, null, null, null, false);
+
+    List<String> claimed = claimKeys("sync", "short", limits, 6);
+
+    assertThat(claimed).hasSize(6);
+    assertThat(claimed.stream().filter("a"::equals).count()).isEqualTo(1);
+  }
+
+  @Test
+  void keysWithOnlyDelayedRunsOrOtherTasksRunsDoNotTakeTheSlotsOfKeysWithDueRuns() {
+    limitedQueue("sync", "mixed-due", 100, null);
+    limitedQueue("other", "mixed-due", 100, null);
+    insertKeyed("sync", "mixed-due", "a");
+    insertKeyed("sync", "mixed-due", "b", 60_000); // delayed
+    insertKeyed("other", "mixed-due", "c"); // another task's
+    insertKeyed("sync", "mixed-due", "d", 60_000);
+    insertKeyed("sync", "mixed-due", "e");
+    insertKeyed("sync", "mixed-due", "f");
+    Store.QueueLimits limits = new Store.QueueLimits(100, null, null, null, false);
+
+    assertThat(claimKeys("sync", "mixed-due", limits, 3)).containsExactlyInAnyOrder("a", "e", "f");
+    assertThat(claimKeys("sync", "mixed-due", limits, 3)).isEmpty();
   }
 
   @Test

@@ -31,7 +31,8 @@ final class PostgresClaim implements Claim, QueueTurn.KeyedPick {
 
   private final String byTask;
   private final String byKey;
-  private final String keyState;
+  private final Named keyState;
+  private final Named firstRound;
   private final QueueTurn turn;
 
   PostgresClaim(Dialect dialect) {
@@ -73,7 +74,9 @@ final class PostgresClaim implements Claim, QueueTurn.KeyedPick {
               UPDATE queues SET key_cursor = CAST(? AS text)
               WHERE environment_id = ? AND name = ? AND CAST(? AS text) IS NOT NULL
             )""");
-    this.keyState = keyState(claimable);
+    this.keyState = Named.parse(keyState(claimable));
+    // the claim's own parameters: the worker and the lease (twice)
+    this.firstRound = Named.parse(firstRound(dialect, claimable), "worker", "lease", "lease");
     this.turn = new QueueTurn(dialect);
   }
 
@@ -87,9 +90,26 @@ final class PostgresClaim implements Claim, QueueTurn.KeyedPick {
    * comma) after the claim's own, their parameters after the claim's.
    */
   static String sql(Dialect dialect, String picked, String more) {
+    return sql(
+        dialect,
+        "",
+        picked,
+        more,
+        "SELECT "
+            + RunRows.CLAIMED_COLUMNS
+            + ", concurrency_key\nFROM claimed\n"
+            + "ORDER BY available_at, id\n");
+  }
+
+  /**
+   * The claim statement: {@code before} (CTEs, each ending with a comma, their parameters first),
+   * the {@code picked} CTE, the claim's own CTEs, {@code more} CTEs (each starting with a comma),
+   * then {@code select}, which reads {@code claimed}.
+   */
+  static String sql(Dialect dialect, String before, String picked, String more, String select) {
     String claimable = StatusSql.mayMoveTo(RunStatus.EXECUTING);
     return """
-    WITH picked AS (
+    WITH %8$spicked AS (
     %6$s
     ), claimed AS (
       UPDATE runs r SET
@@ -115,18 +135,16 @@ final class PostgresClaim implements Claim, QueueTurn.KeyedPick {
       ON CONFLICT (run_id, number) DO UPDATE SET
         status = EXCLUDED.status, worker_id = EXCLUDED.worker_id, finished_at = NULL, error = NULL
     )%7$s
-    SELECT %5$s, concurrency_key
-    FROM claimed
-    ORDER BY available_at, id
-    """
+    %5$s"""
         .formatted(
             claimable,
             StatusSql.literal(RunStatus.EXECUTING),
             dialect.plusMillis("CURRENT_TIMESTAMP"),
             Steps.deadline(dialect, "r."),
-            RunRows.CLAIMED_COLUMNS,
+            select,
             picked,
-            more);
+            more,
+            before);
   }
 
   /** The plain claim's statement (for plan tests). */
@@ -171,11 +189,210 @@ final class PostgresClaim implements Claim, QueueTurn.KeyedPick {
             lock(connection, lock);
             return completion.apply(connection, turn.take(connection, capped, queue, limits, this));
           }
-          // the lock and the key state in one round trip: two statements, so the state's
+          // the lock and the first round in one round trip: two statements, so the round's
           // snapshot is taken after the lock is held
-          return completion.apply(
-              connection, turn.take(connection, capped, queue, limits, new Locking(this, lock)));
+          FirstRound first = firstRound(connection, capped, queue, limits, lock);
+          List<ClaimedRun> claimed = first.claimed();
+          if (claimed.size() < first.free() && first.maybeMore()) {
+            // a key ran short: the round robin goes on from the cursor the first round stored
+            claimed = new ArrayList<>(claimed);
+            claimed.addAll(
+                turn.take(
+                    connection,
+                    capped.withMax(first.free() - claimed.size()),
+                    queue,
+                    limits,
+                    this));
+          }
+          return completion.apply(connection, claimed);
         });
+  }
+
+  /**
+   * What a limited claim's first round did.
+   *
+   * @param claimed the runs it claimed, oldest first
+   * @param free the slots the request and the total limit left
+   * @param maybeMore whether a later round could find more: the scan stopped at its limit, or a key
+   *     gave all the runs it was asked for and has room for more
+   */
+  record FirstRound(List<ClaimedRun> claimed, int free, boolean maybeMore) {}
+
+  /**
+   * A limited queue's claim in one statement, for the common case: the executing runs per key, the
+   * cursor, the keys in cyclic order from it (free slots plus full keys of them), an equal share of
+   * the free slots for each key that has room (its oldest due runs, up to its limit), taken round
+   * robin (every key's first run in key order, then every key's second...) up to the free slots;
+   * the claim, and the new cursor (the key of the last slot). A key with fewer due runs than its
+   * share leaves slots free, which {@link QueueTurn#take} then shares out.
+   */
+  private static String firstRound(Dialect dialect, String claimable) {
+    String before =
+        keyScan(claimable)
+            + """
+        , scanned AS (
+          SELECT part, key FROM cyclic LIMIT (SELECT n FROM scan_limit)
+        ), open AS (
+          SELECT s.part, s.key,
+                 LEAST((SELECT f FROM free),
+                       COALESCE(CAST(:key_limit AS int) - COALESCE(e.n, 0), 2147483647)) AS cap
+          FROM scanned s LEFT JOIN ex e ON e.key = s.key
+          WHERE CAST(:key_limit AS int) IS NULL OR COALESCE(e.n, 0) < CAST(:key_limit AS int)
+        ), share AS (
+          SELECT CASE WHEN COUNT(*) = 0 THEN 0
+                      ELSE CAST(((SELECT f FROM free) + COUNT(*) - 1) / COUNT(*) AS int) END AS n
+          FROM open
+        ), cand AS (
+          SELECT o.part, o.key, o.cap, LEAST(o.cap, (SELECT n FROM share)) AS lim, p.id,
+                 p.available_at,
+                 row_number() OVER (PARTITION BY o.key ORDER BY p.available_at, p.id) AS rn
+          FROM open o
+          CROSS JOIN LATERAL (
+            SELECT id, available_at FROM runs
+            WHERE environment_id = :env AND queue = :queue AND concurrency_key = o.key
+              AND %1$s AND task_id = ANY(CAST(:tasks AS text[])) AND %2$s
+            ORDER BY available_at, id
+            LIMIT LEAST(o.cap, (SELECT n FROM share))
+            FOR UPDATE SKIP LOCKED
+          ) p
+        ), round AS (
+          SELECT id, available_at, key, rn, part FROM cand
+          ORDER BY rn, part, key
+          LIMIT (SELECT f FROM free)
+        ), """
+                .formatted(claimable, DUE);
+    // the outer limit (a parameter) gives the planner a row estimate for the update's join
+    String picked = "SELECT id, available_at FROM round LIMIT CAST(:max AS int)";
+    String more =
+        """
+        , cursor AS (
+          UPDATE queues SET key_cursor = last.key
+          FROM (SELECT key FROM round ORDER BY rn DESC, part DESC, key DESC LIMIT 1) last
+          WHERE environment_id = :env AND name = :queue
+            AND key_cursor IS DISTINCT FROM last.key
+        )""";
+    StringBuilder columns = new StringBuilder();
+    for (String column : RunRows.CLAIMED_COLUMNS.split(",\\s*")) {
+      columns.append("c.").append(column).append(", ");
+    }
+    String select =
+        """
+        SELECT %s c.concurrency_key, s.f AS free, s.more
+        FROM (SELECT (SELECT f FROM free) AS f,
+                     ((SELECT COUNT(*) FROM scanned) >= (SELECT n FROM scan_limit)
+                      OR EXISTS (SELECT 1 FROM cand GROUP BY key
+                                 HAVING COUNT(*) >= MAX(lim) AND MAX(lim) < MAX(cap))) AS more
+             ) s
+        LEFT JOIN claimed c ON true
+        ORDER BY c.available_at, c.id
+        """
+            .formatted(columns);
+    return sql(dialect, before, picked, more, select);
+  }
+
+  /** The first round's statement (for plan tests). */
+  Named firstRoundStatement() {
+    return firstRound;
+  }
+
+  /** Takes the queue's lock and runs the first round, in one round trip. */
+  FirstRound firstRound(
+      Connection connection, Request request, String queue, QueueLimits limits, String lock)
+      throws SQLException {
+    try (PreparedStatement ps = connection.prepareStatement(LOCK + ";\n" + firstRound.sql())) {
+      ps.setString(1, lock);
+      bind(firstRound, ps, 1, connection, request, queue, limits);
+      ps.execute();
+      ps.getMoreResults(); // past the lock's row
+      List<ClaimedRun> claimed = new ArrayList<>();
+      int free = 0;
+      boolean more = false;
+      try (ResultSet rs = ps.getResultSet()) {
+        while (rs.next()) {
+          free = rs.getInt("free");
+          more = rs.getBoolean("more");
+          if (rs.getObject("id") != null) {
+            claimed.add(RunRows.claimed(rs));
+          }
+        }
+      }
+      return new FirstRound(claimed, free, more);
+    }
+  }
+
+  /** Binds {@code statement}'s parameters after the first {@code offset} ones. */
+  static void bind(
+      Named statement,
+      PreparedStatement ps,
+      int offset,
+      Connection connection,
+      Request request,
+      String queue,
+      QueueLimits limits)
+      throws SQLException {
+    java.sql.Array tasks = RunRows.textArray(connection, request.taskIds());
+    List<String> names = statement.names();
+    for (int i = 0; i < names.size(); i++) {
+      int at = offset + i + 1;
+      switch (names.get(i)) {
+        case "env" -> ps.setObject(at, request.environmentId());
+        case "queue" -> ps.setString(at, queue);
+        case "max" -> ps.setInt(at, request.max());
+        case "total" -> setNullableInt(ps, at, limits.totalConcurrency());
+        case "key_limit" -> setNullableInt(ps, at, limits.keyConcurrency());
+        case "tasks" -> ps.setArray(at, tasks);
+        case "worker" -> ps.setString(at, request.workerId());
+        case "lease" -> ps.setLong(at, request.leaseMillis());
+        default -> throw new IllegalStateException("unbound parameter :" + names.get(i));
+      }
+    }
+  }
+
+  private static void setNullableInt(PreparedStatement ps, int at, Integer value)
+      throws SQLException {
+    if (value == null) {
+      ps.setNull(at, java.sql.Types.INTEGER);
+    } else {
+      ps.setInt(at, value);
+    }
+  }
+
+  /**
+   * A statement with named parameters ({@code :name}) turned into positional ones.
+   *
+   * @param sql the statement with {@code ?} in their places
+   * @param names the parameters' names in order
+   */
+  record Named(String sql, List<String> names) {
+    private static final java.util.regex.Pattern PARAMETER =
+        java.util.regex.Pattern.compile("(?<![:\\w]):([a-z_]+)|\\?");
+
+    /**
+     * Parses {@code sql}, whose plain {@code ?} parameters take the names {@code positional} in
+     * order.
+     */
+    static Named parse(String sql, String... positional) {
+      List<String> names = new ArrayList<>();
+      java.util.regex.Matcher m = PARAMETER.matcher(sql);
+      StringBuilder out = new StringBuilder();
+      int plain = 0;
+      while (m.find()) {
+        if (m.group(1) == null) {
+          if (plain == positional.length) {
+            throw new IllegalArgumentException("more ? than names: " + sql);
+          }
+          names.add(positional[plain++]);
+        } else {
+          names.add(m.group(1));
+        }
+        m.appendReplacement(out, "?");
+      }
+      m.appendTail(out);
+      if (plain != positional.length) {
+        throw new IllegalArgumentException("fewer ? than names: " + sql);
+      }
+      return new Named(out.toString(), List.copyOf(names));
+    }
   }
 
   /** With an environment cap: takes the environment's turn and returns what the cap leaves. */
@@ -197,146 +414,101 @@ final class PostgresClaim implements Claim, QueueTurn.KeyedPick {
   }
 
   /**
-   * {@link QueueTurn.KeyedPick#keyState} in one round trip: the executing runs per key (kind 0),
-   * the cursor (kind 1), and the due keys (kind 2) from two loose index scans in key order, the
-   * keys after the cursor and then, wrapping around, the keys up to it (all keys when there is no
-   * cursor yet). The scans are evaluated only as far as the limit reads them: free slots (the
-   * request, less what the total limit leaves) plus the keys that are full.
+   * The CTEs (after {@code WITH}) that both a limited claim's first round and its key state read:
+   * {@code cur}, the queue's key cursor; {@code ex}, the executing runs per key; {@code free}, the
+   * slots the request ({@code :max}) and the total limit ({@code :total}) leave, and the keys that
+   * are full ({@code :key_limit}); {@code cyclic}, the keys with claimable runs in cyclic key order
+   * from the cursor ({@code part} 0: after it, 1: from the start up to it), from two loose index
+   * scans evaluated only as far as they are read; {@code scan_limit}, how many of them a claim
+   * reads: the free slots plus the full keys.
    */
-  private static String keyState(String claimable) {
+  private static String keyScan(String claimable) {
     String next =
         """
         (SELECT r.concurrency_key FROM runs r
-         WHERE r.environment_id = ? AND r.queue = ? AND r.%1$s AND r.concurrency_key > %%s
+         WHERE r.environment_id = :env AND r.queue = :queue AND r.%1$s AND r.concurrency_key > %%s
          ORDER BY r.concurrency_key LIMIT 1)"""
             .formatted(claimable);
     return """
-        WITH RECURSIVE cur AS (
-          SELECT key_cursor AS c FROM queues WHERE environment_id = ? AND name = ?
+        RECURSIVE cur AS (
+          SELECT key_cursor AS c FROM queues WHERE environment_id = :env AND name = :queue
         ), ex AS (
           SELECT concurrency_key AS key, CAST(COUNT(*) AS int) AS n FROM runs
-          WHERE environment_id = ? AND queue = ? AND status = 'EXECUTING'
+          WHERE environment_id = :env AND queue = :queue AND status = 'EXECUTING'
           GROUP BY concurrency_key
+        ), free AS (
+          SELECT CAST(GREATEST(0, LEAST(CAST(:max AS bigint),
+                   COALESCE(CAST(:total AS bigint) - (SELECT COALESCE(SUM(n), 0) FROM ex),
+                            CAST(:max AS bigint)))) AS int) AS f,
+                 (SELECT COUNT(*) FROM ex WHERE n >= CAST(:key_limit AS int)) AS full_keys
         ), after_cursor(key) AS (
-          SELECT %3$s
+          SELECT %2$s
           UNION ALL
-          SELECT %4$s FROM after_cursor a WHERE a.key IS NOT NULL
+          SELECT %3$s FROM after_cursor a WHERE a.key IS NOT NULL
         ), from_start(key) AS (
           SELECT (SELECT r.concurrency_key FROM runs r
-                  WHERE r.environment_id = ? AND r.queue = ? AND r.%1$s AND r.concurrency_key >= ''
+                  WHERE r.environment_id = :env AND r.queue = :queue AND r.%1$s
+                    AND r.concurrency_key >= ''
                   ORDER BY r.concurrency_key LIMIT 1)
           UNION ALL
-          SELECT %5$s FROM from_start s
+          SELECT %4$s FROM from_start s
           WHERE s.key IS NOT NULL
             AND ((SELECT c FROM cur) IS NULL OR s.key < (SELECT c FROM cur))
-        )
-        SELECT 0 AS kind, key, n FROM ex
-        UNION ALL
-        SELECT 1, c, NULL FROM cur
-        UNION ALL
-        (SELECT 2, d.key, NULL FROM (
-           SELECT key FROM after_cursor WHERE key IS NOT NULL
-           UNION ALL
-           SELECT key FROM from_start
-           WHERE key IS NOT NULL AND ((SELECT c FROM cur) IS NULL OR key <= (SELECT c FROM cur))
-         ) d
-         WHERE EXISTS (
-           SELECT 1 FROM runs
-           WHERE environment_id = ? AND queue = ? AND concurrency_key = d.key AND %1$s
-             AND task_id = ANY(CAST(? AS text[])) AND %2$s)
-         LIMIT (SELECT LEAST(%6$d, GREATEST(0, LEAST(CAST(? AS bigint),
-                  COALESCE(CAST(? AS bigint) - (SELECT COALESCE(SUM(n), 0) FROM ex),
-                           CAST(? AS bigint))))
-                + (SELECT COUNT(*) FROM ex WHERE n >= CAST(? AS int)))))
-        """
+        ), cyclic AS (
+          SELECT 0 AS part, key FROM after_cursor WHERE key IS NOT NULL
+          UNION ALL
+          SELECT 1, key FROM from_start
+          WHERE key IS NOT NULL AND ((SELECT c FROM cur) IS NULL OR key <= (SELECT c FROM cur))
+        ), scan_limit AS (
+          SELECT LEAST(%5$d, f + full_keys) AS n FROM free
+        )"""
         .formatted(
             claimable,
-            DUE,
             next.formatted("(SELECT c FROM cur)"),
             next.formatted("a.key"),
             next.formatted("s.key"),
             QueueTurn.MAX_KEYS_PER_CLAIM);
   }
 
-  /** The statement that reads a limited claim's key state (for plan tests). */
-  String keyStateSql() {
-    return keyState;
+  /**
+   * {@link QueueTurn.KeyedPick#keyState} in one statement: the executing runs per key (kind 0), the
+   * cursor (kind 1), and the keys with due runs of the claim's tasks (kind 2) in cyclic order from
+   * the cursor, as many as {@code scan_limit}.
+   */
+  private static String keyState(String claimable) {
+    return "WITH "
+        + keyScan(claimable)
+        + """
+
+        SELECT 0 AS kind, key, n FROM ex
+        UNION ALL
+        SELECT 1, c, NULL FROM cur
+        UNION ALL
+        (SELECT 2, d.key, NULL FROM cyclic d
+         WHERE EXISTS (
+           SELECT 1 FROM runs
+           WHERE environment_id = :env AND queue = :queue AND concurrency_key = d.key AND %1$s
+             AND task_id = ANY(CAST(:tasks AS text[])) AND %2$s)
+         LIMIT (SELECT n FROM scan_limit))
+        """
+            .formatted(claimable, DUE);
   }
 
-  /** This pick, but taking the queue's lock in the key state's round trip first. */
-  private record Locking(PostgresClaim claim, String lock) implements QueueTurn.KeyedPick {
-    @Override
-    public List<QueueTurn.KeyedRun> claim(
-        Connection connection,
-        Request request,
-        String queue,
-        Map<String, Integer> slots,
-        String cursor)
-        throws SQLException {
-      return claim.claim(connection, request, queue, slots, cursor);
-    }
-
-    @Override
-    public QueueTurn.KeyState keyState(
-        Connection connection, Request request, String queue, QueueLimits limits, int max)
-        throws SQLException {
-      return claim.keyState(connection, request, queue, limits, max, lock);
-    }
+  /** The statement that reads a limited claim's key state (for plan tests). */
+  Named keyStateStatement() {
+    return keyState;
   }
 
   @Override
   public QueueTurn.KeyState keyState(
       Connection connection, Request request, String queue, QueueLimits limits, int max)
       throws SQLException {
-    return keyState(connection, request, queue, limits, max, null);
-  }
-
-  /**
-   * Reads the key state; with a {@code lock} name, takes that advisory lock first in the same round
-   * trip (pgjdbc sends both statements before one sync, and PostgreSQL gives each its own snapshot,
-   * so the state includes every claim that committed before the lock was granted).
-   */
-  QueueTurn.KeyState keyState(
-      Connection connection,
-      Request request,
-      String queue,
-      QueueLimits limits,
-      int max,
-      String lock)
-      throws SQLException {
-    try (PreparedStatement ps =
-        connection.prepareStatement(lock == null ? keyState : LOCK + ";\n" + keyState)) {
-      int i = 0;
-      if (lock != null) {
-        ps.setString(++i, lock);
-      }
-      for (int scan = 0; scan < 6; scan++) { // cur, ex, both steps of both scans
-        ps.setObject(++i, request.environmentId());
-        ps.setString(++i, queue);
-      }
-      ps.setObject(++i, request.environmentId());
-      ps.setString(++i, queue);
-      ps.setArray(++i, RunRows.textArray(connection, request.taskIds()));
-      ps.setLong(++i, max);
-      if (limits.totalConcurrency() == null) {
-        ps.setNull(++i, java.sql.Types.BIGINT);
-      } else {
-        ps.setLong(++i, limits.totalConcurrency());
-      }
-      ps.setLong(++i, max);
-      if (limits.keyConcurrency() == null) {
-        ps.setNull(++i, java.sql.Types.INTEGER);
-      } else {
-        ps.setInt(++i, limits.keyConcurrency());
-      }
+    try (PreparedStatement ps = connection.prepareStatement(keyState.sql())) {
+      bind(keyState, ps, 0, connection, request.withMax(max), queue, limits);
       Map<String, Integer> executing = new java.util.HashMap<>();
       String cursor = null;
       List<String> due = new ArrayList<>();
-      ps.execute();
-      if (lock != null) {
-        ps.getMoreResults(); // past the lock's row
-      }
-      try (ResultSet rs = ps.getResultSet()) {
+      try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           switch (rs.getInt(1)) {
             case 0 -> executing.put(rs.getString(2), rs.getInt(3));

@@ -20,14 +20,14 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 /**
- * A limited claim sends the queue's lock and its key-state read in one round trip. The read must
+ * A limited claim sends the queue's lock and its first round in one round trip. The round must
  * still see what the claim that held the lock before it committed: PostgreSQL gives the second
  * statement its own snapshot, taken once the lock is granted.
  */
 class PostgresQueueLockTest {
 
   @Test
-  void theKeyStateReadWithTheLockSeesTheClaimThatHeldItBefore() throws Exception {
+  void theFirstRoundSentWithTheLockSeesTheClaimThatHeldItBefore() throws Exception {
     String url = TestDatabases.freshPostgresUrl();
     UUID environment;
     try (Store store = Stores.postgres(url, 1)) {
@@ -64,12 +64,12 @@ class PostgresQueueLockTest {
       Claim.Request request =
           new Claim.Request(environment, List.of("sync"), "worker-1", 10, 30_000, null);
       QueueLimits limits = new QueueLimits(2, null, null, null, false);
-      CompletableFuture<QueueTurn.KeyState> state =
+      CompletableFuture<PostgresClaim.FirstRound> round =
           CompletableFuture.supplyAsync(
               () -> {
                 try {
                   return new PostgresClaim(new PostgresDialect())
-                      .keyState(waiter, request, "tenants", limits, 10, lock);
+                      .firstRound(waiter, request, "tenants", limits, lock);
                 } catch (SQLException e) {
                   throw new IllegalStateException(e);
                 }
@@ -77,13 +77,31 @@ class PostgresQueueLockTest {
       await().atMost(Duration.ofSeconds(10)).until(() -> waitsOnAnAdvisoryLock(statement));
       holder.commit();
 
-      QueueTurn.KeyState read = state.get();
+      PostgresClaim.FirstRound first = round.get();
+      // tenant-1 is full (2 of 2): with a snapshot from before the lock, its third run would start
+      assertThat(first.claimed()).hasSize(4);
+      assertThat(executingByKey(waiter))
+          .containsExactlyInAnyOrderEntriesOf(
+              java.util.Map.of("tenant-0", 2L, "tenant-1", 2L, "tenant-2", 2L));
+      // every key is at its limit: no later round could start more
+      assertThat(first.maybeMore()).isFalse();
       waiter.rollback();
-      assertThat(read.executing()).containsEntry("tenant-1", 2);
-      // tenant-1 is full (2 of 2): it is still listed, so the round robin sees its turn
-      assertThat(read.dueKeys()).containsExactly("tenant-0", "tenant-1", "tenant-2");
-      assertThat(read.cursor()).isNull();
     }
+  }
+
+  private static java.util.Map<String, Long> executingByKey(Connection connection)
+      throws SQLException {
+    java.util.Map<String, Long> counts = new java.util.HashMap<>();
+    try (Statement statement = connection.createStatement();
+        ResultSet rs =
+            statement.executeQuery(
+                "SELECT concurrency_key, count(*) FROM runs WHERE status = 'EXECUTING'"
+                    + " GROUP BY concurrency_key")) {
+      while (rs.next()) {
+        counts.put(rs.getString(1), rs.getLong(2));
+      }
+    }
+    return counts;
   }
 
   private static boolean waitsOnAnAdvisoryLock(Statement statement) throws SQLException {

@@ -109,21 +109,50 @@ class PostgresStoreClaimPlanTest {
     }
   }
 
-  @Test
-  void aKeyedQueueFindsItsKeysWithDueRunsWithoutReadingTheirBacklogs() throws SQLException {
+  /** 30,000 queued runs of task "sync" in queue "tenants", 30 for each of 1,000 keys; analyzed. */
+  private static UUID keyedBacklog(Statement statement) throws SQLException {
     UUID keyed = UUID.randomUUID();
+    statement.execute(
+        """
+        INSERT INTO runs (id, environment_id, task_id, queue, concurrency_key, status, payload,
+                          max_attempts, created_at, available_at, updated_at)
+        SELECT gen_random_uuid(), '%s', 'sync', 'tenants', 'tenant-' || (n %% 1000), 'QUEUED',
+               '{}', 3, now(), now() - (n * interval '1 millisecond'), now()
+        FROM generate_series(1, 30000) AS n
+        """
+            .formatted(keyed));
+    statement.execute("ANALYZE runs");
+    return keyed;
+  }
+
+  @Test
+  void aKeyedQueuesFirstRoundTakesEachKeysOldestRunThroughTheKeyIndex() throws SQLException {
     try (Connection connection = connect();
         Statement statement = connection.createStatement()) {
-      statement.execute(
-          """
-          INSERT INTO runs (id, environment_id, task_id, queue, concurrency_key, status, payload,
-                            max_attempts, created_at, available_at, updated_at)
-          SELECT gen_random_uuid(), '%s', 'sync', 'tenants', 'tenant-' || (n %% 1000), 'QUEUED',
-                 '{}', 3, now(), now() - (n * interval '1 millisecond'), now()
-          FROM generate_series(1, 30000) AS n
-          """
-              .formatted(keyed));
-      statement.execute("ANALYZE runs");
+      UUID keyed = keyedBacklog(statement);
+      PostgresClaim.Named firstRound =
+          new PostgresClaim(new PostgresDialect()).firstRoundStatement();
+      // custom plans first; after five executions PostgreSQL may keep a generic one
+      for (String mode : List.of("force_custom_plan", "force_generic_plan")) {
+        statement.execute("SET plan_cache_mode = " + mode);
+        assertThat(explainKeyed(connection, firstRound, keyed))
+            .as(mode)
+            .contains("runs_queue_key_claimable_idx")
+            .doesNotContain("Seq Scan on runs")
+            // 1,000 free slots over 1,000 keys: each key found once, and one run taken from each
+            .containsPattern("CTE Scan on from_start[^\\n]*rows=1000(\\.00)? loops=1")
+            .containsPattern(
+                "Index Scan using runs_queue_key_claimable_idx on runs[^\\n]*rows=1(\\.00)?"
+                    + " loops=1000");
+      }
+    }
+  }
+
+  @Test
+  void aKeyedQueueFindsItsKeysWithDueRunsWithoutReadingTheirBacklogs() throws SQLException {
+    try (Connection connection = connect();
+        Statement statement = connection.createStatement()) {
+      UUID keyed = keyedBacklog(statement);
       assertThat(explainDueKeys(connection, keyed))
           .contains("runs_queue_key_claimable_idx")
           .doesNotContain("Seq Scan on runs")
@@ -137,20 +166,29 @@ class PostgresStoreClaimPlanTest {
    * keys) for queue "tenants" and task "sync", looking for up to 1,000 keys.
    */
   static String explainDueKeys(Connection connection, UUID environment) throws SQLException {
+    return explainKeyed(
+        connection, new PostgresClaim(new PostgresDialect()).keyStateStatement(), environment);
+  }
+
+  /**
+   * The executed plan of {@code statement} (a limited claim's key state or first round) for queue
+   * "tenants" and task "sync", with 1,000 free slots and no limit that binds. A first round is
+   * rolled back.
+   */
+  static String explainKeyed(Connection connection, PostgresClaim.Named statement, UUID environment)
+      throws SQLException {
+    boolean autoCommit = connection.getAutoCommit();
+    connection.setAutoCommit(false);
     try (PreparedStatement ps =
-        connection.prepareStatement(
-            "EXPLAIN (ANALYZE, FORMAT TEXT) "
-                + new PostgresClaim(new PostgresDialect()).keyStateSql())) {
-      int i = 0;
-      for (int pair = 0; pair < 7; pair++) {
-        ps.setObject(++i, environment);
-        ps.setString(++i, "tenants");
-      }
-      ps.setArray(++i, connection.createArrayOf("text", new String[] {"sync"}));
-      ps.setLong(++i, 1_000); // free slots
-      ps.setNull(++i, java.sql.Types.BIGINT); // no total limit
-      ps.setLong(++i, 1_000);
-      ps.setNull(++i, java.sql.Types.INTEGER); // no key limit
+        connection.prepareStatement("EXPLAIN (ANALYZE, FORMAT TEXT) " + statement.sql())) {
+      PostgresClaim.bind(
+          statement,
+          ps,
+          0,
+          connection,
+          new Claim.Request(environment, List.of("sync"), "worker", 1_000, 30_000, null),
+          "tenants",
+          new Store.QueueLimits(null, null, null, null, false));
       List<String> lines = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -158,6 +196,9 @@ class PostgresStoreClaimPlanTest {
         }
       }
       return String.join("\n", lines);
+    } finally {
+      connection.rollback();
+      connection.setAutoCommit(autoCommit);
     }
   }
 
