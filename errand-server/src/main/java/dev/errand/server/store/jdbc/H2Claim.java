@@ -35,8 +35,14 @@ final class H2Claim implements Claim, QueueTurn.KeyedPick {
   private final String update;
 
   private final QueueTurn queueTurn;
-  private final String dueKeys;
-  private final String dueByKey;
+  private final String firstKey;
+  private final String nextKey;
+  private final String keyIsDue;
+  private final String dueOfKey;
+
+  /** The statuses a claim takes runs from, in a fixed order. */
+  private static final List<RunStatus> CLAIMABLE =
+      List.copyOf(RunStatus.sourcesOf(RunStatus.EXECUTING));
 
   H2Claim(Dialect dialect) {
     this.queueTurn = new QueueTurn(dialect);
@@ -66,22 +72,28 @@ final class H2Claim implements Claim, QueueTurn.KeyedPick {
                 dialect.plusMillis("CURRENT_TIMESTAMP"),
                 RunRows.CLAIMED_COLUMNS,
                 Steps.deadline(dialect, ""));
+    // Every statement below names one status: with status before concurrency_key in
+    // runs_queue_key_claimable_idx, each is one ordered range of the index, read only as far as
+    // its LIMIT.
     String due =
-        claimable
-            + " AND task_id = ANY(?) AND available_at <= CURRENT_TIMESTAMP"
+        " AND task_id = ANY(?) AND available_at <= CURRENT_TIMESTAMP"
             + " AND (expires_at IS NULL OR expires_at > CURRENT_TIMESTAMP)"
             + " AND (not_before IS NULL OR not_before <= CURRENT_TIMESTAMP)";
-    this.dueKeys =
-        "SELECT DISTINCT concurrency_key FROM runs WHERE environment_id = ? AND queue = ? AND "
+    String keys =
+        "SELECT concurrency_key FROM runs WHERE environment_id = ? AND queue = ? AND status = ?"
+            + " AND concurrency_key %s ORDER BY concurrency_key LIMIT 1";
+    this.firstKey = keys.formatted(">= ''");
+    this.nextKey = keys.formatted("> ?");
+    this.keyIsDue =
+        "SELECT 1 FROM runs WHERE environment_id = ? AND queue = ? AND status = ?"
+            + " AND concurrency_key = ?"
             + due
-            + " AND (CAST(? AS VARCHAR) IS NULL OR concurrency_key > CAST(? AS VARCHAR))"
-            + " ORDER BY concurrency_key LIMIT ?";
-    this.dueByKey =
-        "SELECT id, concurrency_key FROM (SELECT id, available_at, concurrency_key, ROW_NUMBER()"
-            + " OVER (PARTITION BY concurrency_key ORDER BY available_at, id) AS n FROM runs"
-            + " WHERE environment_id = ? AND queue = ? AND concurrency_key = ANY(?) AND "
+            + " LIMIT 1";
+    this.dueOfKey =
+        "SELECT id, available_at FROM runs WHERE environment_id = ? AND queue = ? AND status = ?"
+            + " AND concurrency_key = ?"
             + due
-            + ") d WHERE n <= ? ORDER BY available_at, id";
+            + " ORDER BY available_at, id LIMIT ?";
   }
 
   /**
@@ -141,21 +153,100 @@ final class H2Claim implements Claim, QueueTurn.KeyedPick {
     return QueueTurn.keyStateByStatements(connection, request, queue, limits, max, this::dueKeys);
   }
 
+  /**
+   * Up to {@code limit} keys with due runs of the request's tasks, in key order after {@code after}
+   * (null: from the start): a loose index scan per claimable status (one probe per key), merged,
+   * with one probe per key and status for a due run.
+   */
   private List<String> dueKeys(
       Connection connection, Request request, String queue, String after, int limit)
       throws SQLException {
-    try (PreparedStatement ps = connection.prepareStatement(dueKeys)) {
-      ps.setObject(1, request.environmentId());
-      ps.setString(2, queue);
-      ps.setArray(3, RunRows.textArray(connection, request.taskIds()));
+    List<String> keys = new ArrayList<>();
+    java.sql.Array tasks = RunRows.textArray(connection, request.taskIds());
+    try (PreparedStatement first = connection.prepareStatement(firstKey);
+        PreparedStatement next = connection.prepareStatement(nextKey);
+        PreparedStatement isDue = connection.prepareStatement(keyIsDue)) {
+      String[] heads = new String[CLAIMABLE.size()]; // each status's next key; null: no more
+      for (int i = 0; i < heads.length; i++) {
+        heads[i] = keyAfter(first, next, request, queue, CLAIMABLE.get(i), after);
+      }
+      while (keys.size() < limit) {
+        String key = null;
+        for (String head : heads) {
+          if (head != null && (key == null || head.compareTo(key) < 0)) {
+            key = head;
+          }
+        }
+        if (key == null) {
+          break;
+        }
+        if (hasDue(isDue, request, queue, key, tasks)) {
+          keys.add(key);
+        }
+        for (int i = 0; i < heads.length; i++) {
+          if (key.equals(heads[i])) {
+            heads[i] = keyAfter(first, next, request, queue, CLAIMABLE.get(i), key);
+          }
+        }
+      }
+    }
+    return keys;
+  }
+
+  /** The first key after {@code after} (null: the first key) with a run in {@code status}. */
+  private static String keyAfter(
+      PreparedStatement first,
+      PreparedStatement next,
+      Request request,
+      String queue,
+      RunStatus status,
+      String after)
+      throws SQLException {
+    PreparedStatement ps = after == null ? first : next;
+    ps.setObject(1, request.environmentId());
+    ps.setString(2, queue);
+    ps.setString(3, status.name());
+    if (after != null) {
       ps.setString(4, after);
-      ps.setString(5, after);
-      ps.setInt(6, limit);
-      return QueueTurn.firstColumn(ps);
+    }
+    try (ResultSet rs = ps.executeQuery()) {
+      return rs.next() ? rs.getString(1) : null;
     }
   }
 
-  /** The first n due runs of each key (a window over the key's due runs), then one update. */
+  private static boolean hasDue(
+      PreparedStatement isDue, Request request, String queue, String key, java.sql.Array tasks)
+      throws SQLException {
+    for (RunStatus status : CLAIMABLE) {
+      bindKey(isDue, request, queue, status, key, tasks);
+      try (ResultSet rs = isDue.executeQuery()) {
+        if (rs.next()) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static void bindKey(
+      PreparedStatement ps,
+      Request request,
+      String queue,
+      RunStatus status,
+      String key,
+      java.sql.Array tasks)
+      throws SQLException {
+    ps.setObject(1, request.environmentId());
+    ps.setString(2, queue);
+    ps.setString(3, status.name());
+    ps.setString(4, key);
+    ps.setArray(5, tasks);
+  }
+
+  /**
+   * The first n due runs of each key (per status an index walk of the key's due runs, stopped at
+   * n), oldest first, then one update.
+   */
   @Override
   public List<QueueTurn.KeyedRun> claim(
       Connection connection,
@@ -167,25 +258,29 @@ final class H2Claim implements Claim, QueueTurn.KeyedPick {
     if (cursor != null) {
       QueueTurn.setCursor(connection, request, queue, cursor);
     }
-    int most = slots.values().stream().mapToInt(Integer::intValue).max().orElse(0);
-    List<UUID> due = new ArrayList<>();
-    Map<String, Integer> taken = new HashMap<>();
-    try (PreparedStatement ps = connection.prepareStatement(dueByKey)) {
-      ps.setObject(1, request.environmentId());
-      ps.setString(2, queue);
-      ps.setArray(3, RunRows.textArray(connection, slots.keySet()));
-      ps.setArray(4, RunRows.textArray(connection, request.taskIds()));
-      ps.setInt(5, most);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          String key = rs.getString("concurrency_key");
-          if (taken.merge(key, 1, Integer::sum) <= slots.get(key)) {
-            due.add(RunRows.uuid(rs, "id"));
+    record Due(UUID id, java.sql.Timestamp availableAt) {}
+    // a stable sort: runs due at the same instant keep the index's order
+    Comparator<Due> oldestFirst = Comparator.comparing(Due::availableAt);
+    List<Due> due = new ArrayList<>();
+    java.sql.Array tasks = RunRows.textArray(connection, request.taskIds());
+    try (PreparedStatement ps = connection.prepareStatement(dueOfKey)) {
+      for (var slot : slots.entrySet()) {
+        List<Due> ofKey = new ArrayList<>();
+        for (RunStatus status : CLAIMABLE) {
+          bindKey(ps, request, queue, status, slot.getKey(), tasks);
+          ps.setInt(6, slot.getValue());
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              ofKey.add(new Due(RunRows.uuid(rs, "id"), rs.getTimestamp("available_at")));
+            }
           }
         }
+        ofKey.sort(oldestFirst);
+        due.addAll(ofKey.subList(0, Math.min(ofKey.size(), slot.getValue())));
       }
     }
-    return update(connection, request, due);
+    due.sort(oldestFirst);
+    return update(connection, request, due.stream().map(Due::id).toList());
   }
 
   private void takeTurn() {
