@@ -74,14 +74,16 @@ final class H2Claim implements Claim, QueueTurn.KeyedPick {
                 Steps.deadline(dialect, ""));
     // Every statement below names one status: with status before concurrency_key in
     // runs_queue_key_claimable_idx, each is one ordered range of the index, read only as far as
-    // its LIMIT.
+    // its LIMIT. H2 walks an index for ORDER BY only when the ORDER BY names the index's leading
+    // columns, so it names the columns bound by equality too.
     String due =
         " AND task_id = ANY(?) AND available_at <= CURRENT_TIMESTAMP"
             + " AND (expires_at IS NULL OR expires_at > CURRENT_TIMESTAMP)"
             + " AND (not_before IS NULL OR not_before <= CURRENT_TIMESTAMP)";
     String keys =
         "SELECT concurrency_key FROM runs WHERE environment_id = ? AND queue = ? AND status = ?"
-            + " AND concurrency_key %s ORDER BY concurrency_key LIMIT 1";
+            + " AND concurrency_key %s"
+            + " ORDER BY environment_id, queue, status, concurrency_key LIMIT 1";
     this.firstKey = keys.formatted(">= ''");
     this.nextKey = keys.formatted("> ?");
     this.keyIsDue =
@@ -93,7 +95,7 @@ final class H2Claim implements Claim, QueueTurn.KeyedPick {
         "SELECT id, available_at FROM runs WHERE environment_id = ? AND queue = ? AND status = ?"
             + " AND concurrency_key = ?"
             + due
-            + " ORDER BY available_at, id LIMIT ?";
+            + " ORDER BY environment_id, queue, status, concurrency_key, available_at, id LIMIT ?";
   }
 
   /**
