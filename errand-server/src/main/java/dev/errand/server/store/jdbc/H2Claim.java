@@ -37,12 +37,24 @@ final class H2Claim implements Claim, QueueTurn.KeyedPick {
   private final QueueTurn queueTurn;
   private final String firstKey;
   private final String nextKey;
-  private final String keyIsDue;
   private final String dueOfKey;
 
   /** The statuses a claim takes runs from, in a fixed order. */
   private static final List<RunStatus> CLAIMABLE =
       List.copyOf(RunStatus.sourcesOf(RunStatus.EXECUTING));
+
+  /** A due run: its id and due time. */
+  private record Due(UUID id, java.sql.Timestamp availableAt) {}
+
+  /** Oldest first; a stable sort keeps the index's order among runs due at the same instant. */
+  private static final Comparator<Due> OLDEST_FIRST = Comparator.comparing(Due::availableAt);
+
+  /**
+   * The oldest due run of each key that {@link #dueKeys} found, so that a key given one slot is
+   * claimed without reading its runs again. Only used while holding {@link #turn}, within one
+   * claim: {@link #claim(Connection, Request, String, Map, String)} empties it.
+   */
+  private final Map<String, Due> oldestDue = new HashMap<>();
 
   H2Claim(Dialect dialect) {
     this.queueTurn = new QueueTurn(dialect);
@@ -86,11 +98,6 @@ final class H2Claim implements Claim, QueueTurn.KeyedPick {
             + " ORDER BY environment_id, queue, status, concurrency_key LIMIT 1";
     this.firstKey = keys.formatted(">= ''");
     this.nextKey = keys.formatted("> ?");
-    this.keyIsDue =
-        "SELECT 1 FROM runs WHERE environment_id = ? AND queue = ? AND status = ?"
-            + " AND concurrency_key = ?"
-            + due
-            + " LIMIT 1";
     this.dueOfKey =
         "SELECT id, available_at FROM runs WHERE environment_id = ? AND queue = ? AND status = ?"
             + " AND concurrency_key = ?"
@@ -113,8 +120,11 @@ final class H2Claim implements Claim, QueueTurn.KeyedPick {
         database,
         "claim runs of queue " + queue,
         request,
-        (connection, capped) ->
-            completion.apply(connection, queueTurn.take(connection, capped, queue, limits, this)));
+        (connection, capped) -> {
+          oldestDue.clear();
+          return completion.apply(
+              connection, queueTurn.take(connection, capped, queue, limits, this));
+        });
   }
 
   /** A claim's work, given the request capped by the environment's cap. */
@@ -158,7 +168,8 @@ final class H2Claim implements Claim, QueueTurn.KeyedPick {
   /**
    * Up to {@code limit} keys with due runs of the request's tasks, in key order after {@code after}
    * (null: from the start): a loose index scan per claimable status (one probe per key), merged,
-   * with one probe per key and status for a due run.
+   * and for each key one probe per status it has runs in for its oldest due run, which {@link
+   * #oldestDue} keeps for the claim.
    */
   private List<String> dueKeys(
       Connection connection, Request request, String queue, String after, int limit)
@@ -167,7 +178,7 @@ final class H2Claim implements Claim, QueueTurn.KeyedPick {
     java.sql.Array tasks = RunRows.textArray(connection, request.taskIds());
     try (PreparedStatement first = connection.prepareStatement(firstKey);
         PreparedStatement next = connection.prepareStatement(nextKey);
-        PreparedStatement isDue = connection.prepareStatement(keyIsDue)) {
+        PreparedStatement due = connection.prepareStatement(dueOfKey)) {
       String[] heads = new String[CLAIMABLE.size()]; // each status's next key; null: no more
       for (int i = 0; i < heads.length; i++) {
         heads[i] = keyAfter(first, next, request, queue, CLAIMABLE.get(i), after);
@@ -182,17 +193,46 @@ final class H2Claim implements Claim, QueueTurn.KeyedPick {
         if (key == null) {
           break;
         }
-        if (hasDue(isDue, request, queue, key, tasks)) {
-          keys.add(key);
-        }
+        List<Due> oldest = new ArrayList<>();
         for (int i = 0; i < heads.length; i++) {
           if (key.equals(heads[i])) {
+            oldest.addAll(dueOf(due, request, queue, CLAIMABLE.get(i), key, tasks, 1));
             heads[i] = keyAfter(first, next, request, queue, CLAIMABLE.get(i), key);
           }
+        }
+        if (!oldest.isEmpty()) {
+          oldest.sort(OLDEST_FIRST);
+          keys.add(key);
+          oldestDue.put(key, oldest.getFirst());
         }
       }
     }
     return keys;
+  }
+
+  /** Up to {@code n} due runs of {@code key} in {@code status}, oldest first. */
+  private static List<Due> dueOf(
+      PreparedStatement dueOfKey,
+      Request request,
+      String queue,
+      RunStatus status,
+      String key,
+      java.sql.Array tasks,
+      int n)
+      throws SQLException {
+    dueOfKey.setObject(1, request.environmentId());
+    dueOfKey.setString(2, queue);
+    dueOfKey.setString(3, status.name());
+    dueOfKey.setString(4, key);
+    dueOfKey.setArray(5, tasks);
+    dueOfKey.setInt(6, n);
+    List<Due> due = new ArrayList<>();
+    try (ResultSet rs = dueOfKey.executeQuery()) {
+      while (rs.next()) {
+        due.add(new Due(RunRows.uuid(rs, "id"), rs.getTimestamp("available_at")));
+      }
+    }
+    return due;
   }
 
   /** The first key after {@code after} (null: the first key) with a run in {@code status}. */
@@ -216,38 +256,9 @@ final class H2Claim implements Claim, QueueTurn.KeyedPick {
     }
   }
 
-  private static boolean hasDue(
-      PreparedStatement isDue, Request request, String queue, String key, java.sql.Array tasks)
-      throws SQLException {
-    for (RunStatus status : CLAIMABLE) {
-      bindKey(isDue, request, queue, status, key, tasks);
-      try (ResultSet rs = isDue.executeQuery()) {
-        if (rs.next()) {
-          return true;
-        }
-      }
-    }
-    return false;
-  }
-
-  private static void bindKey(
-      PreparedStatement ps,
-      Request request,
-      String queue,
-      RunStatus status,
-      String key,
-      java.sql.Array tasks)
-      throws SQLException {
-    ps.setObject(1, request.environmentId());
-    ps.setString(2, queue);
-    ps.setString(3, status.name());
-    ps.setString(4, key);
-    ps.setArray(5, tasks);
-  }
-
   /**
-   * The first n due runs of each key (per status an index walk of the key's due runs, stopped at
-   * n), oldest first, then one update.
+   * The first n due runs of each key (per status an index walk of the key's due runs, stopped at n;
+   * a key given one slot takes the run {@link #dueKeys} found), oldest first, then one update.
    */
   @Override
   public List<QueueTurn.KeyedRun> claim(
@@ -260,28 +271,26 @@ final class H2Claim implements Claim, QueueTurn.KeyedPick {
     if (cursor != null) {
       QueueTurn.setCursor(connection, request, queue, cursor);
     }
-    record Due(UUID id, java.sql.Timestamp availableAt) {}
-    // a stable sort: runs due at the same instant keep the index's order
-    Comparator<Due> oldestFirst = Comparator.comparing(Due::availableAt);
     List<Due> due = new ArrayList<>();
     java.sql.Array tasks = RunRows.textArray(connection, request.taskIds());
     try (PreparedStatement ps = connection.prepareStatement(dueOfKey)) {
       for (var slot : slots.entrySet()) {
+        Due oldest = oldestDue.get(slot.getKey());
+        if (slot.getValue() == 1 && oldest != null) {
+          due.add(oldest);
+          continue;
+        }
         List<Due> ofKey = new ArrayList<>();
         for (RunStatus status : CLAIMABLE) {
-          bindKey(ps, request, queue, status, slot.getKey(), tasks);
-          ps.setInt(6, slot.getValue());
-          try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-              ofKey.add(new Due(RunRows.uuid(rs, "id"), rs.getTimestamp("available_at")));
-            }
-          }
+          ofKey.addAll(dueOf(ps, request, queue, status, slot.getKey(), tasks, slot.getValue()));
         }
-        ofKey.sort(oldestFirst);
+        ofKey.sort(OLDEST_FIRST);
         due.addAll(ofKey.subList(0, Math.min(ofKey.size(), slot.getValue())));
       }
+    } finally {
+      oldestDue.clear(); // a later round reads the keys again
     }
-    due.sort(oldestFirst);
+    due.sort(OLDEST_FIRST);
     return update(connection, request, due.stream().map(Due::id).toList());
   }
 
