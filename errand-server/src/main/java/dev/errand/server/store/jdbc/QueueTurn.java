@@ -111,17 +111,6 @@ final class QueueTurn {
             + windowStart;
   }
 
-  /** The first column of every row the statement returns, as text. */
-  static List<String> firstColumn(PreparedStatement ps) throws SQLException {
-    List<String> values = new ArrayList<>();
-    try (ResultSet rs = ps.executeQuery()) {
-      while (rs.next()) {
-        values.add(rs.getString(1));
-      }
-    }
-    return values;
-  }
-
   /**
    * How many more runs the environment's cap allows to start: its limit minus its executing runs,
    * or {@link Integer#MAX_VALUE} without a cap. The caller holds the environment's turn.
