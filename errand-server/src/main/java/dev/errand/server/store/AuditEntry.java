@@ -33,4 +33,34 @@ public record AuditEntry(
           "detailsJson must be a JSON object, was '" + detailsJson + "'");
     }
   }
+
+  /** This entry about {@code newTargetId}. */
+  public AuditEntry withTargetId(String newTargetId) {
+    return new AuditEntry(
+        environmentId,
+        actorType,
+        actorId,
+        actorName,
+        address,
+        action,
+        targetType,
+        newTargetId,
+        detailsJson,
+        requestId);
+  }
+
+  /** This entry with {@code newDetailsJson} (a JSON object) as its details. */
+  public AuditEntry withDetailsJson(String newDetailsJson) {
+    return new AuditEntry(
+        environmentId,
+        actorType,
+        actorId,
+        actorName,
+        address,
+        action,
+        targetType,
+        targetId,
+        newDetailsJson,
+        requestId);
+  }
 }

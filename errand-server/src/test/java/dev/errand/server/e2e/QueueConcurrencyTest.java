@@ -117,6 +117,18 @@ abstract class QueueConcurrencyTest extends ServerTestBase {
                 return item.n();
               });
 
+  /** When each run of {@link #TWENTY_PER_SECOND} started, and which item it was. */
+  static final List<long[]> RATED_STARTS = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  static final Task<Item, Integer> TWENTY_PER_SECOND =
+      Task.define("twenty-per-second", Item.class, Integer.class)
+          .queue(Queue.named("twenty-per-second").rateLimit(20, Duration.ofSeconds(1)))
+          .run(
+              (item, ctx) -> {
+                RATED_STARTS.add(new long[] {System.nanoTime(), item.n()});
+                return item.n();
+              });
+
   @BeforeEach
   void resetCounters() {
     executing.set(0);
@@ -202,6 +214,72 @@ abstract class QueueConcurrencyTest extends ServerTestBase {
     expectError(post("/api/v1/queues/limited/concurrency", "{\"limit\": 0}"), 400, "invalid_limit");
     expectError(
         post("/api/v1/queues/limited/concurrency", "{\"limit\": \"x\"}"), 400, "invalid_request");
+  }
+
+  @Test
+  void aRateOf20PerSecondHoldsOverTenSecondsOfAThousandTriggers() {
+    RATED_STARTS.clear();
+    startWorker(50, TWENTY_PER_SECOND);
+    startWorkerOnOtherNode(50, TWENTY_PER_SECOND);
+    var triggers = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+    AtomicInteger batches = new AtomicInteger();
+    AtomicInteger triggered = new AtomicInteger();
+    List<Throwable> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+    long t0 = System.nanoTime();
+    try {
+      // 100 triggers a second for 10 s (five times the rate), through both nodes in turn
+      triggers.scheduleAtFixedRate(
+          () -> {
+            int batch = batches.getAndIncrement();
+            if (batch >= 10) {
+              return;
+            }
+            try {
+              (batch % 2 == 0 ? client : otherClient())
+                  .batchTrigger(
+                      TWENTY_PER_SECOND,
+                      IntStream.range(batch * 100, batch * 100 + 100).mapToObj(Item::new).toList());
+              triggered.addAndGet(100);
+            } catch (RuntimeException e) {
+              errors.add(e);
+            }
+          },
+          0,
+          1,
+          java.util.concurrent.TimeUnit.SECONDS);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  !errors.isEmpty()
+                      || (triggered.get() == 1_000
+                          && System.nanoTime() - t0 >= Duration.ofSeconds(12).toNanos()));
+    } finally {
+      triggers.shutdownNow();
+    }
+    assertThat(errors).isEmpty();
+    client.queues().pause("twenty-per-second");
+    double seconds = (System.nanoTime() - t0) / 1e9;
+
+    List<Long> starts = RATED_STARTS.stream().map(s -> s[0]).sorted().toList();
+    long window = Duration.ofMillis(900).toNanos(); // the server's window is 1 s, in its clock
+    for (int i = 0; i < starts.size(); i++) {
+      long from = starts.get(i);
+      long inWindow = starts.stream().filter(t -> t >= from && t < from + window).count();
+      assertThat(inWindow).as("starts within 0.9 s of start %d", i).isLessThanOrEqualTo(20);
+    }
+    assertThat(starts.size() / seconds).as("starts per second").isGreaterThanOrEqualTo(15.0);
+    // paused: the runs not started stay queued, none is dropped and none ran twice
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              QueueInfo queue = client.queues().get("twenty-per-second");
+              assertThat(queue.running()).isZero();
+              assertThat(queue.queued()).isEqualTo(1_000 - RATED_STARTS.size());
+            });
+    assertThat(RATED_STARTS.stream().map(s -> s[1]).distinct().count())
+        .isEqualTo(RATED_STARTS.size());
   }
 
   @Test

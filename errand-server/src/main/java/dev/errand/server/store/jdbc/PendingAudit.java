@@ -69,24 +69,10 @@ final class PendingAudit {
     }
     AuditEntry entry = withRunIds(pending.entry, createdRunIds);
     if (entry.targetId() == null && targetId != null) {
-      entry = withTargetId(entry, targetId);
+      entry = entry.withTargetId(targetId);
     }
     pending.log.insert(connection, entry);
     pending.inTransaction = true;
-  }
-
-  private static AuditEntry withTargetId(AuditEntry entry, String targetId) {
-    return new AuditEntry(
-        entry.environmentId(),
-        entry.actorType(),
-        entry.actorId(),
-        entry.actorName(),
-        entry.address(),
-        entry.action(),
-        entry.targetType(),
-        targetId,
-        entry.detailsJson(),
-        entry.requestId());
   }
 
   /** Appends the pending entry, if any, in the caller's transaction. */
@@ -121,17 +107,6 @@ final class PendingAudit {
     ids.append(']');
     String details = entry.detailsJson().strip();
     String body = details.substring(1, details.length() - 1).strip();
-    String merged = "{" + (body.isEmpty() ? "" : body + ",") + ids + "}";
-    return new AuditEntry(
-        entry.environmentId(),
-        entry.actorType(),
-        entry.actorId(),
-        entry.actorName(),
-        entry.address(),
-        entry.action(),
-        entry.targetType(),
-        entry.targetId(),
-        merged,
-        entry.requestId());
+    return entry.withDetailsJson("{" + (body.isEmpty() ? "" : body + ",") + ids + "}");
   }
 }
