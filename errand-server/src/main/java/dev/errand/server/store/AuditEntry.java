@@ -36,6 +36,15 @@ public record AuditEntry(
 
   /** This entry about {@code newTargetId}. */
   public AuditEntry withTargetId(String newTargetId) {
+    return copy(newTargetId, detailsJson);
+  }
+
+  /** This entry with {@code newDetailsJson} (a JSON object) as its details. */
+  public AuditEntry withDetailsJson(String newDetailsJson) {
+    return copy(targetId, newDetailsJson);
+  }
+
+  private AuditEntry copy(String newTargetId, String newDetailsJson) {
     return new AuditEntry(
         environmentId,
         actorType,
@@ -45,21 +54,6 @@ public record AuditEntry(
         action,
         targetType,
         newTargetId,
-        detailsJson,
-        requestId);
-  }
-
-  /** This entry with {@code newDetailsJson} (a JSON object) as its details. */
-  public AuditEntry withDetailsJson(String newDetailsJson) {
-    return new AuditEntry(
-        environmentId,
-        actorType,
-        actorId,
-        actorName,
-        address,
-        action,
-        targetType,
-        targetId,
         newDetailsJson,
         requestId);
   }
